@@ -1,0 +1,1627 @@
+/*
+ * relay: a small, socat-compatible relay.
+ *
+ *	relay [options] <address> <address>
+ *
+ * relay opens the first address, then the second, and copies bytes between
+ * them in both directions until both have reached EOF.  A listening address
+ * with "fork" accepts connections forever and forks one child per
+ * connection; the child opens the other address and does the copying.
+ *
+ * The file reads top-down: global state and logging, the option and address
+ * tables, parsing, opening addresses, accepting, the transfer loop, main().
+ */
+#define _GNU_SOURCE	/* accept4(), MSG_NOSIGNAL on older libcs */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "relay.h"
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0		/* SIGPIPE is ignored anyway */
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Global state                                                        */
+/* ------------------------------------------------------------------ */
+
+static struct {
+	const char	*prog;		/* basename of argv[0], for log lines */
+	int		 loglevel;	/* lowest severity shown */
+	int		 logfd;
+	double		 closewait;	/* -t */
+	double		 idle;		/* -T; 0 means none */
+	int		 unidir;	/* 0 both, 1 -u (left to right), 2 -U */
+	size_t		 bufsize;	/* -b */
+	int		 pf;		/* -4/-6: AF_INET, AF_INET6 or AF_UNSPEC */
+} g = { "relay", L_WARN, 2, 0.5, 0, 0, 8192, AF_UNSPEC };
+
+/*
+ * What the signal handler needs: it runs async, so everything is prepared
+ * here beforehand.  A fork child clears unlink_path, since the socket file
+ * belongs to the listener.
+ */
+static char			 unlink_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static long			 utc_offset;	/* seconds east of UTC, at start */
+static volatile sig_atomic_t	 children_forked;
+static volatile sig_atomic_t	 children_reaped;
+
+static void relay_exit(int status) __attribute__((noreturn));
+
+/* ------------------------------------------------------------------ */
+/* Logging                                                             */
+/* ------------------------------------------------------------------ */
+
+static const char level_letter[] = "DINWEF";
+
+/*
+ * Formats t as socat's "YYYY/MM/DD HH:MM:SS" in local time, using the UTC
+ * offset taken at start, so that it is safe inside a signal handler.
+ * Returns the number of characters written (19).
+ */
+static int
+format_time(time_t t, char *buf)
+{
+	long days, secs, y, m, d, era, doe, yoe, doy, mp;
+	char *p = buf;
+	long v[6];
+	int i;
+
+	t += utc_offset;
+	days = (long)(t / 86400);
+	secs = (long)(t % 86400);
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	/* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+
+	v[0] = y; v[1] = m; v[2] = d;
+	v[3] = secs / 3600; v[4] = secs / 60 % 60; v[5] = secs % 60;
+	for (i = 0; i < 6; i++) {
+		if (i == 0) {
+			*p++ = '0' + (char)(y / 1000 % 10);
+			*p++ = '0' + (char)(y / 100 % 10);
+		}
+		*p++ = '0' + (char)(v[i] / 10 % 10);
+		*p++ = '0' + (char)(v[i] % 10);
+		if (i < 5)
+			*p++ = i < 2 ? '/' : i == 2 ? ' ' : ':';
+	}
+	return (int)(p - buf);
+}
+
+/* Writes one log line "date time prog[pid] L message" in a single write(). */
+static void
+vlogmsg(int level, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n, m;
+
+	if (level < g.loglevel)
+		return;
+	n = format_time(time(NULL), line);
+	n += snprintf(line + n, sizeof(line) - n, " %s[%ld] %c ", g.prog,
+	    (long)getpid(), level_letter[level]);
+	if (n >= (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	if (m < 0)
+		m = 0;
+	n += m;
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)!write(g.logfd, line, n);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+logmsg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlogmsg(level, fmt, ap);
+	va_end(ap);
+}
+
+/* Logs an E message and exits with status 1. */
+static void __attribute__((format(printf, 1, 2), noreturn))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlogmsg(L_ERROR, fmt, ap);
+	va_end(ap);
+	relay_exit(1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables                                                              */
+/* ------------------------------------------------------------------ */
+
+#define FIELD(f)	offsetof(struct addr_settings, f)
+#define SOCKOPT(l, n)	OA_SOCKOPT, (l), (n), 0
+#define SETTING(f)	OA_FIELD, 0, 0, FIELD(f)
+
+/* Address options, sorted by name. */
+const struct opt_desc opt_descs[] = {
+	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
+	    SETTING(backlog), "<count>" },
+	{ "bind", NULL, G_SOCKET, PH_OPEN, OT_STRING,
+	    SETTING(bind), "<[host][:port]|path>" },
+	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
+	    SETTING(connect_timeout), "<seconds>" },
+	{ "fork", NULL, G_CHILD, PH_ACCEPT, OT_BOOL,
+	    SETTING(fork), NULL },
+	{ "ipv6-v6only", "ipv6only ipv6-ipv6only", G_IP6, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
+	{ "keepalive", "so-keepalive", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_KEEPALIVE), NULL },
+	{ "max-children", NULL, G_CHILD, PH_ACCEPT, OT_INT,
+	    SETTING(max_children), "<count>" },
+	{ "mode", "perm", G_NAMED, PH_BOUND, OT_MODE,
+	    SETTING(mode), "<octal>" },
+	{ "nodelay", "tcp-nodelay", G_TCP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_TCP, TCP_NODELAY), NULL },
+	{ "reuseaddr", "so-reuseaddr", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_REUSEADDR), NULL },
+	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
+	    SETTING(unlink_close), NULL },
+	{ "unlink-early", NULL, G_NAMED, PH_OPEN, OT_BOOL,
+	    SETTING(unlink_early), NULL },
+};
+const size_t n_opt_descs = sizeof(opt_descs) / sizeof(opt_descs[0]);
+
+static int open_stdio(struct addr *, struct endpoint *);
+static int open_inet_connect(struct addr *, struct endpoint *);
+static int open_inet_listen(struct addr *, struct endpoint *);
+static int open_unix_connect(struct addr *, struct endpoint *);
+static int open_unix_listen(struct addr *, struct endpoint *);
+
+#define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
+#define GR_TCP_C	(GR_TCP | G_CONNECT)
+#define GR_TCP_L	(GR_TCP | G_LISTEN | G_CHILD)
+#define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT)
+#define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
+
+/* Address types, sorted by name.  TCP, TCP4 and TCP6 differ only by row. */
+const struct addr_type addr_types[] = {
+	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD, 1, open_stdio },
+	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD, 3, open_stdio },
+	{ "STDOUT", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD, 2, open_stdio },
+	{ "TCP", "TCP-CONNECT", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_TCP_C | G_IP6, 0,
+	    open_inet_connect },
+	{ "TCP-LISTEN", "TCP-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0,
+	    open_inet_listen },
+	{ "TCP4", "TCP4-CONNECT", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_INET, SOCK_STREAM, IPPROTO_TCP, GR_TCP_C, 0, open_inet_connect },
+	{ "TCP4-LISTEN", "TCP4-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_INET, SOCK_STREAM, IPPROTO_TCP, GR_TCP_L, 0, open_inet_listen },
+	{ "TCP6", "TCP6-CONNECT", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_INET6, SOCK_STREAM, IPPROTO_TCP, GR_TCP_C | G_IP6, 0,
+	    open_inet_connect },
+	{ "TCP6-LISTEN", "TCP6-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_INET6, SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0,
+	    open_inet_listen },
+	{ "UNIX-CLIENT", "UNIX", 1, ":<path>", K_STREAM_CONNECT,
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 0, open_unix_connect },
+	{ "UNIX-CONNECT", NULL, 1, ":<path>", K_STREAM_CONNECT,
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 0, open_unix_connect },
+	{ "UNIX-LISTEN", "UNIX-L", 1, ":<path>", K_STREAM_LISTEN,
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_L, 0, open_unix_listen },
+};
+const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
+
+/* The features relay has, in socat -V's terms, for scripts that probe it. */
+static const char *const features[] = {
+	"STDIO", "UNIX", "IP4", "IP6", "TCP", "LISTEN",
+};
+
+/* Returns nonzero when name is one of the space-separated words in list. */
+static int
+name_in_list(const char *name, const char *list)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; p != NULL && *p != '\0'; p += strcspn(p, " ")) {
+		p += strspn(p, " ");
+		if (strncasecmp(p, name, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Returns the address type called name (or an alias of it), or NULL. */
+const struct addr_type *
+find_addr_type(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n_addr_types; i++)
+		if (strcasecmp(addr_types[i].name, name) == 0 ||
+		    name_in_list(name, addr_types[i].aliases))
+			return &addr_types[i];
+	return NULL;
+}
+
+/* Returns the option called name (or an alias of it), or NULL. */
+const struct opt_desc *
+find_option(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n_opt_descs; i++)
+		if (strcasecmp(opt_descs[i].name, name) == 0 ||
+		    name_in_list(name, opt_descs[i].aliases))
+			return &opt_descs[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Cuts the next token off *sp, the way socat does: it ends at the first
+ * character of ends that is outside quotes and outside (), [] and {}.
+ * Quotes are removed ('...' takes everything literally, "..." allows
+ * backslash escapes); brackets stay in the token, so "[::1]" reaches the
+ * address parser whole; a backslash takes the next character literally.
+ * Returns the token (malloc'd) and leaves *sp at its terminator, or returns
+ * NULL with *err set.
+ */
+char *
+lex_token(const char **sp, const char *ends, const char **err)
+{
+	const char *s = *sp;
+	char nest[64];		/* closing brackets still expected */
+	size_t depth = 0, n = 0;
+	char *tok;
+	char quote = 0;
+
+	tok = malloc(strlen(s) + 1);
+	if (tok == NULL) {
+		*err = "out of memory";
+		return NULL;
+	}
+	for (; *s != '\0'; s++) {
+		if (quote == '\'') {
+			if (*s == '\'')
+				quote = 0;
+			else
+				tok[n++] = *s;
+			continue;
+		}
+		if (*s == '\\') {
+			if (s[1] == '\0') {
+				*err = "trailing backslash";
+				goto err;
+			}
+			tok[n++] = *++s;
+			continue;
+		}
+		if (quote == '"') {
+			if (*s == '"')
+				quote = 0;
+			else
+				tok[n++] = *s;
+			continue;
+		}
+		if (*s == '\'' || *s == '"') {
+			quote = *s;
+			continue;
+		}
+		if (depth == 0 && strchr(ends, *s) != NULL)
+			break;
+		if (*s == '(' || *s == '[' || *s == '{') {
+			if (depth == sizeof(nest)) {
+				*err = "nesting too deep";
+				goto err;
+			}
+			nest[depth++] = *s == '(' ? ')' : *s == '[' ? ']' : '}';
+		} else if (depth > 0 && *s == nest[depth - 1]) {
+			depth--;
+		}
+		tok[n++] = *s;
+	}
+	if (quote != 0) {
+		*err = "unbalanced quote";
+		goto err;
+	}
+	if (depth != 0) {
+		*err = "unbalanced bracket";
+		goto err;
+	}
+	tok[n] = '\0';
+	*sp = s;
+	return tok;
+err:
+	free(tok);
+	return NULL;
+}
+
+/* Parses a whole decimal int into *v.  Returns 0, or -1 if malformed. */
+int
+parse_int(const char *s, int *v)
+{
+	char *end;
+	long l;
+
+	errno = 0;
+	l = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || l < INT_MIN || l > INT_MAX)
+		return -1;
+	*v = (int)l;
+	return 0;
+}
+
+/* Parses seconds, fractions allowed, into *secs.  Returns 0, or -1. */
+int
+parse_time(const char *s, double *secs)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !(d >= 0) || d > 1e9)
+		return -1;
+	*secs = d;
+	return 0;
+}
+
+/*
+ * Parses a port: a number (0 only for a listener, which then takes an
+ * ephemeral port) or a TCP service name.  Returns 0, or -1 if malformed.
+ */
+int
+parse_port(const char *s, int listen, unsigned short *port)
+{
+	struct servent *se;
+	int v;
+
+	if (isdigit((unsigned char)*s)) {
+		if (parse_int(s, &v) == -1 || v < (listen ? 0 : 1) || v > 65535)
+			return -1;
+		*port = (unsigned short)v;
+		return 0;
+	}
+	if (*s == '\0' || (se = getservbyname(s, "tcp")) == NULL)
+		return -1;
+	*port = ntohs((unsigned short)se->s_port);
+	return 0;
+}
+
+/* Stores value into a's settings or socket options.  Returns 0, or -1. */
+static int
+set_option(struct addr *a, const struct opt_desc *o, const char *value)
+{
+	char *field = (char *)&a->set + o->field;
+	double t;
+	int v = 1;
+	char *end;
+	long l;
+
+	switch (o->type) {
+	case OT_BOOL:
+	case OT_INT:
+		if (value != NULL && parse_int(value, &v) == -1) {
+			logmsg(L_ERROR, "option \"%s\": invalid numerical value \"%s\"",
+			    o->name, value);
+			return -1;
+		}
+		if (value == NULL && o->type == OT_INT)
+			goto missing;
+		if (o->apply == OA_FIELD) {
+			*(int *)(void *)field = v;
+			return 0;
+		}
+		if (a->nsockopts == MAX_SOCKOPTS) {
+			logmsg(L_ERROR, "too many socket options");
+			return -1;
+		}
+		a->sockopts[a->nsockopts].desc = o;
+		a->sockopts[a->nsockopts++].value = v;
+		return 0;
+	case OT_TIME:
+		if (value == NULL)
+			goto missing;
+		if (parse_time(value, &t) == -1) {
+			logmsg(L_ERROR, "option \"%s\": invalid time \"%s\"",
+			    o->name, value);
+			return -1;
+		}
+		*(double *)(void *)field = t;
+		return 0;
+	case OT_STRING:
+		if (value == NULL)
+			goto missing;
+		free(*(char **)(void *)field);
+		if ((*(char **)(void *)field = strdup(value)) == NULL) {
+			logmsg(L_ERROR, "out of memory");
+			return -1;
+		}
+		return 0;
+	case OT_MODE:
+		if (value == NULL)
+			goto missing;
+		errno = 0;
+		l = strtol(value, &end, 8);
+		if (*value == '\0' || *end != '\0' || errno != 0 || l < 0 ||
+		    l > 07777) {
+			logmsg(L_ERROR, "option \"%s\": invalid mode \"%s\"",
+			    o->name, value);
+			return -1;
+		}
+		*(int *)(void *)field = (int)l;
+		return 0;
+	}
+missing:
+	logmsg(L_ERROR, "option \"%s\" requires a value", o->name);
+	return -1;
+}
+
+/* Frees what parse_address() allocated. */
+void
+free_address(struct addr *a)
+{
+	int i;
+
+	for (i = 0; i < a->nparams; i++)
+		free(a->params[i]);
+	free(a->set.bind);
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * Parses "TYPE:param:...,option,option=value" into *a, checking every
+ * option against the type's groups.  Returns 0, or -1 after logging an E.
+ */
+int
+parse_address(const char *text, struct addr *a)
+{
+	const struct opt_desc *o;
+	const char *s = text, *err = NULL;
+	char *word = NULL, *value = NULL;
+
+	memset(a, 0, sizeof(*a));
+	a->text = text;
+	a->set.backlog = 5;
+	a->set.mode = -1;
+	a->set.unlink_close = 1;
+
+	if ((word = lex_token(&s, ":,", &err)) == NULL)
+		goto lexerr;
+	if ((a->type = find_addr_type(word)) == NULL) {
+		logmsg(L_ERROR, "unknown device/address \"%s\"", word);
+		goto err;
+	}
+	free(word);
+	word = NULL;
+
+	while (*s == ':') {
+		s++;
+		if ((word = lex_token(&s, ":,", &err)) == NULL)
+			goto lexerr;
+		if (a->nparams == MAX_PARAMS) {
+			a->nparams++;
+			break;
+		}
+		a->params[a->nparams++] = word;
+		word = NULL;
+	}
+	if (a->nparams != a->type->nparams) {
+		logmsg(L_ERROR, "%s: wrong number of parameters (%d instead of %d)",
+		    a->type->name, a->nparams > MAX_PARAMS ? MAX_PARAMS + 1 :
+		    a->nparams, a->type->nparams);
+		goto err;
+	}
+
+	while (*s == ',') {
+		s++;
+		if ((word = lex_token(&s, ",=", &err)) == NULL)
+			goto lexerr;
+		if (*s == '=') {
+			s++;
+			if ((value = lex_token(&s, ",", &err)) == NULL)
+				goto lexerr;
+		}
+		if (*word == '\0' && value == NULL) {
+			free(word);	/* "a,,b" and a trailing ',' */
+			word = NULL;
+			continue;
+		}
+		if ((o = find_option(word)) == NULL) {
+			logmsg(L_ERROR, "unknown option \"%s\"", word);
+			goto err;
+		}
+		if ((o->groups & a->type->groups) == 0) {
+			logmsg(L_ERROR, "option \"%s\" not supported with address "
+			    "type \"%s\"", o->name, a->type->name);
+			goto err;
+		}
+		if (set_option(a, o, value) == -1)
+			goto err;
+		free(word);
+		free(value);
+		word = value = NULL;
+	}
+
+	if (a->type->family != AF_UNIX && a->type->kind != K_STDIO) {
+		int listen = a->type->kind == K_STREAM_LISTEN;
+		const char *p = a->params[listen ? 0 : 1];
+
+		if (parse_port(p, listen, &a->port) == -1) {
+			logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, p);
+			goto err;
+		}
+	}
+	if (a->set.backlog < 0 || a->set.max_children < 0) {
+		logmsg(L_ERROR, "\"%s\": negative count", text);
+		goto err;
+	}
+	return 0;
+
+lexerr:
+	logmsg(L_ERROR, "address \"%s\": %s", text, err);
+err:
+	free(word);
+	free(value);
+	free_address(a);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening addresses                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Formats sa as socat does ("AF=2 1.2.3.4:80").  Returns buf. */
+static const char *
+format_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN];
+	const struct sockaddr_in *sin = (const void *)sa;
+	const struct sockaddr_in6 *sin6 = (const void *)sa;
+	const struct sockaddr_un *sun = (const void *)sa;
+
+	switch (sa->sa_family) {
+	case AF_INET:
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(buf, size, "AF=2 %s:%u", host, ntohs(sin->sin_port));
+		break;
+	case AF_INET6:
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, size, "AF=10 [%s]:%u", host, ntohs(sin6->sin6_port));
+		break;
+	case AF_UNIX:
+		if (len <= offsetof(struct sockaddr_un, sun_path) ||
+		    sun->sun_path[0] == '\0')
+			snprintf(buf, size, "AF=1 \"<anon>\"");
+		else
+			snprintf(buf, size, "AF=1 \"%.*s\"", (int)(len -
+			    offsetof(struct sockaddr_un, sun_path)), sun->sun_path);
+		break;
+	default:
+		snprintf(buf, size, "AF=%d", sa->sa_family);
+	}
+	return buf;
+}
+
+/* Applies a's socket options of the given phase to fd.  Returns 0, or -1. */
+static int
+apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
+{
+	const struct sockopt_val *v;
+	int i;
+
+	for (i = 0; i < a->nsockopts; i++) {
+		v = &a->sockopts[i];
+		if (v->desc->phase != phase)
+			continue;
+		/* ipv6-v6only on a socket that turned out IPv4 is moot. */
+		if (v->desc->level == IPPROTO_IPV6 && family != AF_INET6)
+			continue;
+		if (setsockopt(fd, v->desc->level, v->desc->optname, &v->value,
+		    sizeof(v->value)) == -1) {
+			logmsg(L_ERROR, "setsockopt(%d, %s=%d): %s", fd,
+			    v->desc->name, v->value, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Resolves host (which may be "[v6addr]") and port for the given family.
+ * Returns the getaddrinfo() list, or NULL after logging an E.
+ */
+static struct addrinfo *
+resolve(const char *host, unsigned short port, int family, int passive)
+{
+	struct addrinfo hints, *res;
+	char name[256], serv[8];
+	size_t len = strlen(host);
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+	if (host[0] == '[' && len >= 2 && host[len - 1] == ']') {
+		if (family == AF_UNSPEC)
+			hints.ai_family = AF_INET6;
+		hints.ai_flags |= AI_NUMERICHOST;
+		snprintf(name, sizeof(name), "%.*s", (int)len - 2, host + 1);
+		host = name;
+	}
+	snprintf(serv, sizeof(serv), "%u", port);
+	rc = getaddrinfo(*host != '\0' ? host : NULL, serv, &hints, &res);
+	if (rc != 0) {
+		logmsg(L_ERROR, "getaddrinfo(\"%s\", \"%s\"): %s", host, serv,
+		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		return NULL;
+	}
+	return res;
+}
+
+/*
+ * Splits an IP bind= value "[host][:port]" ("[v6]:port" for IPv6) into a
+ * host string (into hbuf) and a port.  Returns 0, or -1 after logging.
+ */
+static int
+split_bind(const char *bind, char *hbuf, size_t hsize, unsigned short *port)
+{
+	const char *colon;
+	size_t hlen;
+
+	*port = 0;
+	if (bind[0] == '[')
+		colon = strchr(bind, ']') ? strchr(strchr(bind, ']'), ':') : NULL;
+	else if (strchr(bind, ':') != strrchr(bind, ':'))
+		colon = NULL;		/* a bare IPv6 address */
+	else
+		colon = strchr(bind, ':');
+	hlen = colon != NULL ? (size_t)(colon - bind) : strlen(bind);
+	if (hlen >= hsize || (colon != NULL && parse_port(colon + 1, 1, port) == -1)) {
+		logmsg(L_ERROR, "bind: invalid address \"%s\"", bind);
+		return -1;
+	}
+	memcpy(hbuf, bind, hlen);
+	hbuf[hlen] = '\0';
+	return 0;
+}
+
+/*
+ * Connects fd to sa, within a's connect-timeout if it has one.
+ * Returns 0, or -1 with errno set.
+ */
+static int
+connect_within(int fd, const struct sockaddr *sa, socklen_t len,
+    const struct addr *a)
+{
+	struct pollfd pfd;
+	socklen_t elen = sizeof(int);
+	int err, ms, fl;
+
+	if (a->set.connect_timeout <= 0) {
+		while (connect(fd, sa, len) == -1)
+			if (errno != EINTR)
+				return -1;
+		return 0;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		return -1;
+	if (connect(fd, sa, len) == -1) {
+		if (errno != EINPROGRESS && errno != EAGAIN)
+			return -1;
+		ms = (int)(a->set.connect_timeout * 1000 + 0.5);
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		if ((err = poll(&pfd, 1, ms)) <= 0) {
+			errno = err == 0 ? ETIMEDOUT : errno;
+			return -1;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
+			return -1;
+		if (err != 0) {
+			errno = err;
+			return -1;
+		}
+	}
+	return fcntl(fd, F_SETFL, fl);
+}
+
+/* Fills ep for a connected or accepted socket. */
+static void
+socket_endpoint(struct endpoint *ep, int fd)
+{
+	ep->rfd = ep->wfd = fd;
+	ep->is_socket = 1;
+	ep->shut = SHUT_SOCKET;
+	ep->listen_fd = -1;
+}
+
+/*
+ * Opens STDIO, STDIN or STDOUT.  An EOF is passed on to a socket with
+ * shutdown(), to a pipe by closing it, and not at all to a tty or file.
+ * Returns 0.
+ */
+static int
+open_stdio(struct addr *a, struct endpoint *ep)
+{
+	struct stat st;
+	int r = a->type->stdio & 1, w = a->type->stdio & 2;
+
+	ep->rfd = r ? STDIN_FILENO : -1;
+	ep->wfd = w ? STDOUT_FILENO : -1;
+	ep->listen_fd = -1;
+	ep->is_socket = 0;
+	ep->shut = SHUT_NOTHING;
+	if (w && fstat(STDOUT_FILENO, &st) == 0) {
+		if (S_ISSOCK(st.st_mode))
+			ep->shut = SHUT_SOCKET;
+		else if (S_ISFIFO(st.st_mode))
+			ep->shut = SHUT_CLOSE;
+	}
+	if (r && fstat(STDIN_FILENO, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    (!w || ep->shut == SHUT_SOCKET))
+		ep->is_socket = 1;
+	logmsg(L_NOTICE, "%s", r && w ? "reading from and writing to stdio" :
+	    r ? "using stdin for reading" : "using stdout for writing");
+	return 0;
+}
+
+/*
+ * Opens a TCP connection, trying each address the host resolves to, in
+ * order.  Names are resolved here, so each fork child resolves afresh.
+ * Returns 0, or -1 after logging an E.
+ */
+static int
+open_inet_connect(struct addr *a, struct endpoint *ep)
+{
+	struct addrinfo *res = NULL, *bres = NULL, *ai;
+	struct sockaddr_storage local;
+	socklen_t llen = sizeof(local);
+	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	char buf[128], bhost[256];
+	unsigned short bport;
+	int fd = -1, saved;
+
+	if (a->set.bind != NULL) {
+		if (split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
+			goto err;
+		if ((bres = resolve(bhost, bport, family, 1)) == NULL)
+			goto err;
+		if (family == AF_UNSPEC)
+			family = bres->ai_family;
+	}
+	if ((res = resolve(a->params[0], a->port, family, 0)) == NULL)
+		goto err;
+
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (bres != NULL && bres->ai_family != ai->ai_family)
+			continue;
+		logmsg(L_NOTICE, "opening connection to %s",
+		    format_sockaddr(ai->ai_addr, ai->ai_addrlen, buf, sizeof(buf)));
+		if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
+		    IPPROTO_TCP)) == -1) {
+			logmsg(L_ERROR, "socket(%d, SOCK_STREAM, IPPROTO_TCP): %s",
+			    ai->ai_family, strerror(errno));
+			goto err;
+		}
+		if (apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
+			goto err;
+		if (bres != NULL && bind(fd, bres->ai_addr, bres->ai_addrlen) == -1) {
+			logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
+			    format_sockaddr(bres->ai_addr, bres->ai_addrlen, buf,
+			    sizeof(buf)), (unsigned)bres->ai_addrlen, strerror(errno));
+			goto err;
+		}
+		if (connect_within(fd, ai->ai_addr, ai->ai_addrlen, a) == 0)
+			break;
+		saved = errno;
+		logmsg(ai->ai_next != NULL ? L_WARN : L_ERROR,
+		    "connect(%d, %s, %u): %s", fd, format_sockaddr(ai->ai_addr,
+		    ai->ai_addrlen, buf, sizeof(buf)), (unsigned)ai->ai_addrlen,
+		    strerror(saved));
+		close(fd);
+		fd = -1;
+	}
+	if (fd == -1) {
+		if (res != NULL && bres != NULL && ai == NULL)
+			logmsg(L_ERROR, "no address of \"%s\" matches bind=%s",
+			    a->params[0], a->set.bind);
+		goto err;
+	}
+	if (g.loglevel <= L_NOTICE &&
+	    getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+		logmsg(L_NOTICE, "successfully connected from local address %s",
+		    format_sockaddr((struct sockaddr *)&local, llen, buf, sizeof(buf)));
+	freeaddrinfo(res);
+	if (bres != NULL)
+		freeaddrinfo(bres);
+	socket_endpoint(ep, fd);
+	return 0;
+err:
+	if (fd != -1)
+		close(fd);
+	if (res != NULL)
+		freeaddrinfo(res);
+	if (bres != NULL)
+		freeaddrinfo(bres);
+	return -1;
+}
+
+/*
+ * Fills *sun with path.  Returns the address length, or 0 after logging
+ * when the path does not fit.
+ */
+static socklen_t
+unix_sockaddr(struct sockaddr_un *sun, const char *path)
+{
+	size_t len = strlen(path);
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (len == 0 || len >= sizeof(sun->sun_path)) {
+		logmsg(L_ERROR, "UNIX socket path \"%s\" is %s", path,
+		    len == 0 ? "empty" : "too long");
+		return 0;
+	}
+	memcpy(sun->sun_path, path, len);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
+}
+
+/*
+ * Connects to a UNIX stream socket; UNIX-CLIENT falls back to a datagram
+ * socket when the path is one, as socat does.  Returns 0, or -1 after
+ * logging an E.
+ */
+static int
+open_unix_connect(struct addr *a, struct endpoint *ep)
+{
+	struct sockaddr_un sun, bsun;
+	socklen_t len, blen;
+	int fd = -1, type = SOCK_STREAM;
+	char buf[160];
+
+	if ((len = unix_sockaddr(&sun, a->params[0])) == 0)
+		goto err;
+	logmsg(L_NOTICE, "opening connection to %s",
+	    format_sockaddr((struct sockaddr *)&sun, len, buf, sizeof(buf)));
+again:
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1) {
+		logmsg(L_ERROR, "socket(AF_UNIX): %s", strerror(errno));
+		goto err;
+	}
+	if (apply_sockopts(fd, a, AF_UNIX, PH_PREBIND) == -1)
+		goto err;
+	if (a->set.bind != NULL) {
+		if ((blen = unix_sockaddr(&bsun, a->set.bind)) == 0)
+			goto err;
+		if (bind(fd, (struct sockaddr *)&bsun, blen) == -1) {
+			logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
+			    format_sockaddr((struct sockaddr *)&bsun, blen, buf,
+			    sizeof(buf)), (unsigned)blen, strerror(errno));
+			goto err;
+		}
+	}
+	if (connect_within(fd, (struct sockaddr *)&sun, len, a) == -1) {
+		if (errno == EPROTOTYPE && type == SOCK_STREAM &&
+		    strcasecmp(a->type->name, "UNIX-CLIENT") == 0) {
+			close(fd);
+			type = SOCK_DGRAM;
+			goto again;
+		}
+		logmsg(L_ERROR, "connect(%d, %s, %u): %s", fd,
+		    format_sockaddr((struct sockaddr *)&sun, len, buf, sizeof(buf)),
+		    (unsigned)len, strerror(errno));
+		goto err;
+	}
+	socket_endpoint(ep, fd);
+	return 0;
+err:
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+/* Binds fd, listens and logs it.  Returns 0, or -1 after logging an E. */
+static int
+bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	char buf[160];
+
+	if (bind(fd, sa, len) == -1) {
+		logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
+		    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len,
+		    strerror(errno));
+		return -1;
+	}
+	if (sa->sa_family == AF_UNIX) {
+		if (a->set.unlink_close)
+			snprintf(unlink_path, sizeof(unlink_path), "%s",
+			    ((const struct sockaddr_un *)(const void *)sa)->sun_path);
+		if (a->set.mode != -1 && chmod(a->params[0], (mode_t)a->set.mode) == -1) {
+			logmsg(L_ERROR, "chmod(\"%s\", 0%o): %s", a->params[0],
+			    (unsigned)a->set.mode, strerror(errno));
+			return -1;
+		}
+	}
+	if (listen(fd, a->set.backlog) == -1) {
+		logmsg(L_ERROR, "listen(%d, %d): %s", fd, a->set.backlog,
+		    strerror(errno));
+		return -1;
+	}
+	/* A port of 0 was chosen by the kernel: show the real one. */
+	if (g.loglevel <= L_NOTICE &&
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0)
+		logmsg(L_NOTICE, "listening on %s",
+		    format_sockaddr((struct sockaddr *)&ss, sslen, buf, sizeof(buf)));
+	return 0;
+}
+
+/*
+ * Opens a TCP listener.  Without a family from the type, -4/-6 or bind=,
+ * it listens on IPv4, as socat 1.7 does.  Returns 0, or -1 after logging.
+ */
+static int
+open_inet_listen(struct addr *a, struct endpoint *ep)
+{
+	struct addrinfo *res = NULL;
+	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	char bhost[256] = "";
+	unsigned short bport;
+	int fd = -1;
+
+	if (a->set.bind != NULL &&
+	    split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
+		goto err;
+	if (family == AF_UNSPEC && bhost[0] == '\0')
+		family = AF_INET;
+	if ((res = resolve(bhost, a->port, family, 1)) == NULL)
+		goto err;
+	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
+	    IPPROTO_TCP)) == -1) {
+		logmsg(L_ERROR, "socket(%d, SOCK_STREAM, IPPROTO_TCP): %s",
+		    res->ai_family, strerror(errno));
+		goto err;
+	}
+	if (apply_sockopts(fd, a, res->ai_family, PH_PREBIND) == -1)
+		goto err;
+	if (bind_listen(fd, res->ai_addr, res->ai_addrlen, a) == -1)
+		goto err;
+	freeaddrinfo(res);
+	ep->listen_fd = fd;
+	return 0;
+err:
+	if (fd != -1)
+		close(fd);
+	if (res != NULL)
+		freeaddrinfo(res);
+	return -1;
+}
+
+/*
+ * Opens a UNIX listener.  The socket file is removed when the listener
+ * exits (unlink-close, on by default as in socat), never by a fork child.
+ * Returns 0, or -1 after logging.
+ */
+static int
+open_unix_listen(struct addr *a, struct endpoint *ep)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int fd = -1;
+
+	if ((len = unix_sockaddr(&sun, a->params[0])) == 0)
+		goto err;
+	if (a->set.unlink_early && unlink(a->params[0]) == -1 && errno != ENOENT) {
+		logmsg(L_ERROR, "unlink(\"%s\"): %s", a->params[0], strerror(errno));
+		goto err;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		logmsg(L_ERROR, "socket(AF_UNIX): %s", strerror(errno));
+		goto err;
+	}
+	if (apply_sockopts(fd, a, AF_UNIX, PH_PREBIND) == -1)
+		goto err;
+	if (bind_listen(fd, (struct sockaddr *)&sun, len, a) == -1)
+		goto err;
+	ep->listen_fd = fd;
+	return 0;
+err:
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Accepting                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Waits until fewer than max children run; SIGCHLD ends each wait. */
+static void
+wait_for_child_slot(int max)
+{
+	sigset_t chld, old;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	while (children_forked - children_reaped >= max)
+		sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Returns a connection accepted on lfd, retrying transient failures. */
+static int
+accept_one(int lfd)
+{
+	struct sockaddr_storage peer, local;
+	socklen_t plen, llen;
+	char pbuf[160], lbuf[160];
+	int fd;
+
+	for (;;) {
+		plen = sizeof(peer);
+#ifdef SOCK_CLOEXEC
+		fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+#else
+		if ((fd = accept(lfd, (struct sockaddr *)&peer, &plen)) != -1)
+			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+		if (fd != -1)
+			break;
+		switch (errno) {
+		case EINTR:
+		case ECONNABORTED:
+		case EPROTO:
+			continue;
+		case EMFILE:
+		case ENFILE:
+		case ENOBUFS:
+		case ENOMEM:
+			/* Out of resources: say so, give them time to free up. */
+			logmsg(L_ERROR, "accept(%d): %s", lfd, strerror(errno));
+			poll(NULL, 0, 100);
+			continue;
+		default:
+			die("accept(%d): %s", lfd, strerror(errno));
+		}
+	}
+	if (g.loglevel <= L_NOTICE) {
+		llen = sizeof(local);
+		if (getsockname(fd, (struct sockaddr *)&local, &llen) == -1)
+			llen = 0, local.ss_family = AF_UNSPEC;
+		logmsg(L_NOTICE, "accepting connection from %s on %s",
+		    format_sockaddr((struct sockaddr *)&peer, plen, pbuf, sizeof(pbuf)),
+		    format_sockaddr((struct sockaddr *)&local, llen, lbuf, sizeof(lbuf)));
+	}
+	return fd;
+}
+
+/*
+ * The accept loop.  Without fork, returns the first connection and closes
+ * the listener.  With fork, returns each connection in a new child, and
+ * never returns in the parent.
+ */
+static int
+serve(const struct addr *a, int lfd)
+{
+	pid_t pid;
+	int fd;
+
+	for (;;) {
+		if (a->set.fork && a->set.max_children > 0)
+			wait_for_child_slot(a->set.max_children);
+		fd = accept_one(lfd);
+		if (!a->set.fork) {
+			close(lfd);
+			return fd;
+		}
+		if ((pid = fork()) == -1) {
+			logmsg(L_ERROR, "fork(): %s", strerror(errno));
+			close(fd);
+			continue;
+		}
+		if (pid == 0) {
+			unlink_path[0] = '\0';
+			close(lfd);
+			return fd;
+		}
+		children_forked++;
+		close(fd);
+		logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
+	}
+}
+
+/*
+ * Opens address a into *ep; for a listener, waits for the connection this
+ * process is to serve.  Returns 0, or -1 after logging.
+ */
+static int
+open_address(struct addr *a, struct endpoint *ep)
+{
+	if (a->type->open(a, ep) == -1)
+		return -1;
+	if (a->type->kind == K_STREAM_LISTEN)
+		socket_endpoint(ep, serve(a, ep->listen_fd));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The transfer loop                                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One direction of the relay.  The two halves point at each other's ends:
+ * half 0 reads the left address and writes the right one.
+ */
+struct half {
+	int		 id;		/* 1 or 2, socat's "socket N" */
+	int		 rfd, wfd;
+	int		 rsock, wsock;	/* use recv()/send() */
+	enum shut_how	 shut;		/* how to pass EOF to the writer */
+	char		*buf;
+	size_t		 len, off;	/* pending data is buf[off..len) */
+	int		 eof;		/* the reader reached EOF */
+	int		 done;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Passes EOF on to h's writer, once all its data is out; ends h. */
+static void
+half_close(struct half *h)
+{
+	h->done = 1;
+	switch (h->shut) {
+	case SHUT_SOCKET:
+		if (shutdown(h->wfd, SHUT_WR) == -1 && errno != ENOTCONN)
+			logmsg(L_WARN, "shutdown(%d, SHUT_WR): %s", h->wfd,
+			    strerror(errno));
+		break;
+	case SHUT_CLOSE:
+		close(h->wfd);
+		break;
+	case SHUT_NOTHING:
+		break;
+	}
+}
+
+/*
+ * Writes what h holds.  Returns 1 if anything moved, 0 if the writer is
+ * full, or -1 after logging an E.
+ */
+static int
+half_write(struct half *h)
+{
+	ssize_t n;
+
+	if (h->wsock)
+		n = send(h->wfd, h->buf + h->off, h->len - h->off,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	else
+		n = write(h->wfd, h->buf + h->off, h->len - h->off);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		logmsg(L_ERROR, "write(%d, %p, %zu): %s", h->wfd,
+		    (void *)(h->buf + h->off), h->len - h->off, strerror(errno));
+		return -1;
+	}
+	h->off += (size_t)n;
+	if (h->off == h->len) {
+		h->off = h->len = 0;
+		if (h->eof)
+			half_close(h);
+	}
+	return 1;
+}
+
+/*
+ * Reads into h's empty buffer and writes at once what it can.
+ * Returns 1 if anything moved (EOF counts), 0 if nothing, -1 on error.
+ */
+static int
+half_read(struct half *h)
+{
+	ssize_t n;
+
+	if (h->rsock)
+		n = recv(h->rfd, h->buf, g.bufsize, MSG_DONTWAIT);
+	else
+		n = read(h->rfd, h->buf, g.bufsize);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		logmsg(L_ERROR, "read(%d, %p, %zu): %s", h->rfd, (void *)h->buf,
+		    g.bufsize, strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		logmsg(L_NOTICE, "socket %d (fd %d) is at EOF", h->id, h->rfd);
+		h->eof = 1;
+		half_close(h);
+		return 1;
+	}
+	logmsg(L_INFO, "transferred %zd bytes from %d to %d", n, h->rfd, h->wfd);
+	h->len = (size_t)n;
+	h->off = 0;
+	return half_write(h) == -1 ? -1 : 1;
+}
+
+/*
+ * Copies between left and right until both directions are done, the -t
+ * wait after the first EOF runs out, or -T finds nothing moving.
+ * Returns the exit status: 0, or 1 after an error.
+ */
+static int
+transfer(const struct endpoint *left, const struct endpoint *right)
+{
+	struct half h[2] = {
+		{ 1, left->rfd, right->wfd, left->is_socket, right->is_socket,
+		    right->shut, NULL, 0, 0, 0, 0 },
+		{ 2, right->rfd, left->wfd, right->is_socket, left->is_socket,
+		    left->shut, NULL, 0, 0, 0, 0 },
+	};
+	struct pollfd pfd[2];
+	int idx[2], i, n, rc, status = 1, ruled_out;
+	double last = now(), deadline, wait;
+
+	logmsg(L_NOTICE, "starting data transfer loop with FDs [%d,%d] and [%d,%d]",
+	    left->rfd, left->wfd, right->rfd, right->wfd);
+	/* A direction the command line or the address rules out is done. */
+	h[0].done = g.unidir == 2 || h[0].rfd == -1 || h[0].wfd == -1;
+	h[1].done = g.unidir == 1 || h[1].rfd == -1 || h[1].wfd == -1;
+	ruled_out = h[0].done + h[1].done;
+	/* Where both directions share one fd, closing would cut the other. */
+	for (i = 0; i < 2; i++)
+		if (h[i].shut == SHUT_CLOSE && !h[1 - i].done &&
+		    h[i].wfd == h[1 - i].rfd)
+			h[i].shut = SHUT_NOTHING;
+	for (i = 0; i < 2; i++)
+		if (!h[i].done && (h[i].buf = malloc(g.bufsize)) == NULL) {
+			logmsg(L_ERROR, "malloc(%zu): %s", g.bufsize, strerror(errno));
+			goto out;
+		}
+
+	while (!(h[0].done && h[1].done)) {
+		for (n = 0, i = 0; i < 2; i++) {
+			idx[i] = -1;
+			if (h[i].done)
+				continue;
+			idx[i] = n;
+			pfd[n].fd = h[i].len > 0 ? h[i].wfd : h[i].rfd;
+			pfd[n].events = h[i].len > 0 ? POLLOUT : POLLIN;
+			pfd[n++].revents = 0;
+		}
+		/* After one EOF the other direction gets -t; -T always applies. */
+		deadline = -1;
+		if (h[0].done + h[1].done > ruled_out)
+			deadline = last + g.closewait;
+		if (g.idle > 0 && (deadline < 0 || last + g.idle < deadline))
+			deadline = last + g.idle;
+		wait = deadline < 0 ? -1 : deadline - now();
+		if (deadline >= 0 && wait < 0)
+			wait = 0;
+		rc = poll(pfd, n, wait < 0 ? -1 : (int)(wait * 1000 + 0.999));
+		if (rc == -1) {
+			if (errno == EINTR)
+				continue;
+			logmsg(L_ERROR, "poll(): %s", strerror(errno));
+			goto out;
+		}
+		if (rc == 0) {
+			if (deadline >= 0 && now() >= deadline) {
+				if (h[0].done + h[1].done == ruled_out)
+					logmsg(L_NOTICE, "inactivity timeout triggered");
+				break;
+			}
+			continue;
+		}
+		for (i = 0; i < 2; i++) {
+			if (idx[i] == -1 || pfd[idx[i]].revents == 0)
+				continue;
+			rc = h[i].len > 0 ? half_write(&h[i]) : half_read(&h[i]);
+			if (rc == -1)
+				goto out;
+			if (rc == 1)
+				last = now();
+		}
+	}
+	status = 0;
+out:
+	free(h[0].buf);
+	free(h[1].buf);
+	return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* main                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Ends relay: removes the listener's socket file, logs, exits. */
+static void
+relay_exit(int status)
+{
+	if (unlink_path[0] != '\0')
+		(void)unlink(unlink_path);
+	logmsg(L_NOTICE, "exiting with status %d", status);
+	exit(status);
+}
+
+/*
+ * Ends relay on a fatal signal with socat's status, 128 + the signal.
+ * Only async-signal-safe calls: the log line is built by hand.
+ */
+static void
+on_fatal_signal(int sig)
+{
+	char line[128];
+	int n, p;
+	char num[16];
+
+	if (unlink_path[0] != '\0')
+		(void)unlink(unlink_path);
+	if (L_WARN >= g.loglevel) {
+		n = format_time(time(NULL), line);
+		line[n++] = ' ';
+		for (p = 0; g.prog[p] != '\0' && n < 80; p++)
+			line[n++] = g.prog[p];
+		line[n++] = '[';
+		p = 0;
+		for (long pid = (long)getpid(); pid > 0 || p == 0; pid /= 10)
+			num[p++] = '0' + (char)(pid % 10);
+		while (p > 0)
+			line[n++] = num[--p];
+		memcpy(line + n, "] W exiting on signal ", 22);
+		n += 22;
+		if (sig >= 10)
+			line[n++] = '0' + (char)(sig / 10);
+		line[n++] = '0' + (char)(sig % 10);
+		line[n++] = '\n';
+		(void)!write(g.logfd, line, n);
+	}
+	_exit(128 + sig);
+}
+
+/* Counts reaped children for max-children; reaping here leaves no zombie. */
+static void
+on_sigchld(int sig)
+{
+	int saved = errno, status;
+
+	(void)sig;
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		children_reaped++;
+	errno = saved;
+}
+
+static void
+setup_signals(void)
+{
+	static const int fatal[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_fatal_signal;
+	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+usage(void)
+{
+	const struct addr_type *t;
+	const struct opt_desc *o;
+	const char *kind[] = { "stdio", "connect", "listen" };
+	size_t i;
+
+	printf("relay %s: a small socat-compatible relay\n"
+	    "Usage:\n"
+	    "  %s [options] <address> <address>\n"
+	    "options:\n"
+	    "  -h       print this help and exit\n"
+	    "  -V       print version and feature information and exit\n"
+	    "  -d[0-4]  verbosity: -d -d notices, -ddd info, -dddd debug, -d0 errors only\n"
+	    "  -lf <file>  log to file instead of stderr\n"
+	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
+	    "  -T <sec> end after this long without any data\n"
+	    "  -u       unidirectional: left to right only\n"
+	    "  -U       unidirectional: right to left only\n"
+	    "  -b <size> transfer block size (8192)\n"
+	    "  -4 / -6  prefer IPv4 / IPv6 where the address leaves it open\n"
+	    "address types (TYPE[:params][,option...]):\n", RELAY_VERSION, g.prog);
+	for (i = 0; i < n_addr_types; i++) {
+		t = &addr_types[i];
+		printf("  %-14s%-18s%-8s%s%s\n", t->name, t->params, kind[t->kind],
+		    t->aliases ? "aliases: " : "", t->aliases ? t->aliases : "");
+	}
+	printf("address options:\n");
+	for (i = 0; i < n_opt_descs; i++) {
+		o = &opt_descs[i];
+		printf("  %-16s%-22s%s%s\n", o->name, o->help ? o->help : "",
+		    o->aliases ? "aliases: " : "", o->aliases ? o->aliases : "");
+	}
+}
+
+static void
+version(void)
+{
+	struct utsname u;
+	size_t i;
+
+	printf("relay %s, a socat-compatible relay\n", RELAY_VERSION);
+	if (uname(&u) == 0)
+		printf("   running on %s version %s, release %s, machine %s\n",
+		    u.sysname, u.version, u.release, u.machine);
+	printf("features:\n");
+	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		printf("  #define WITH_%s 1\n", features[i]);
+}
+
+/*
+ * Takes the value of flag from its own argument ("-t30") or the next one.
+ * Returns it, or dies when there is none.
+ */
+static const char *
+flag_value(char **argv, int *i, size_t flaglen)
+{
+	if (argv[*i][flaglen] != '\0')
+		return argv[*i] + flaglen;
+	if (argv[*i + 1] == NULL)
+		die("option \"%s\" requires a value", argv[*i]);
+	return argv[++*i];
+}
+
+/* Parses the global flags.  Returns the index of the first address. */
+static int
+parse_flags(int argc, char **argv)
+{
+	const char *arg, *v;
+	double t;
+	int i, n, ndebug = -1;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		arg = argv[i];
+		if (strcmp(arg, "--") == 0)
+			return i + 1;
+		if (arg[1] == 'd' && strspn(arg + 1, "d") == strlen(arg + 1)) {
+			ndebug = ndebug < 0 ? 0 : ndebug;
+			ndebug += (int)strlen(arg + 1);
+		} else if (arg[1] == 'd' && arg[2] >= '0' && arg[2] <= '4' &&
+		    arg[3] == '\0') {
+			ndebug = arg[2] - '0';
+		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "-?") == 0) {
+			usage();
+			exit(0);
+		} else if (strcmp(arg, "-V") == 0) {
+			version();
+			exit(0);
+		} else if (strcmp(arg, "-u") == 0) {
+			g.unidir = 1;
+		} else if (strcmp(arg, "-U") == 0) {
+			g.unidir = 2;
+		} else if (strcmp(arg, "-4") == 0) {
+			g.pf = AF_INET;
+		} else if (strcmp(arg, "-6") == 0) {
+			g.pf = AF_INET6;
+		} else if (arg[1] == 't' || arg[1] == 'T') {
+			v = flag_value(argv, &i, 2);
+			if (parse_time(v, &t) == -1)
+				die("option \"-%c\": invalid time \"%s\"", arg[1], v);
+			*(arg[1] == 't' ? &g.closewait : &g.idle) = t;
+		} else if (arg[1] == 'b') {
+			v = flag_value(argv, &i, 2);
+			if (parse_int(v, &n) == -1 || n <= 0)
+				die("option \"-b\": invalid size \"%s\"", v);
+			g.bufsize = (size_t)n;
+		} else if (strncmp(arg, "-lf", 3) == 0) {
+			v = flag_value(argv, &i, 3);
+			n = open(v, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+			if (n == -1)
+				die("open(\"%s\"): %s", v, strerror(errno));
+			g.logfd = n;
+		} else {
+			die("unknown option \"%s\"; use option \"-h\" for help", arg);
+		}
+	}
+	/*
+	 * As in socat, "-d -d" (or -d2) shows notices; warnings show by
+	 * default, so one -d changes nothing and -d0 leaves only errors.
+	 */
+	if (ndebug >= 0)
+		g.loglevel = ndebug == 0 ? L_ERROR :
+		    ndebug >= 4 ? L_DEBUG : L_WARN - (ndebug - 1);
+	return i;
+}
+
+#ifndef RELAY_NO_MAIN
+int
+main(int argc, char **argv)
+{
+	struct addr addrs[2];
+	struct endpoint ep[2];
+	struct tm tm;
+	time_t t = time(NULL);
+	const char *slash;
+	int first, i;
+
+	slash = strrchr(argv[0], '/');
+	g.prog = slash != NULL ? slash + 1 : argv[0];
+	if (localtime_r(&t, &tm) != NULL)
+		utc_offset = tm.tm_gmtoff;
+	setup_signals();
+
+	first = parse_flags(argc, argv);
+	if (argc - first != 2)
+		die("exactly 2 addresses required (there are %d); use option "
+		    "\"-h\" for help", argc - first);
+	/* Every address is checked before anything is opened. */
+	for (i = 0; i < 2; i++)
+		if (parse_address(argv[first + i], &addrs[i]) == -1)
+			relay_exit(1);
+	for (i = 0; i < 2; i++)
+		if (open_address(&addrs[i], &ep[i]) == -1)
+			relay_exit(1);
+	relay_exit(transfer(&ep[0], &ep[1]));
+}
+#endif

@@ -1,0 +1,140 @@
+/*
+ * relay: a small socat-compatible relay.
+ *
+ * The types here are the tables that drive relay (address types, address
+ * options) and what parsing an address produces.  They are in a header so
+ * that the unit test (test/unit.c) can link against relay.c without main().
+ */
+#ifndef RELAY_H
+#define RELAY_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+#define RELAY_VERSION	"0.1.0"
+
+#define MAX_PARAMS	4	/* most parameters any address type takes */
+#define MAX_SOCKOPTS	16	/* socket options one address may carry */
+
+/* Severity, in socat's order; a message is shown when >= the log level. */
+enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
+
+/*
+ * Option groups: an address type lists the groups it belongs to, an option
+ * the groups it applies to.  An option is accepted when the two intersect.
+ */
+#define G_FD		0x0001	/* any address */
+#define G_SOCKET	0x0002	/* any socket */
+#define G_IP		0x0004	/* IPv4 or IPv6 socket */
+#define G_IP6		0x0008	/* socket that may be IPv6 */
+#define G_TCP		0x0010
+#define G_UNIX		0x0020
+#define G_LISTEN	0x0040	/* passive sockets */
+#define G_CHILD		0x0080	/* addresses that can fork per connection */
+#define G_CONNECT	0x0100	/* active sockets */
+#define G_NAMED		0x0200	/* addresses that create a file system entry */
+
+/* What an address does when opened; transfer() never needs to know. */
+enum addr_kind { K_STDIO, K_STREAM_CONNECT, K_STREAM_LISTEN };
+
+/*
+ * When an option takes effect.  Settings consumed by an open function are
+ * read at PH_OPEN; socket options are set right after socket(), before
+ * bind(), so a listener passes them on to every accepted connection.
+ */
+enum opt_phase { PH_OPEN, PH_PREBIND, PH_BOUND, PH_ACCEPT };
+
+enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
+
+/* How an option is applied: setsockopt() from the row, or a settings field. */
+enum opt_apply { OA_FIELD, OA_SOCKOPT };
+
+struct opt_desc {
+	const char	*name;
+	const char	*aliases;	/* space-separated, or NULL */
+	unsigned	 groups;
+	enum opt_phase	 phase;
+	enum opt_type	 type;
+	enum opt_apply	 apply;
+	int		 level;		/* OA_SOCKOPT: setsockopt level */
+	int		 optname;	/* OA_SOCKOPT: setsockopt name */
+	size_t		 field;		/* OA_FIELD: offset in struct addr_settings */
+	const char	*help;		/* value shown by -h, or NULL for a flag */
+};
+
+/* The per-address settings that OA_FIELD options write. */
+struct addr_settings {
+	int	 fork;
+	int	 backlog;
+	int	 max_children;
+	double	 connect_timeout;	/* seconds; 0 means none */
+	char	*bind;
+	int	 unlink_early;
+	int	 unlink_close;
+	int	 mode;			/* -1: leave as created */
+};
+
+struct addr;
+struct endpoint;
+typedef int (*open_fn)(struct addr *, struct endpoint *);
+
+struct addr_type {
+	const char	*name;
+	const char	*aliases;	/* space-separated, or NULL */
+	int		 nparams;
+	const char	*params;	/* parameter names, for -h */
+	enum addr_kind	 kind;
+	int		 family;	/* AF_UNSPEC: chosen by -4/-6 or the host */
+	int		 socktype;
+	int		 protocol;
+	unsigned	 groups;
+	int		 stdio;		/* K_STDIO: 1 read, 2 write, 3 both */
+	open_fn		 open;
+};
+
+struct sockopt_val {
+	const struct opt_desc	*desc;
+	int			 value;
+};
+
+/* One parsed address. */
+struct addr {
+	const char		*text;		/* as given on the command line */
+	const struct addr_type	*type;
+	int			 nparams;
+	char			*params[MAX_PARAMS];
+	unsigned short		 port;		/* TCP: resolved once, at parse time */
+	struct addr_settings	 set;
+	int			 nsockopts;
+	struct sockopt_val	 sockopts[MAX_SOCKOPTS];
+};
+
+/*
+ * An opened address as transfer() sees it: where to read, where to write
+ * and how to pass an EOF on.  Sockets use one fd for both.
+ */
+enum shut_how { SHUT_SOCKET, SHUT_CLOSE, SHUT_NOTHING };
+
+struct endpoint {
+	int		 rfd;		/* -1: the address cannot be read */
+	int		 wfd;		/* -1: the address cannot be written */
+	int		 is_socket;
+	enum shut_how	 shut;
+	int		 listen_fd;	/* K_STREAM_LISTEN, before accept */
+};
+
+extern const struct addr_type addr_types[];
+extern const size_t n_addr_types;
+extern const struct opt_desc opt_descs[];
+extern const size_t n_opt_descs;
+
+const struct addr_type *find_addr_type(const char *name);
+const struct opt_desc *find_option(const char *name);
+char *lex_token(const char **sp, const char *ends, const char **err);
+int parse_address(const char *text, struct addr *a);
+void free_address(struct addr *a);
+int parse_port(const char *s, int listen, unsigned short *port);
+int parse_time(const char *s, double *secs);
+int parse_int(const char *s, int *v);
+
+#endif /* RELAY_H */

@@ -1,0 +1,137 @@
+# Shared helpers for relay's test scenarios.  Source it from a test script:
+#   . "$(dirname "$0")/lib.sh"
+# Each scenario prints "ok - ..." or "not ok - ..." per assertion; test/run
+# counts those lines.  Everything a scenario starts is registered here and is
+# killed by the EXIT trap, whether the scenario passes, fails or is killed.
+
+set -u
+
+TESTDIR=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$TESTDIR/.." && pwd)
+RELAY=${RELAY:-$TOP/relay}
+SOCAT=${SOCAT:-socat}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/relay-test.XXXXXX")
+T_PIDS=""
+T_NETNS=""
+T_FAILED=0
+
+t_cleanup() {
+	for p in $T_PIDS; do
+		kill -TERM "$p" 2>/dev/null
+		pkill -TERM -P "$p" 2>/dev/null
+	done
+	sleep 0.1
+	for p in $T_PIDS; do
+		pkill -KILL -P "$p" 2>/dev/null
+		kill -KILL "$p" 2>/dev/null
+	done
+	for ns in $T_NETNS; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok()     { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; T_FAILED=$((T_FAILED + 1)); }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	local desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (expected '$2', got '$3')"
+	fi
+}
+
+# bg CMD...: run CMD in the background, remember its pid in $BG_PID and
+# kill it at exit.
+bg() {
+	"$@" &
+	BG_PID=$!
+	T_PIDS="$T_PIDS $BG_PID"
+}
+
+# free_port: print a TCP port nobody listens on (also free for UDP).
+free_port() {
+	local p
+	while :; do
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		if ! ss -Hltnu 2>/dev/null | awk '{print $5}' | grep -q ":$p\$"; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# wait_listen PORT [SECONDS]: wait until something listens on TCP PORT.
+wait_listen() {
+	local i=0 n=$(( ${2:-10} * 20 ))
+	while [ $i -lt $n ]; do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "# nothing listens on port $1" >&2
+	return 1
+}
+
+# wait_unix PATH [SECONDS]: wait until a listening UNIX socket exists at PATH.
+wait_unix() {
+	local i=0 n=$(( ${2:-10} * 20 ))
+	while [ $i -lt $n ]; do
+		[ -S "$1" ] && ss -Hxl 2>/dev/null | grep -qF " $1 " && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "# nothing listens on $1" >&2
+	return 1
+}
+
+# wait_gone PID [SECONDS]: wait for PID to exit; returns 1 on timeout.
+wait_gone() {
+	local i=0 n=$(( ${2:-10} * 20 ))
+	while kill -0 "$1" 2>/dev/null; do
+		[ $i -ge $n ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 0
+}
+
+# fd_count PID: number of open fds of PID.
+fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+
+# children PID: number of live child processes of PID (zombies included).
+children() { pgrep -P "$1" 2>/dev/null | wc -l; }
+
+# zombies PID: number of zombie children of PID.
+zombies() {
+	local n=0 c
+	for c in $(pgrep -P "$1" 2>/dev/null); do
+		grep -q '^State:.*Z' "/proc/$c/status" 2>/dev/null && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# sum FILE: a checksum of FILE's bytes.
+sum() { sha256sum < "$1" | cut -d' ' -f1; }
+
+# netns_add NAME: create a network namespace removed at exit.
+netns_add() {
+	ip netns del "$1" 2>/dev/null
+	ip netns add "$1" || return 1
+	T_NETNS="$T_NETNS $1"
+	ip -n "$1" link set lo up
+}
+
+# finish: the scenario's exit status.
+finish() { [ "$T_FAILED" -eq 0 ]; exit $?; }
