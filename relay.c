@@ -565,9 +565,11 @@ parse_address(const char *text, struct addr *a)
 			if ((value = lex_token(&s, ",", &err)) == NULL)
 				goto lexerr;
 		}
-		if (*word == '\0' && value == NULL) {
-			free(word);	/* "a,,b" and a trailing ',' */
-			word = NULL;
+		if (*word == '\0') {
+			/* socat skips "a,,b", a trailing ',' and ",=x". */
+			free(word);
+			free(value);
+			word = value = NULL;
 			continue;
 		}
 		if ((o = find_option(word)) == NULL) {
@@ -1594,7 +1596,10 @@ parse_flags(int argc, char **argv)
 	return i;
 }
 
-#ifndef RELAY_NO_MAIN
+#ifdef RELAY_NO_MAIN
+#define main relay_main	/* the unit test brings its own main() */
+int relay_main(int, char **);
+#endif
 int
 main(int argc, char **argv)
 {
@@ -1624,4 +1629,3 @@ main(int argc, char **argv)
 			relay_exit(1);
 	relay_exit(transfer(&ep[0], &ep[1]));
 }
-#endif

@@ -1,0 +1,178 @@
+/*
+ * Unit test for relay's lexer, value parsers and tables, linked against
+ * relay.c built with -DRELAY_NO_MAIN.  Prints one "ok"/"not ok" line per
+ * assertion, as the shell scenarios do, and exits non-zero on any failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "relay.h"
+
+static int failures;
+
+static void
+check(int cond, const char *what)
+{
+	printf("%s - %s\n", cond ? "ok" : "not ok", what);
+	if (!cond)
+		failures++;
+}
+
+/* Lexes one token of in up to ends; checks the token and the rest. */
+static void
+lex_case(const char *in, const char *ends, const char *tok, const char *rest)
+{
+	const char *s = in, *err = NULL;
+	char *got = lex_token(&s, ends, &err);
+	char what[256];
+
+	snprintf(what, sizeof(what), "lex \"%s\" -> \"%s\" rest \"%s\"", in,
+	    tok ? tok : "(error)", rest ? rest : "");
+	if (tok == NULL)
+		check(got == NULL && err != NULL, what);
+	else
+		check(got != NULL && strcmp(got, tok) == 0 && strcmp(s, rest) == 0,
+		    what);
+	free(got);
+}
+
+/* Parses text; checks success and, if given, the type and parameters. */
+static void
+parse_case(const char *text, int ok, const char *type, const char *p0,
+    const char *p1)
+{
+	struct addr a;
+	char what[256];
+	int rc = parse_address(text, &a);
+
+	snprintf(what, sizeof(what), "parse \"%s\" %s", text,
+	    ok ? "succeeds" : "fails");
+	if (!ok) {
+		check(rc == -1, what);
+		return;
+	}
+	check(rc == 0 && strcmp(a.type->name, type) == 0 &&
+	    (p0 == NULL || (a.nparams > 0 && strcmp(a.params[0], p0) == 0)) &&
+	    (p1 == NULL || (a.nparams > 1 && strcmp(a.params[1], p1) == 0)), what);
+	if (rc == 0)
+		free_address(&a);
+}
+
+int
+main(void)
+{
+	struct addr a;
+	unsigned short port;
+	double t;
+	size_t i;
+	int v, devnull;
+
+	/* The lexer, the way socat splits addresses. */
+	lex_case("TCP:host:80", ":,", "TCP", ":host:80");
+	lex_case("host:80,fork", ":,", "host", ":80,fork");
+	lex_case("[::1]:80", ":,", "[::1]", ":80");
+	lex_case("'a:b,c':d", ":,", "a:b,c", ":d");
+	lex_case("\"a:b\\\"c\":d", ":,", "a:b\"c", ":d");
+	lex_case("a\\:b:c", ":,", "a:b", ":c");
+	lex_case("(a:b,c)x,y", ":,", "(a:b,c)x", ",y");
+	lex_case("{a,[b:c]}:d", ":,", "{a,[b:c]}", ":d");
+	lex_case("'\\':x", ":,", "\\", ":x");
+	lex_case("", ":,", "", "");
+	lex_case("'abc", ":,", NULL, NULL);
+	lex_case("\"abc", ":,", NULL, NULL);
+	lex_case("[::1", ":,", NULL, NULL);
+	lex_case("abc\\", ":,", NULL, NULL);
+
+	/* Value parsers. */
+	check(parse_port("80", 0, &port) == 0 && port == 80, "port 80");
+	check(parse_port("65535", 0, &port) == 0 && port == 65535, "port 65535");
+	check(parse_port("0", 1, &port) == 0 && port == 0, "port 0 for a listener");
+	check(parse_port("0", 0, &port) == -1, "port 0 refused for connect");
+	check(parse_port("65536", 0, &port) == -1, "port 65536 refused");
+	check(parse_port("99999", 0, &port) == -1, "port 99999 refused");
+	check(parse_port("1x", 1, &port) == -1, "port 1x refused");
+	check(parse_port("", 1, &port) == -1, "empty port refused");
+	check(parse_port("-1", 1, &port) == -1, "port -1 refused");
+	check(parse_time("0.5", &t) == 0 && t == 0.5, "time 0.5");
+	check(parse_time("30", &t) == 0 && t == 30, "time 30");
+	check(parse_time("abc", &t) == -1, "time abc refused");
+	check(parse_time("-1", &t) == -1, "negative time refused");
+	check(parse_time("nan", &t) == -1, "time nan refused");
+	check(parse_time("", &t) == -1, "empty time refused");
+	check(parse_int("12", &v) == 0 && v == 12, "int 12");
+	check(parse_int("1.5", &v) == -1, "int 1.5 refused");
+	check(parse_int("99999999999", &v) == -1, "int overflow refused");
+
+	/* Tables: sorted, names unique, lookups case-insensitive and by alias. */
+	for (i = 1; i < n_addr_types; i++)
+		if (strcasecmp(addr_types[i - 1].name, addr_types[i].name) >= 0)
+			break;
+	check(i == n_addr_types, "address types sorted by name");
+	for (i = 1; i < n_opt_descs; i++)
+		if (strcasecmp(opt_descs[i - 1].name, opt_descs[i].name) >= 0)
+			break;
+	check(i == n_opt_descs, "options sorted by name");
+	check(find_addr_type("tcp-l") == find_addr_type("TCP-LISTEN"), "TCP-L alias");
+	check(find_addr_type("tcp-connect") == find_addr_type("TCP"), "TCP-CONNECT alias");
+	check(find_addr_type("-") == find_addr_type("STDIO"), "- is STDIO");
+	check(find_addr_type("unix") == find_addr_type("UNIX-CLIENT"), "UNIX alias");
+	check(find_addr_type("TCP-LISTE") == NULL, "no prefix matching");
+	check(find_option("SO-REUSEADDR") == find_option("reuseaddr"), "option alias");
+	check(find_option("nope") == NULL, "unknown option");
+	for (i = 0; i < n_opt_descs; i++)
+		if (opt_descs[i].groups == 0)
+			break;
+	check(i == n_opt_descs, "every option belongs to a group");
+
+	/* Whole addresses; errors are logged, so send them to /dev/null. */
+	devnull = open("/dev/null", O_WRONLY);
+	fflush(stdout);
+	if (devnull >= 0)
+		dup2(devnull, 2);
+	parse_case("TCP:localhost:80", 1, "TCP", "localhost", "80");
+	parse_case("tcp4-listen:6379,fork,reuseaddr", 1, "TCP4-LISTEN", "6379", NULL);
+	parse_case("TCP6:[::1]:80", 1, "TCP6", "[::1]", "80");
+	parse_case("\"TCP\":127.0.0.1:80", 1, "TCP", "127.0.0.1", "80");
+	parse_case("\"TCP:127.0.0.1:80\"", 0, NULL, NULL, NULL);
+	parse_case("TCP:h:80,,=3,", 1, "TCP", "h", "80");
+	parse_case("TCP:'127.0.0.1':80", 1, "TCP", "127.0.0.1", "80");
+	parse_case("UNIX-LISTEN:/tmp/a\\,b,mode=600", 1, "UNIX-LISTEN", "/tmp/a,b", NULL);
+	parse_case("-", 1, "STDIO", NULL, NULL);
+	parse_case("STDIO,", 1, "STDIO", NULL, NULL);
+	parse_case("TCP:localhost", 0, NULL, NULL, NULL);
+	parse_case("TCP:a:1:2", 0, NULL, NULL, NULL);
+	parse_case("FOO:1", 0, NULL, NULL, NULL);
+	parse_case("TCP:h:80,foo", 0, NULL, NULL, NULL);
+	parse_case("TCP:h:80,backlog=5", 0, NULL, NULL, NULL);
+	parse_case("UNIX-CONNECT:/x,nodelay", 0, NULL, NULL, NULL);
+	parse_case("STDIO,fork", 0, NULL, NULL, NULL);
+	parse_case("TCP:h:80,connect-timeout=abc", 0, NULL, NULL, NULL);
+	parse_case("TCP-LISTEN:1,fork=x", 0, NULL, NULL, NULL);
+	parse_case("TCP-LISTEN:1,backlog", 0, NULL, NULL, NULL);
+	parse_case("TCP-LISTEN:1x", 0, NULL, NULL, NULL);
+	parse_case("TCP:h:99999", 0, NULL, NULL, NULL);
+	parse_case("UNIX-LISTEN:/x,mode=999", 0, NULL, NULL, NULL);
+	parse_case("TCP:'h:80", 0, NULL, NULL, NULL);
+	parse_case("TCP6:[::1:80", 0, NULL, NULL, NULL);
+
+	check(parse_address("TCP-LISTEN:80,fork,max-children=3,backlog=9,"
+	    "reuseaddr,keepalive=0", &a) == 0 && a.set.fork == 1 &&
+	    a.set.max_children == 3 && a.set.backlog == 9 && a.port == 80 &&
+	    a.nsockopts == 2 && a.sockopts[1].value == 0,
+	    "options land in settings and socket options");
+	free_address(&a);
+	check(parse_address("UNIX-LISTEN:/x,mode=660,unlink-early", &a) == 0 &&
+	    a.set.mode == 0660 && a.set.unlink_early == 1, "mode is octal");
+	free_address(&a);
+	check(parse_address("TCP:h:80,connect-timeout=2.5,bind=[::1]", &a) == 0 &&
+	    a.set.connect_timeout == 2.5 && strcmp(a.set.bind, "[::1]") == 0,
+	    "time and string options");
+	free_address(&a);
+
+	printf("# %d failures\n", failures);
+	return failures != 0;
+}
