@@ -733,8 +733,9 @@ split_bind(const char *bind, char *hbuf, size_t hsize, unsigned short *port)
 }
 
 /*
- * Connects fd to sa, within a's connect-timeout if it has one.
- * Returns 0, or -1 with errno set.
+ * Connects fd to sa, within a's connect-timeout if it has one.  A connect
+ * interrupted by a signal goes on in the background, so it is waited for
+ * like a non-blocking one.  Returns 0, or -1 with errno set.
  */
 static int
 connect_within(int fd, const struct sockaddr *sa, socklen_t len,
@@ -742,34 +743,41 @@ connect_within(int fd, const struct sockaddr *sa, socklen_t len,
 {
 	struct pollfd pfd;
 	socklen_t elen = sizeof(int);
-	int err, ms, fl;
+	int err, ms = -1, fl = -1, rc = -1;
 
-	if (a->set.connect_timeout <= 0) {
-		while (connect(fd, sa, len) == -1)
-			if (errno != EINTR)
-				return -1;
-		return 0;
-	}
-	if ((fl = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
-		return -1;
-	if (connect(fd, sa, len) == -1) {
-		if (errno != EINPROGRESS && errno != EAGAIN)
-			return -1;
+	if (a->set.connect_timeout > 0) {
 		ms = (int)(a->set.connect_timeout * 1000 + 0.5);
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		if ((err = poll(&pfd, 1, ms)) <= 0) {
-			errno = err == 0 ? ETIMEDOUT : errno;
+		if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+		    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
 			return -1;
-		}
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
-			return -1;
-		if (err != 0) {
-			errno = err;
-			return -1;
-		}
 	}
-	return fcntl(fd, F_SETFL, fl);
+	if (connect(fd, sa, len) == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (errno != EINTR && errno != EINPROGRESS)
+		goto out;
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	while ((err = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+		;
+	if (err <= 0) {
+		errno = err == 0 ? ETIMEDOUT : errno;
+		goto out;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1)
+		goto out;
+	if (err != 0) {
+		errno = err;
+		goto out;
+	}
+	rc = 0;
+out:
+	err = errno;
+	if (fl != -1)
+		(void)fcntl(fd, F_SETFL, fl);
+	errno = err;
+	return rc;
 }
 
 /* Fills ep for a connected or accepted socket. */
