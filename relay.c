@@ -46,6 +46,21 @@
 #define MSG_NOSIGNAL 0		/* SIGPIPE is ignored anyway */
 #endif
 
+/*
+ * Linux fast paths: splice() moves socket data through a pipe without a
+ * copy to user space, and socket()/accept4() take the fd flags at once.
+ * Elsewhere the same code runs on read()/write() and fcntl().
+ */
+#if defined(__linux__) && defined(SPLICE_F_MOVE)
+#define HAVE_SPLICE 1
+#endif
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
+#define HAVE_SOCK_FLAGS 1
+#else
+#define SOCK_CLOEXEC	0
+#define SOCK_NONBLOCK	0
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Global state                                                        */
 /* ------------------------------------------------------------------ */
@@ -58,8 +73,10 @@ static struct {
 	double		 idle;		/* -T; 0 means none */
 	int		 unidir;	/* 0 both, 1 -u (left to right), 2 -U */
 	size_t		 bufsize;	/* -b */
+	int		 bufsize_set;
 	int		 pf;		/* -4/-6: AF_INET, AF_INET6 or AF_UNSPEC */
-} g = { "relay", L_WARN, 2, 0.5, 0, 0, 8192, AF_UNSPEC };
+	int		 splice;	/* socket to socket through a pipe */
+} g = { "relay", L_WARN, 2, 0.5, 0, 0, 8192, 0, AF_UNSPEC, 0 };
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -780,6 +797,26 @@ out:
 	return rc;
 }
 
+/*
+ * Makes fd close-on-exec and non-blocking, for the fds socket() or
+ * accept4() could not create so.  The transfer loop wants non-blocking
+ * sockets: a splice() into a blocking one could stall the other direction.
+ * Returns 0, or -1 after logging.
+ */
+static int
+set_fd_flags(int fd)
+{
+	int fl;
+
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    (fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		logmsg(L_ERROR, "fcntl(%d): %s", fd, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Fills ep for a connected or accepted socket. */
 static void
 socket_endpoint(struct endpoint *ep, int fd)
@@ -852,12 +889,16 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 			continue;
 		logmsg(L_NOTICE, "opening connection to %s",
 		    format_sockaddr(ai->ai_addr, ai->ai_addrlen, buf, sizeof(buf)));
-		if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
-		    IPPROTO_TCP)) == -1) {
+		if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, IPPROTO_TCP)) == -1) {
 			logmsg(L_ERROR, "socket(%d, SOCK_STREAM, IPPROTO_TCP): %s",
 			    ai->ai_family, strerror(errno));
 			goto err;
 		}
+#ifndef HAVE_SOCK_FLAGS
+		if (set_fd_flags(fd) == -1)
+			goto err;
+#endif
 		if (apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
 			goto err;
 		if (bres != NULL && bind(fd, bres->ai_addr, bres->ai_addrlen) == -1) {
@@ -967,6 +1008,9 @@ again:
 		    (unsigned)len, strerror(errno));
 		goto err;
 	}
+	/* Only now: a non-blocking connect fails at once on a full backlog. */
+	if (set_fd_flags(fd) == -1)
+		goto err;
 	socket_endpoint(ep, fd);
 	return 0;
 err:
@@ -1116,11 +1160,15 @@ accept_one(int lfd)
 
 	for (;;) {
 		plen = sizeof(peer);
-#ifdef SOCK_CLOEXEC
-		fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+#ifdef HAVE_SOCK_FLAGS
+		fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
+		    SOCK_CLOEXEC | SOCK_NONBLOCK);
 #else
-		if ((fd = accept(lfd, (struct sockaddr *)&peer, &plen)) != -1)
-			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if ((fd = accept(lfd, (struct sockaddr *)&peer, &plen)) != -1 &&
+		    set_fd_flags(fd) == -1) {
+			close(fd);
+			continue;
+		}
 #endif
 		if (fd != -1)
 			break;
@@ -1214,8 +1262,10 @@ struct half {
 	int		 rfd, wfd;
 	int		 rsock, wsock;	/* use recv()/send() */
 	enum shut_how	 shut;		/* how to pass EOF to the writer */
-	char		*buf;
-	size_t		 len, off;	/* pending data is buf[off..len) */
+	char		*buf;		/* the copy path's buffer */
+	int		 pipe[2];	/* the splice path's pipe, or -1 */
+	size_t		 chunk;		/* most bytes moved per step */
+	size_t		 len, off;	/* pending data is [off..len) */
 	int		 eof;		/* the reader reached EOF */
 	int		 done;
 };
@@ -1249,24 +1299,84 @@ half_close(struct half *h)
 }
 
 /*
+ * Sets h up to move data with splice() through a pipe where both ends are
+ * sockets: the bytes never enter user space.  Returns 1 if it did, 0 if h
+ * keeps to read() and write().
+ */
+static int
+half_splice(struct half *h)
+{
+#ifdef HAVE_SPLICE
+	if (g.splice && h->rsock && h->wsock &&
+	    pipe2(h->pipe, O_CLOEXEC | O_NONBLOCK) == 0)
+		return 1;
+#endif
+	h->pipe[0] = h->pipe[1] = -1;
+	return 0;
+}
+
+/* Leaves the splice path for the copy path.  Returns 0, or -1 on ENOMEM. */
+static int
+half_unsplice(struct half *h)
+{
+	close(h->pipe[0]);
+	close(h->pipe[1]);
+	h->pipe[0] = h->pipe[1] = -1;
+	h->chunk = g.bufsize;
+	return (h->buf = malloc(h->chunk)) == NULL ? -1 : 0;
+}
+
+/* Moves what h holds to its writer.  Returns the bytes moved, or -1. */
+static ssize_t
+push(struct half *h)
+{
+#ifdef HAVE_SPLICE
+	if (h->pipe[0] != -1)
+		return splice(h->pipe[0], NULL, h->wfd, NULL, h->len - h->off,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+#endif
+	if (h->wsock)
+		return send(h->wfd, h->buf + h->off, h->len - h->off,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	return write(h->wfd, h->buf + h->off, h->len - h->off);
+}
+
+/* Takes in what h's reader has.  Returns the bytes, 0 at EOF, or -1. */
+static ssize_t
+pull(struct half *h)
+{
+#ifdef HAVE_SPLICE
+	ssize_t n;
+
+	if (h->pipe[1] != -1) {
+		n = splice(h->rfd, NULL, h->pipe[1], NULL, h->chunk,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		/* A socket kind splice() does not know: copy instead. */
+		if (n != -1 || errno != EINVAL)
+			return n;
+		if (half_unsplice(h) == -1)
+			return -1;
+	}
+#endif
+	if (h->rsock)
+		return recv(h->rfd, h->buf, h->chunk, MSG_DONTWAIT);
+	return read(h->rfd, h->buf, h->chunk);
+}
+
+/*
  * Writes what h holds.  Returns 1 if anything moved, 0 if the writer is
  * full, or -1 after logging an E.
  */
 static int
 half_write(struct half *h)
 {
-	ssize_t n;
+	ssize_t n = push(h);
 
-	if (h->wsock)
-		n = send(h->wfd, h->buf + h->off, h->len - h->off,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
-	else
-		n = write(h->wfd, h->buf + h->off, h->len - h->off);
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		logmsg(L_ERROR, "write(%d, %p, %zu): %s", h->wfd,
-		    (void *)(h->buf + h->off), h->len - h->off, strerror(errno));
+		logmsg(L_ERROR, "write(%d, %zu): %s", h->wfd, h->len - h->off,
+		    strerror(errno));
 		return -1;
 	}
 	h->off += (size_t)n;
@@ -1285,17 +1395,13 @@ half_write(struct half *h)
 static int
 half_read(struct half *h)
 {
-	ssize_t n;
+	ssize_t n = pull(h);
 
-	if (h->rsock)
-		n = recv(h->rfd, h->buf, g.bufsize, MSG_DONTWAIT);
-	else
-		n = read(h->rfd, h->buf, g.bufsize);
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		logmsg(L_ERROR, "read(%d, %p, %zu): %s", h->rfd, (void *)h->buf,
-		    g.bufsize, strerror(errno));
+		logmsg(L_ERROR, "read(%d, %zu): %s", h->rfd, h->chunk,
+		    strerror(errno));
 		return -1;
 	}
 	if (n == 0) {
@@ -1320,9 +1426,9 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 {
 	struct half h[2] = {
 		{ 1, left->rfd, right->wfd, left->is_socket, right->is_socket,
-		    right->shut, NULL, 0, 0, 0, 0 },
+		    right->shut, NULL, { -1, -1 }, 0, 0, 0, 0, 0 },
 		{ 2, right->rfd, left->wfd, right->is_socket, left->is_socket,
-		    left->shut, NULL, 0, 0, 0, 0 },
+		    left->shut, NULL, { -1, -1 }, 0, 0, 0, 0, 0 },
 	};
 	struct pollfd pfd[2];
 	int idx[2], i, n, rc, status = 1, ruled_out;
@@ -1339,11 +1445,20 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 		if (h[i].shut == SHUT_CLOSE && !h[1 - i].done &&
 		    h[i].wfd == h[1 - i].rfd)
 			h[i].shut = SHUT_NOTHING;
-	for (i = 0; i < 2; i++)
-		if (!h[i].done && (h[i].buf = malloc(g.bufsize)) == NULL) {
-			logmsg(L_ERROR, "malloc(%zu): %s", g.bufsize, strerror(errno));
+	for (i = 0; i < 2; i++) {
+		if (h[i].done)
+			continue;
+		h[i].chunk = g.bufsize;
+		if (half_splice(&h[i])) {
+			/* The pipe holds 64 KiB; -b still caps a step. */
+			if (!g.bufsize_set)
+				h[i].chunk = 65536;
+		} else if ((h[i].buf = malloc(h[i].chunk)) == NULL) {
+			logmsg(L_ERROR, "malloc(%zu): %s", h[i].chunk,
+			    strerror(errno));
 			goto out;
 		}
+	}
 
 	while (!(h[0].done && h[1].done)) {
 		for (n = 0, i = 0; i < 2; i++) {
@@ -1383,16 +1498,24 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 			if (idx[i] == -1 || pfd[idx[i]].revents == 0)
 				continue;
 			rc = h[i].len > 0 ? half_write(&h[i]) : half_read(&h[i]);
-			if (rc == -1)
+			if (rc == -1) {
+				if (errno == ENOMEM)
+					logmsg(L_ERROR, "out of memory");
 				goto out;
+			}
 			if (rc == 1)
 				last = now();
 		}
 	}
 	status = 0;
 out:
-	free(h[0].buf);
-	free(h[1].buf);
+	for (i = 0; i < 2; i++) {
+		free(h[i].buf);
+		if (h[i].pipe[0] != -1) {
+			close(h[i].pipe[0]);
+			close(h[i].pipe[1]);
+		}
+	}
 	return status;
 }
 
@@ -1584,6 +1707,7 @@ parse_flags(int argc, char **argv)
 			if (parse_int(v, &n) == -1 || n <= 0)
 				die("option \"-b\": invalid size \"%s\"", v);
 			g.bufsize = (size_t)n;
+			g.bufsize_set = 1;
 		} else if (strncmp(arg, "-lf", 3) == 0) {
 			v = flag_value(argv, &i, 3);
 			n = open(v, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -1623,6 +1747,10 @@ main(int argc, char **argv)
 	if (localtime_r(&t, &tm) != NULL)
 		utc_offset = tm.tm_gmtoff;
 	setup_signals();
+#ifdef HAVE_SPLICE
+	/* RELAY_NO_SPLICE keeps the copy path testable where splice works. */
+	g.splice = getenv("RELAY_NO_SPLICE") == NULL;
+#endif
 
 	first = parse_flags(argc, argv);
 	if (argc - first != 2)
