@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The build: warning-free with gcc and clang, needs libc only, installs
+# under PREFIX/DESTDIR, builds statically with musl; -h and -V describe
+# what the tables hold.
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 1
+
+for cc in gcc clang; do
+	if command -v $cc >/dev/null; then
+		check "$cc -Wall -Wextra builds without a warning" \
+			sh -c "$cc -O2 -Wall -Wextra -Werror -o '$TMP/relay-$cc' relay.c 2>'$TMP/$cc.err'"
+		[ -s "$TMP/$cc.err" ] && sed 's/^/# /' "$TMP/$cc.err"
+		libs=$(ldd "$TMP/relay-$cc" 2>/dev/null | grep -v -e linux-vdso -e ld-linux -e 'libc\.so' | grep -c .)
+		check_eq "$cc build links libc only" 0 "$libs"
+	else
+		not_ok "$cc is not installed"
+	fi
+done
+
+make -s install DESTDIR="$TMP/root" PREFIX=/opt/relay >/dev/null 2>&1
+for f in bin/relay bin/ambassador share/man/man1/relay.1; do
+	check "make install puts $f under DESTDIR/PREFIX" test -f "$TMP/root/opt/relay/$f"
+done
+check "installed relay runs" sh -c "\"$TMP/root/opt/relay/bin/relay\" -V >/dev/null"
+
+if command -v musl-gcc >/dev/null; then
+	mkdir -p "$TMP/static"
+	cp relay.c relay.h Makefile "$TMP/static/"
+	make -s -C "$TMP/static" static >/dev/null 2>&1
+	check "make static builds" test -x "$TMP/static/relay"
+	check "the static binary has no dynamic section" \
+		sh -c "! readelf -d '$TMP/static/relay' 2>/dev/null | grep -q NEEDED"
+	size=$(stat -c %s "$TMP/static/relay" 2>/dev/null || echo 0)
+	echo "# static stripped size: $size bytes"
+	check "the static binary is at most 128 KiB" test "$size" -le 131072
+	check "the static binary relays" sh -c "echo hello | '$TMP/static/relay' -u - - | grep -qx hello"
+else
+	not_ok "musl-gcc is not installed"
+fi
+
+help=$("$RELAY" -h)
+check_eq "-h exits 0" 0 $?
+for t in TCP TCP4 TCP6 TCP-LISTEN TCP4-LISTEN TCP6-LISTEN UNIX-CONNECT UNIX-LISTEN \
+	UNIX-CLIENT STDIO STDIN STDOUT; do
+	check "-h lists $t" sh -c "printf '%s\n' \"\$1\" | grep -q \"^  $t \"" _ "$help"
+done
+for o in fork reuseaddr bind backlog max-children connect-timeout keepalive nodelay \
+	unlink-early mode ipv6-v6only; do
+	check "-h lists option $o" sh -c "printf '%s\n' \"\$1\" | grep -q \"^  $o \"" _ "$help"
+done
+finish
