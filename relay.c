@@ -622,6 +622,10 @@ parse_address(const char *text, struct addr *a)
 			goto err;
 		}
 	}
+	if (a->set.max_children != 0 && !a->set.fork) {
+		logmsg(L_ERROR, "option max-children not allowed without option fork");
+		goto err;
+	}
 	if (a->set.backlog < 0 || a->set.max_children < 0) {
 		logmsg(L_ERROR, "\"%s\": negative count", text);
 		goto err;

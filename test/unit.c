@@ -154,6 +154,8 @@ main(void)
 	parse_case("TCP-LISTEN:1,fork=x", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,backlog", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1x", 0, NULL, NULL, NULL);
+	parse_case("TCP-LISTEN:1,max-children=2", 0, NULL, NULL, NULL);
+	parse_case("TCP-LISTEN:1,max-children=2,fork", 1, "TCP-LISTEN", "1", NULL);
 	parse_case("TCP:h:99999", 0, NULL, NULL, NULL);
 	parse_case("UNIX-LISTEN:/x,mode=999", 0, NULL, NULL, NULL);
 	parse_case("TCP:'h:80", 0, NULL, NULL, NULL);
