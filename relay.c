@@ -208,7 +208,7 @@ die(const char *fmt, ...)
 const struct opt_desc opt_descs[] = {
 	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
 	    SETTING(backlog), "<count>" },
-	{ "bind", NULL, G_SOCKET, PH_OPEN, OT_STRING,
+	{ "bind", NULL, G_IP | G_CONNECT, PH_OPEN, OT_STRING,
 	    SETTING(bind), "<[host][:port]|path>" },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
 	    SETTING(connect_timeout), "<seconds>" },

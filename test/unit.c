@@ -150,6 +150,8 @@ main(void)
 	parse_case("TCP:h:80,backlog=5", 0, NULL, NULL, NULL);
 	parse_case("UNIX-CONNECT:/x,nodelay", 0, NULL, NULL, NULL);
 	parse_case("STDIO,fork", 0, NULL, NULL, NULL);
+	parse_case("UNIX-LISTEN:/x,bind=/y", 0, NULL, NULL, NULL);
+	parse_case("UNIX-CONNECT:/x,bind=/y", 1, "UNIX-CONNECT", "/x", NULL);
 	parse_case("TCP:h:80,connect-timeout=abc", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,fork=x", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,backlog", 0, NULL, NULL, NULL);
