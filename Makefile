@@ -34,7 +34,11 @@ install: relay
 	$(INSTALL) -m 755 ambassador $(DESTDIR)$(BINDIR)/ambassador
 	$(INSTALL) -m 644 man/relay.1 $(DESTDIR)$(MANDIR)/relay.1
 
+# Benchmarks against socat, HAProxy and nginx: never part of check.
+bench: relay
+	bench/run
+
 clean:
 	rm -f relay test/unit
 
-.PHONY: all static check install clean
+.PHONY: all static check bench install clean
