@@ -88,14 +88,6 @@ static long			 utc_offset;	/* seconds east of UTC, at start */
 static volatile sig_atomic_t	 children_forked;
 static volatile sig_atomic_t	 children_reaped;
 
-/*
- * The listener's live children, so that a fatal signal can be passed on
- * to them as socat does.  Slots are 0 when free.  The table only changes
- * with SIGCHLD blocked, or in the SIGCHLD handler itself.
- */
-static pid_t * volatile		 child_pids;
-static volatile size_t		 child_slots;
-
 static void relay_exit(int status) __attribute__((noreturn));
 
 /* ------------------------------------------------------------------ */
@@ -1213,33 +1205,6 @@ accept_one(int lfd)
 }
 
 /*
- * Records pid in the child table (SIGCHLD must be blocked).  Returns 0, or
- * -1 when the table cannot grow; the child then just goes unrecorded.
- */
-static int
-child_add(pid_t pid)
-{
-	size_t i, n = child_slots;
-	pid_t *t;
-
-	for (i = 0; i < n; i++)
-		if (child_pids[i] == 0) {
-			child_pids[i] = pid;
-			return 0;
-		}
-	/* A fatal signal would walk the table while it moves. */
-	if ((t = calloc(n ? 2 * n : 64, sizeof(*t))) == NULL)
-		return -1;
-	if (n > 0)
-		memcpy(t, child_pids, n * sizeof(*t));
-	t[n] = pid;
-	free(child_pids);	/* fatal signals are blocked, see serve() */
-	child_pids = t;
-	child_slots = n ? 2 * n : 64;
-	return 0;
-}
-
-/*
  * The accept loop.  Without fork, returns the first connection and closes
  * the listener.  With fork, returns each connection in a new child, and
  * never returns in the parent.
@@ -1247,17 +1212,9 @@ child_add(pid_t pid)
 static int
 serve(const struct addr *a, int lfd)
 {
-	sigset_t block, old;
 	pid_t pid;
 	int fd;
 
-	/* Until the child is recorded, it may neither be reaped nor missed. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGCHLD);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGQUIT);
 	for (;;) {
 		if (a->set.fork && a->set.max_children > 0)
 			wait_for_child_slot(a->set.max_children);
@@ -1266,27 +1223,17 @@ serve(const struct addr *a, int lfd)
 			close(lfd);
 			return fd;
 		}
-		sigprocmask(SIG_BLOCK, &block, &old);
 		if ((pid = fork()) == -1) {
-			sigprocmask(SIG_SETMASK, &old, NULL);
 			logmsg(L_ERROR, "fork(): %s", strerror(errno));
 			close(fd);
 			continue;
 		}
 		if (pid == 0) {
-			free(child_pids);
-			child_pids = NULL;
-			child_slots = 0;
 			unlink_path[0] = '\0';
-			sigprocmask(SIG_SETMASK, &old, NULL);
 			close(lfd);
 			return fd;
 		}
 		children_forked++;
-		if (child_add(pid) == -1)
-			logmsg(L_WARN, "child %ld not recorded: out of memory",
-			    (long)pid);
-		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(fd);
 		logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
 	}
@@ -1597,16 +1544,12 @@ relay_exit(int status)
 static void
 on_fatal_signal(int sig)
 {
-	char line[128], num[16];
-	size_t i;
+	char line[128];
 	int n, p;
+	char num[16];
 
 	if (unlink_path[0] != '\0')
 		(void)unlink(unlink_path);
-	/* socat passes the signal on: connections end with the listener. */
-	for (i = 0; i < child_slots; i++)
-		if (child_pids[i] > 0)
-			(void)kill(child_pids[i], sig);
 	if (L_WARN >= g.loglevel) {
 		n = format_time(time(NULL), line);
 		line[n++] = ' ';
@@ -1634,18 +1577,10 @@ static void
 on_sigchld(int sig)
 {
 	int saved = errno, status;
-	size_t i;
-	pid_t pid;
 
 	(void)sig;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while (waitpid(-1, &status, WNOHANG) > 0)
 		children_reaped++;
-		for (i = 0; i < child_slots; i++)
-			if (child_pids[i] == pid) {
-				child_pids[i] = 0;
-				break;
-			}
-	}
 	errno = saved;
 }
 
@@ -1658,9 +1593,6 @@ setup_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		sigaddset(&sa.sa_mask, fatal[i]);
-	sigaddset(&sa.sa_mask, SIGCHLD);
 	sa.sa_handler = on_fatal_signal;
 	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		sigaction(fatal[i], &sa, NULL);
