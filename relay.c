@@ -76,7 +76,7 @@ static struct {
 	int		 bufsize_set;
 	int		 pf;		/* -4/-6: AF_INET, AF_INET6 or AF_UNSPEC */
 	int		 splice;	/* socket to socket through a pipe */
-} g = { "relay", L_WARN, 2, 0.5, 0, 0, 8192, 0, AF_UNSPEC, 0 };
+} g = { "relay", L_ERROR, 2, 0.5, 0, 0, 8192, 0, AF_UNSPEC, 0 };
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -1618,7 +1618,7 @@ usage(void)
 	    "options:\n"
 	    "  -h       print this help and exit\n"
 	    "  -V       print version and feature information and exit\n"
-	    "  -d[0-4]  verbosity: -d -d notices, -ddd info, -dddd debug, -d0 errors only\n"
+	    "  -d[0-4]  verbosity: -d warnings, -dd notices, -ddd info, -dddd debug\n"
 	    "  -lf <file>  log to file instead of stderr\n"
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
@@ -1675,14 +1675,13 @@ parse_flags(int argc, char **argv)
 {
 	const char *arg, *v;
 	double t;
-	int i, n, ndebug = -1;
+	int i, n, ndebug = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
 		arg = argv[i];
 		if (strcmp(arg, "--") == 0)
 			return i + 1;
 		if (arg[1] == 'd' && strspn(arg + 1, "d") == strlen(arg + 1)) {
-			ndebug = ndebug < 0 ? 0 : ndebug;
 			ndebug += (int)strlen(arg + 1);
 		} else if (arg[1] == 'd' && arg[2] >= '0' && arg[2] <= '4' &&
 		    arg[3] == '\0') {
@@ -1722,13 +1721,8 @@ parse_flags(int argc, char **argv)
 			die("unknown option \"%s\"; use option \"-h\" for help", arg);
 		}
 	}
-	/*
-	 * As in socat, "-d -d" (or -d2) shows notices; warnings show by
-	 * default, so one -d changes nothing and -d0 leaves only errors.
-	 */
-	if (ndebug >= 0)
-		g.loglevel = ndebug == 0 ? L_ERROR :
-		    ndebug >= 4 ? L_DEBUG : L_WARN - (ndebug - 1);
+	/* As in socat: errors by default, each -d one level more. */
+	g.loglevel = ndebug >= 4 ? L_DEBUG : L_ERROR - ndebug;
 	return i;
 }
 

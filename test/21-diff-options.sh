@@ -1,0 +1,407 @@
+#!/usr/bin/env bash
+# Differential: address options.  Each scenario runs with socat (the
+# reference: its assertions check the scenario itself) and then with relay;
+# the assertions are on what the peers saw, exit codes, socket state (ss),
+# files and the setsockopt calls (strace).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/diff.sh"
+
+TEXT=$TMP/text
+printf 'some text for the options test\n' >"$TEXT"
+IN=$TMP/in.bin
+head -c 262144 /dev/urandom >"$IN"
+
+who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
+
+# A reference echo server (fork) on port $ECHO, used as the backend.
+ECHO=$(dport)
+bg "$SOCAT" TCP-LISTEN:$ECHO,fork,reuseaddr PIPE
+wait_listen "$ECHO" || not_ok "reference echo server listens on $ECHO"
+
+# hold_client ADDR LINE STOPFILE OUTFILE: a reference client that sends LINE,
+# keeps its connection open until STOPFILE exists (at most 30 s), then sends
+# EOF; what it receives goes to OUTFILE.  Sets $HOLD_PID.
+hold_client() {
+	bg bash -c '(printf "%s\n" "$2"; i=0; while [ ! -e "$3" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done) |
+		"$5" -t 30 STDIO "$1" >"$4" 2>&1' hold "$1" "$2" "$3" "$4" "$SOCAT"
+	HOLD_PID=$BG_PID
+}
+
+# echo_client ADDR TEXT: a reference client sends TEXT and prints the reply.
+echo_client() { printf '%s\n' "$2" | timeout -k 2 10 "$SOCAT" -t 5 STDIO "$1"; }
+
+# stop_tool PID: end a background tool with SIGTERM and reap it.
+stop_tool() { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+
+	# --- fork: one listener serves several sequential clients
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
+	tpid=$BG_PID
+	wait_listen "$P"
+	for i in 1 2 3; do
+		check_eq "$w: fork: sequential client $i is served" "client $i" "$(echo_client TCP:127.0.0.1:$P "client $i")"
+	done
+	check "$w: fork: listener still running after 3 clients" kill -0 "$tpid"
+	i=0
+	while [ "$(children "$tpid")" -gt 0 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	check_eq "$w: fork: finished children are reaped" 0 "$(children "$tpid")"
+	stop_tool "$tpid"
+
+	# --- fork: two clients at the same time are both served
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
+	tpid=$BG_PID
+	wait_listen "$P"
+	rm -f "$TMP/stop"
+	hold_client TCP:127.0.0.1:$P held "$TMP/stop" "$TMP/conc.$tn.out"
+	c1=$HOLD_PID
+	wait_file_size "$TMP/conc.$tn.out" 5 10
+	check_eq "$w: fork: first client is served" held "$(cat "$TMP/conc.$tn.out")"
+	check_eq "$w: fork: a second client is served while the first is connected" "other" "$(echo_client TCP:127.0.0.1:$P other)"
+	touch "$TMP/stop"
+	wait_gone "$c1" 10
+	stop_tool "$tpid"
+
+	# --- fork on UNIX-LISTEN: sequential clients
+	U=$TMP/fork.$tn.sock
+	bg "$tool" UNIX-LISTEN:$U,fork TCP:127.0.0.1:$ECHO
+	tpid=$BG_PID
+	wait_unix "$U"
+	for i in 1 2; do
+		check_eq "$w: UNIX-LISTEN fork: sequential client $i is served" "unix $i" "$(echo_client UNIX-CONNECT:$U "unix $i")"
+	done
+	stop_tool "$tpid"
+
+	# --- the backend refuses: without fork the tool fails (E, exit 1), with
+	# fork the child fails and the listener stays
+	R=$(dport)
+	for mode in nofork fork; do
+		P=$(dport)
+		if [ $mode = fork ]; then o=,fork; else o=; fi
+		bg "$tool" TCP-LISTEN:$P,reuseaddr$o TCP:127.0.0.1:$R 2>"$TMP/bref.$tn.$mode.err"
+		tpid=$BG_PID
+		wait_listen "$P"
+		got=$(echo_client TCP:127.0.0.1:$P x 2>/dev/null)
+		check_eq "$w: backend refused ($mode): client gets no data" "" "$got"
+		if [ $mode = nofork ]; then
+			wait_gone "$tpid" 10
+			wait "$tpid"
+			check_eq "$w: backend refused (nofork): exit code" 1 "$?"
+		else
+			sleep 0.2
+			check "$w: backend refused (fork): listener still running" kill -0 "$tpid"
+			check_eq "$w: backend refused (fork): a second client also gets EOF" "" "$(echo_client TCP:127.0.0.1:$P y 2>/dev/null)"
+			stop_tool "$tpid"
+		fi
+		check "$w: backend refused ($mode): E log line" has_elog "$TMP/bref.$tn.$mode.err"
+	done
+
+	# --- without fork: one connection, then the listener is gone and exits 0
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,reuseaddr TCP:127.0.0.1:$ECHO
+	tpid=$BG_PID
+	wait_listen "$P"
+	rm -f "$TMP/stop"
+	hold_client TCP:127.0.0.1:$P first "$TMP/stop" "$TMP/nofork.$tn.out"
+	c1=$HOLD_PID
+	wait_file_size "$TMP/nofork.$tn.out" 6 10
+	check_eq "$w: no fork: first client is served" first "$(cat "$TMP/nofork.$tn.out")"
+	echo_client TCP:127.0.0.1:$P second >/dev/null 2>&1
+	check_eq "$w: no fork: second client is refused while the first is served" 1 "$?"
+	touch "$TMP/stop"
+	wait_gone "$c1" 10
+	wait_gone "$tpid" 10
+	wait "$tpid"
+	check_eq "$w: no fork: listener exits with 0 after its connection" 0 "$?"
+	echo_client TCP:127.0.0.1:$P third >/dev/null 2>&1
+	check_eq "$w: no fork: a client after that is refused" 1 "$?"
+done
+
+# --- reuseaddr: rebinding a port that has a TIME_WAIT connection (a
+# restarted server).  A reference listener with reuseaddr (the TIME_WAIT
+# socket keeps that flag, and Linux lets a new bind through only when both
+# have it) closes first, its stdin being empty, so the TIME_WAIT is on the
+# listening side's port.
+P=$(dport)
+bg "$SOCAT" TCP-LISTEN:$P,reuseaddr STDIO </dev/null
+spid=$BG_PID
+wait_listen "$P"
+timeout 10 "$SOCAT" -u TCP:127.0.0.1:$P STDOUT >/dev/null
+wait_gone "$spid" 10
+if ss -Htan state time-wait "sport = :$P" | grep -q .; then
+	ok "reuseaddr: a TIME_WAIT connection holds port $P"
+else
+	not_ok "reuseaddr: a TIME_WAIT connection holds port $P"
+fi
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	run_one_tool "$tool" reuse0 5 /dev/null TCP-LISTEN:$P -
+	check_eq "$w: reuseaddr: without it, bind fails: exit code" 1 "$RUN_RC"
+	check "$w: reuseaddr: without it, bind fails: E log line" has_elog "$DR_DIR/reuse0.$tn.err"
+	bg_in "$TEXT" "$tool" TCP-LISTEN:$P,reuseaddr STDIO >"$TMP/reuse.$tn.out" 2>"$TMP/reuse.$tn.err"
+	tpid=$BG_PID
+	if wait_listen "$P" 5; then ok "$w: reuseaddr: listens despite the TIME_WAIT"; else not_ok "$w: reuseaddr: listens despite the TIME_WAIT ($(first_line "$TMP/reuse.$tn.err"))"; fi
+	check_eq "$w: reuseaddr: client gets the data" "$(cat "$TEXT")" "$(echo_client TCP:127.0.0.1:$P hello)"
+	wait_gone "$tpid" 10
+	wait "$tpid"
+	check_eq "$w: reuseaddr: exit code" 0 "$?"
+	check_eq "$w: reuseaddr: what the tool got" hello "$(cat "$TMP/reuse.$tn.out")"
+done
+
+# --- bind= on a connecting address: the server sees that source address
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for variant in addr port; do
+		Q=$(dport)
+		R=$(dport)
+		if [ $variant = addr ]; then b=127.0.0.2; want=127.0.0.2; else b=127.0.0.2:$R; want=127.0.0.2:$R; fi
+		f=$TMP/bindc.$tn.$variant
+		bg "$SOCAT" TCP-LISTEN:$Q,reuseaddr SYSTEM:"echo \$SOCAT_PEERADDR >$f.peer; echo \$SOCAT_PEERPORT >$f.pport; cat >$f.recv"
+		spid=$BG_PID
+		wait_listen "$Q"
+		run_one_tool "$tool" bindc 10 "$IN" -u STDIN TCP:127.0.0.1:$Q,bind=$b
+		check_eq "$w: bind=$b on TCP: exit code" 0 "$RUN_RC"
+		wait_gone "$spid" 10
+		if [ $variant = addr ]; then
+			check_eq "$w: bind=$b on TCP: server sees peer address" "$want" "$(cat "$f.peer" 2>/dev/null)"
+		else
+			check_eq "$w: bind=$b on TCP: server sees peer address:port" "$want" "$(cat "$f.peer" 2>/dev/null):$(cat "$f.pport" 2>/dev/null)"
+		fi
+		same_file "$w: bind=$b on TCP: data arrives" "$IN" "$f.recv"
+	done
+done
+
+# --- bind= on a listener: listens on 127.0.0.2 only
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	P=$(dport)
+	bg_in "$TEXT" "$tool" TCP-LISTEN:$P,bind=127.0.0.2 STDIO >"$TMP/bindl.$tn.out" 2>"$TMP/bindl.$tn.err"
+	tpid=$BG_PID
+	wait_listen "$P"
+	check_eq "$w: TCP-LISTEN bind=127.0.0.2: listening address" "127.0.0.2:$P" "$(ss -Hltn "sport = :$P" | awk '{print $4}')"
+	echo_client TCP:127.0.0.1:$P x >/dev/null 2>&1
+	check_eq "$w: TCP-LISTEN bind=127.0.0.2: client to 127.0.0.1 is refused" 1 "$?"
+	check_eq "$w: TCP-LISTEN bind=127.0.0.2: client to 127.0.0.2 gets the data" "$(cat "$TEXT")" "$(echo_client TCP:127.0.0.2:$P ping)"
+	wait_gone "$tpid" 10
+	wait "$tpid"
+	check_eq "$w: TCP-LISTEN bind=127.0.0.2: exit code" 0 "$?"
+	check_eq "$w: TCP-LISTEN bind=127.0.0.2: what the tool got" ping "$(cat "$TMP/bindl.$tn.out")"
+done
+
+# --- backlog=: the listen queue length (ss shows it as Send-Q)
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for b in 3 17; do
+		P=$(dport)
+		bg "$tool" TCP-LISTEN:$P,backlog=$b,reuseaddr - </dev/null
+		tpid=$BG_PID
+		wait_listen "$P"
+		check_eq "$w: backlog=$b: listen queue" "$b" "$(ss -Hltn "sport = :$P" | awk '{print $3}')"
+		stop_tool "$tpid"
+	done
+done
+
+# --- max-children=1: a second concurrent client waits until the first is done
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr,max-children=1 TCP:127.0.0.1:$ECHO
+	tpid=$BG_PID
+	wait_listen "$P"
+	rm -f "$TMP/stop"
+	hold_client TCP:127.0.0.1:$P one "$TMP/stop" "$TMP/mc1.$tn.out"
+	c1=$HOLD_PID
+	wait_file_size "$TMP/mc1.$tn.out" 4 10
+	check_eq "$w: max-children=1: first client is served" one "$(cat "$TMP/mc1.$tn.out")"
+	bg bash -c 'printf "two\n" | timeout 30 "$1" -t 30 STDIO TCP:127.0.0.1:$2 >"$3" 2>&1' mc2 "$SOCAT" "$P" "$TMP/mc2.$tn.out"
+	c2=$BG_PID
+	sleep 1
+	is_empty_file "$w: max-children=1: second client not served while the first is connected" "$TMP/mc2.$tn.out"
+	touch "$TMP/stop"
+	wait_gone "$c1" 10
+	wait_gone "$c2" 15
+	check_eq "$w: max-children=1: second client served after the first ends" two "$(cat "$TMP/mc2.$tn.out")"
+	check "$w: max-children=1: listener still running" kill -0 "$tpid"
+	stop_tool "$tpid"
+done
+
+# --- connect-timeout=: a blackhole in our own namespaces.  In netns $NSX the
+# peer 10.200.0.2 (assigned to the far end of a veth pair, in $NSY, kept
+# down) has a static neighbour entry, so SYNs leave and nothing answers.
+NSX=rdx$$
+NSY=rdy$$
+if netns_add "$NSX" && netns_add "$NSY" &&
+	ip link add rdv$$ netns "$NSX" type veth peer name rdw$$ netns "$NSY" &&
+	ip -n "$NSX" addr add 10.200.0.1/24 dev rdv$$ && ip -n "$NSX" link set rdv$$ up &&
+	ip -n "$NSY" addr add 10.200.0.2/24 dev rdw$$ &&
+	ip -n "$NSX" neigh add 10.200.0.2 lladdr "$(ip -n "$NSY" -br link show rdw$$ | awk '{print $3}')" dev rdv$$ nud permanent; then
+	ip netns exec "$NSX" timeout 3 "$SOCAT" -u STDIN TCP:10.200.0.2:80 </dev/null 2>/dev/null
+	check_eq "connect-timeout: the blackhole holds a connect without it for 3 s" 124 "$?"
+	for tool in "${TOOLS[@]}"; do
+		tn=$(tool_name "$tool")
+		w=$(who "$tn")
+		ip netns exec "$NSX" timeout 10 "$tool" -u STDIN TCP:10.200.0.2:80,connect-timeout=1 </dev/null 2>"$TMP/ct.$tn.err"
+		rc=$?
+		check_eq "$w: connect-timeout=1 to a blackhole: exit code (124 = no timeout applied)" 1 "$rc"
+		check "$w: connect-timeout=1 to a blackhole: E log line" has_elog "$TMP/ct.$tn.err"
+	done
+else
+	not_ok "connect-timeout: set up the blackhole namespaces"
+fi
+REFUSED=$(dport)
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	run_one_tool "$tool" ctr 3 /dev/null TCP:127.0.0.1:$REFUSED,connect-timeout=5 -
+	check_eq "$w: connect-timeout=5, refused: fails at once, exit code" 1 "$RUN_RC"
+	check "$w: connect-timeout=5, refused: E log line" has_elog "$DR_DIR/ctr.$tn.err"
+done
+
+# --- keepalive / nodelay: socket state of the tool's own sockets
+# has_keepalive PID FILTER WANT: "yes" when PID's established TCP socket
+# matching the ss FILTER shows a keepalive timer, else "no".  The timer
+# field shows the pending timer, which may briefly be another one, so a "yes"
+# is looked for over up to 3 s (when WANT=yes) and a "no" is sampled 5 times.
+has_keepalive() {
+	local i=0 n=60 seen=no
+	[ "$3" = no ] && n=5
+	while [ $i -lt $n ]; do
+		if ss -Htnop state established "$2" 2>/dev/null | grep "pid=$1," | grep -q 'timer:(keepalive'; then
+			seen=yes
+			break
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo $seen
+}
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for opt in none connect listen; do
+		P=$(dport)
+		case $opt in
+		none) bg "$tool" TCP-LISTEN:$P,reuseaddr TCP:127.0.0.1:$ECHO ;;
+		connect) bg "$tool" TCP-LISTEN:$P,reuseaddr TCP:127.0.0.1:$ECHO,keepalive ;;
+		listen) bg "$tool" TCP-LISTEN:$P,reuseaddr,keepalive TCP:127.0.0.1:$ECHO ;;
+		esac
+		tpid=$BG_PID
+		wait_listen "$P"
+		rm -f "$TMP/stop"
+		hold_client TCP:127.0.0.1:$P ka "$TMP/stop" "$TMP/ka.$tn.out"
+		c1=$HOLD_PID
+		wait_file_size "$TMP/ka.$tn.out" 3 10
+		case $opt in
+		none)
+			check_eq "$w: no keepalive: backend socket has no keepalive timer" no "$(has_keepalive "$tpid" "dport = :$ECHO" no)"
+			check_eq "$w: no keepalive: accepted socket has no keepalive timer" no "$(has_keepalive "$tpid" "sport = :$P" no)" ;;
+		connect)
+			check_eq "$w: TCP:...,keepalive: backend socket has SO_KEEPALIVE (ss keepalive timer)" yes "$(has_keepalive "$tpid" "dport = :$ECHO" yes)"
+			check_eq "$w: TCP:...,keepalive: accepted socket has no keepalive timer" no "$(has_keepalive "$tpid" "sport = :$P" no)" ;;
+		listen)
+			check_eq "$w: TCP-LISTEN:...,keepalive: accepted socket has SO_KEEPALIVE (ss keepalive timer)" yes "$(has_keepalive "$tpid" "sport = :$P" yes)" ;;
+		esac
+		check_eq "$w: keepalive ($opt): data flows" ka "$(cat "$TMP/ka.$tn.out")"
+		touch "$TMP/stop"
+		wait_gone "$c1" 10
+		wait_gone "$tpid" 10 || stop_tool "$tpid"
+	done
+	# nodelay: strace shows setsockopt(TCP_NODELAY, 1) on the connection
+	for opt in nodelay keepalive; do
+		Q=$(dport)
+		bg "$SOCAT" -u TCP-LISTEN:$Q,reuseaddr OPEN:"$TMP/nd.$tn.recv",creat,trunc
+		spid=$BG_PID
+		wait_listen "$Q"
+		timeout 10 strace -f -qq -e trace=setsockopt -o "$TMP/nd.$tn.strace" "$tool" -u STDIN TCP:127.0.0.1:$Q,$opt <"$TEXT" 2>/dev/null
+		check_eq "$w: TCP:...,$opt under strace: exit code" 0 "$?"
+		wait_gone "$spid" 10
+		case $opt in
+		nodelay) re='TCP_NODELAY, \[1\]' ;;
+		keepalive) re='SO_KEEPALIVE, \[1\]' ;;
+		esac
+		if grep -Eq "$re" "$TMP/nd.$tn.strace"; then
+			ok "$w: TCP:...,$opt: setsockopt($re)"
+		else
+			not_ok "$w: TCP:...,$opt: setsockopt($re) (strace: $(grep -c setsockopt "$TMP/nd.$tn.strace") setsockopt calls: $(grep -o '[A-Z_]*, \[[0-9]*\]' "$TMP/nd.$tn.strace" | tr '\n' ' '))"
+		fi
+		same_file "$w: TCP:...,$opt: data arrives" "$TEXT" "$TMP/nd.$tn.recv"
+	done
+done
+
+# --- unlink-early: a stale socket file (its listener was SIGKILLed) is replaced
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	U=$TMP/stale.$tn.sock
+	bg "$SOCAT" UNIX-LISTEN:$U - </dev/null
+	spid=$BG_PID
+	wait_unix "$U"
+	kill -KILL "$spid"
+	wait_gone "$spid" 5
+	check "$w: unlink-early: a stale socket file is left at $U" test -S "$U"
+	run_one_tool "$tool" stale0 5 /dev/null UNIX-LISTEN:$U -
+	check_eq "$w: UNIX-LISTEN on a stale socket without unlink-early: exit code" 1 "$RUN_RC"
+	check "$w: UNIX-LISTEN on a stale socket without unlink-early: E log line" has_elog "$DR_DIR/stale0.$tn.err"
+	bg_in "$TEXT" "$tool" UNIX-LISTEN:$U,unlink-early STDIO >"$TMP/ue.$tn.out" 2>"$TMP/ue.$tn.err"
+	tpid=$BG_PID
+	if wait_unix "$U" 5; then ok "$w: unlink-early: listens on $U"; else not_ok "$w: unlink-early: listens on $U ($(first_line "$TMP/ue.$tn.err"))"; fi
+	check_eq "$w: unlink-early: client gets the data" "$(cat "$TEXT")" "$(echo_client UNIX-CONNECT:$U ping)"
+	wait_gone "$tpid" 10
+	wait "$tpid"
+	check_eq "$w: unlink-early: exit code" 0 "$?"
+	check_eq "$w: unlink-early: what the tool got" ping "$(cat "$TMP/ue.$tn.out")"
+	if [ -e "$U" ]; then left=yes; else left=no; fi
+	check_eq "$w: UNIX-LISTEN: socket file removed at exit" no "$left"
+done
+
+# --- mode=: the socket file's permissions
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for m in 600 0640 777; do
+		U=$TMP/mode.$tn.$m.sock
+		bg "$tool" UNIX-LISTEN:$U,mode=$m - </dev/null
+		tpid=$BG_PID
+		wait_unix "$U"
+		check_eq "$w: UNIX-LISTEN mode=$m: socket file mode" "${m#0}" "$(stat -c %a "$U" 2>/dev/null)"
+		stop_tool "$tpid"
+	done
+done
+
+# --- ipv6-v6only=
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for v in 1 0; do
+		P=$(dport)
+		bg_in "$TEXT" "$tool" TCP6-LISTEN:$P,reuseaddr,ipv6-v6only=$v STDIO >"$TMP/v6.$tn.$v.out" 2>"$TMP/v6.$tn.$v.err"
+		tpid=$BG_PID
+		wait_listen "$P"
+		got=$(echo_client TCP4:127.0.0.1:$P v4 2>/dev/null)
+		rc=$?
+		if [ $v = 1 ]; then
+			check_eq "$w: TCP6-LISTEN ipv6-v6only=1: listening address" "[::]:$P" "$(ss -Hltn "sport = :$P" | awk '{print $4}')"
+			check_eq "$w: TCP6-LISTEN ipv6-v6only=1: IPv4 client refused" 1 "$rc"
+			check_eq "$w: TCP6-LISTEN ipv6-v6only=1: IPv6 client served" "$(cat "$TEXT")" "$(echo_client TCP6:[::1]:$P v6)"
+			want=v6
+		else
+			check_eq "$w: TCP6-LISTEN ipv6-v6only=0: IPv4 client served" "$(cat "$TEXT")" "$got"
+			want=v4
+		fi
+		wait_gone "$tpid" 10
+		wait "$tpid"
+		check_eq "$w: TCP6-LISTEN ipv6-v6only=$v: exit code" 0 "$?"
+		check_eq "$w: TCP6-LISTEN ipv6-v6only=$v: what the tool got" "$want" "$(cat "$TMP/v6.$tn.$v.out")"
+	done
+done
+
+finish

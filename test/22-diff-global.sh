@@ -1,0 +1,329 @@
+#!/usr/bin/env bash
+# Differential: global flags (-u -U -t -T -b -d... -lf -4 -6 -V -h, attached
+# values, signals).  Each scenario runs with socat (the reference: its
+# assertions check the scenario itself) and with relay.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/diff.sh"
+
+IN=$TMP/in.bin
+REPLY=$TMP/reply.bin
+TEXT=$TMP/text
+head -c 1048576 /dev/urandom >"$IN"
+head -c 65536 /dev/urandom >"$REPLY"
+printf 'the reply\n' >"$TEXT"
+EMPTY=$TMP/empty
+: >"$EMPTY"
+NLOG_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [^ ]+\[[0-9]+\] N '
+
+who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
+stop_tool() { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+# full_server PORT RECVFILE [SHELL-CMD]: a reference server for one
+# connection; it records what it receives into RECVFILE and sends $REPLY
+# (or runs SHELL-CMD, where @R@ stands for RECVFILE).  Sets $SRV_PID.
+full_server() {
+	local cmd=${3:-"cat $REPLY & cat >@R@; wait"}
+	bg "$SOCAT" -t 10 TCP-LISTEN:$1,reuseaddr SYSTEM:"${cmd//@R@/$2}" 2>>"$TMP/servers.err"
+	SRV_PID=$BG_PID
+	wait_listen "$1" || not_ok "reference server listens on $1"
+}
+
+# ---------------------------------------------------------------- -u / -U
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	f=$TMP/dir.$tn
+	# baseline, both directions
+	Q=$(dport)
+	full_server "$Q" "$f.b.recv"
+	timeout 20 "$tool" -t 5 STDIO TCP:127.0.0.1:$Q <"$IN" >"$f.b.out"
+	rc=$?
+	check_eq "$w: bidirectional: exit code" 0 "$rc"
+	end_peer "$SRV_PID" "$rc"
+	same_file "$w: bidirectional: server got the input" "$IN" "$f.b.recv"
+	same_file "$w: bidirectional: client got the reply" "$REPLY" "$f.b.out"
+	# -u as a client: the reply is not carried.  (The server replies only
+	# after the input's EOF: a unidirectional tool never reads that
+	# socket, and a reply racing with the input would have the tool's
+	# kernel reset the connection.)
+	Q=$(dport)
+	full_server "$Q" "$f.u.recv" "cat >@R@; cat $REPLY"
+	timeout 20 "$tool" -u STDIO TCP:127.0.0.1:$Q <"$IN" >"$f.u.out"
+	rc=$?
+	check_eq "$w: -u STDIO TCP: exit code" 0 "$rc"
+	end_peer "$SRV_PID" "$rc"
+	same_file "$w: -u STDIO TCP: server got the input" "$IN" "$f.u.recv"
+	is_empty_file "$w: -u STDIO TCP: the reply is not carried to stdout" "$f.u.out"
+	# -U with STDIO second: stdin -> server carried, the reply is not
+	Q=$(dport)
+	full_server "$Q" "$f.U.recv" "cat >@R@; cat $REPLY"
+	timeout 20 "$tool" -U TCP:127.0.0.1:$Q STDIO <"$IN" >"$f.U.out"
+	rc=$?
+	check_eq "$w: -U TCP STDIO: exit code" 0 "$rc"
+	end_peer "$SRV_PID" "$rc"
+	same_file "$w: -U TCP STDIO: right-to-left carried (stdin -> server)" "$IN" "$f.U.recv"
+	is_empty_file "$w: -U TCP STDIO: left-to-right not carried (server -> stdout)" "$f.U.out"
+	# -u as a listener (tool stdin = $REPLY, client sends $IN)
+	for dir in -u; do
+		P=$(dport)
+		bg_in "$REPLY" "$tool" $dir TCP-LISTEN:$P,reuseaddr STDIO >"$f$dir.tout" 2>"$f$dir.err"
+		tpid=$BG_PID
+		wait_listen "$P"
+		timeout 20 "$SOCAT" -t 5 STDIO TCP:127.0.0.1:$P <"$IN" >"$f$dir.cout"
+		check_eq "$w: $dir TCP-LISTEN STDIO: client's exit code" 0 "$?"
+		wait_gone "$tpid" 10
+		wait "$tpid"
+		check_eq "$w: $dir TCP-LISTEN STDIO: exit code" 0 "$?"
+		same_file "$w: -u TCP-LISTEN STDIO: left-to-right carried (client -> stdout)" "$IN" "$f$dir.tout"
+		is_empty_file "$w: -u TCP-LISTEN STDIO: right-to-left not carried (stdin -> client)" "$f$dir.cout"
+	done
+done
+
+# ---------------------------------------------------------------- -t
+# The server answers D seconds after the client's EOF.  -t 2 / -t30 wait
+# long enough for D=1; the default 0.5 s does not for D=1.5: the reply is cut
+# off and the exit status is still 0 (socat's trap, kept by relay).
+printf 'request\n' >"$TMP/req"
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for c in "1 -t 2" "1 -t30" "1.5 default"; do
+		set -- $c
+		d=$1
+		shift
+		[ "$1" = default ] && set --
+		Q=$(dport)
+		f=$TMP/t.$tn.$d.${1:-default}
+		full_server "$Q" "$f.recv" "cat >@R@; sleep $d; cat $TEXT"
+		timeout 20 "$tool" "$@" STDIO TCP:127.0.0.1:$Q <"$TMP/req" >"$f.out" 2>"$f.err"
+		rc=$?
+		desc="${*:-default -t} with a reply ${d}s after EOF"
+		check_eq "$w: $desc: exit code" 0 "$rc"
+		end_peer "$SRV_PID" "$rc"
+		same_file "$w: $desc: server got the request" "$TMP/req" "$f.recv"
+		if [ "$d" = 1 ]; then
+			same_file "$w: $desc: the reply gets through" "$TEXT" "$f.out"
+		else
+			is_empty_file "$w: $desc: the reply is cut off" "$f.out"
+		fi
+	done
+done
+
+# ---------------------------------------------------------------- -T
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	# as a client: stdin stays open and idle after "hello"
+	Q=$(dport)
+	f=$TMP/T.$tn
+	full_server "$Q" "$f.recv" "printf hi; cat >@R@"
+	mkfifo "$f.fifo"
+	bg bash -c 'exec >"$1"; printf hello; exec sleep 30' idle "$f.fifo"
+	wpid=$BG_PID
+	timeout 10 "$tool" -T 1 STDIO TCP:127.0.0.1:$Q <"$f.fifo" >"$f.out" 2>"$f.err"
+	rc=$?
+	check_eq "$w: -T 1 with an idle connection: ends it, exit code (124 = never ended)" 0 "$rc"
+	kill "$wpid" 2>/dev/null
+	end_peer "$SRV_PID" "$rc"
+	check_eq "$w: -T 1: server got the data sent before the idle time" hello "$(cat "$f.recv")"
+	check_eq "$w: -T 1: client got the reply" hi "$(cat "$f.out")"
+	# as a listener: an idle client is disconnected
+	# (its stdin stays open too, so -t plays no part)
+	P=$(dport)
+	mkfifo "$f.lfifo"
+	bg bash -c 'exec >"$1"; exec sleep 30' idlew "$f.lfifo"
+	lwpid=$BG_PID
+	bg_in "$f.lfifo" "$tool" -T1 TCP-LISTEN:$P,reuseaddr STDIO >"$f.lout" 2>"$f.lerr"
+	tpid=$BG_PID
+	wait_listen "$P"
+	bg bash -c '(printf "x"; exec sleep 30) | exec "$1" -t 30 STDIO TCP:127.0.0.1:$2' idlec "$SOCAT" "$P"
+	cpid=$BG_PID
+	if wait_gone "$tpid" 10; then ok "$w: -T1 listener: idle connection ended"; else not_ok "$w: -T1 listener: idle connection ended"; fi
+	wait "$tpid"
+	check_eq "$w: -T1 listener: exit code" 0 "$?"
+	check_eq "$w: -T1 listener: data before the idle time arrived" x "$(cat "$f.lout")"
+	kill "$cpid" "$lwpid" 2>/dev/null
+	pkill -P "$cpid" 2>/dev/null
+done
+
+# ---------------------------------------------------------------- -b
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for b in "-b 512" "-b512" "-b 100000"; do
+		Q=$(dport)
+		f=$TMP/b.$tn.${b// /}
+		full_server "$Q" "$f.recv"
+		timeout 20 "$tool" $b -t 5 STDIO TCP:127.0.0.1:$Q <"$IN" >"$f.out"
+		rc=$?
+		check_eq "$w: $b: exit code" 0 "$rc"
+		end_peer "$SRV_PID" "$rc"
+		same_file "$w: $b: 1 MiB arrives intact" "$IN" "$f.recv"
+		same_file "$w: $b: reply arrives intact" "$REPLY" "$f.out"
+	done
+done
+
+# ---------------------------------------------------------------- -d
+# A successful run (text through TCP) with each verbosity.  Levels shown:
+# default and -d: W E F only (socat 1.7.4 shows W only from -d on; on a
+# clean run neither shows anything); -dd: notices, and there are some; -ddd:
+# no D; -dddd: anything.  -d0..-d4 (socat 1.8's form) are relay only.
+# levels_in FILE: the distinct level letters of FILE's lines, or "bad" if a
+# line is not a log line (empty lines are skipped: socat -dddd writes some).
+levels_in() {
+	if grep -v '^$' "$1" | grep -Evq "$LOG_RE"; then echo bad; return; fi
+	awk 'NF {print $4}' "$1" | sort -u | tr -d '\n'
+}
+dcase() { # TOOL FLAGS ALLOWED-LEVELS NEED-LEVEL(or -)
+	local tool=$1 flags=$2 allowed=$3 need=$4 tn w Q f lv
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	Q=$(dport)
+	f=$TMP/d.$tn.${flags// /_}
+	full_server "$Q" "$f.recv"
+	timeout 20 "$tool" $flags -t 5 STDIO TCP:127.0.0.1:$Q <"$TMP/req" >"$f.out" 2>"$f.err"
+	rc=$?
+	check_eq "$w: ${flags:-no -d}: exit code" 0 "$rc"
+	end_peer "$SRV_PID" "$rc"
+	same_file "$w: ${flags:-no -d}: data arrives" "$TMP/req" "$f.recv"
+	lv=$(levels_in "$f.err")
+	if [ "$lv" != bad ] && [ -z "$(printf '%s' "$lv" | tr -d "$allowed")" ]; then
+		ok "$w: ${flags:-no -d}: only levels [$allowed] logged"
+	else
+		not_ok "$w: ${flags:-no -d}: only levels [$allowed] logged (got '$lv': $(awk -v a="$allowed" 'index(a, $4) == 0' "$f.err" | head -n 1 | cut -c1-150))"
+	fi
+	if [ "$need" != - ]; then
+		case $lv in
+		*$need*) ok "$w: ${flags:-no -d}: shows $need lines" ;;
+		*) not_ok "$w: ${flags:-no -d}: shows $need lines (levels: '$lv')" ;;
+		esac
+	fi
+}
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	dcase "$tool" "" "" -
+	check_eq "$(who "$tn"): default verbosity: no output on stderr for a clean run" 0 "$(wc -l <"$TMP/d.$tn..err")"
+	dcase "$tool" "-d" "WEF" -
+	dcase "$tool" "-d -d" "NWEF" N
+	dcase "$tool" "-dd" "NWEF" N
+	dcase "$tool" "-ddd" "INWEF" N
+	dcase "$tool" "-d -d -d" "INWEF" N
+	dcase "$tool" "-dddd" "DINWEF" N
+done
+dcase "$RELAY" "-d0" "EF" -
+dcase "$RELAY" "-d1" "WEF" -
+dcase "$RELAY" "-d2" "NWEF" N
+dcase "$RELAY" "-d3" "INWEF" N
+dcase "$RELAY" "-d4" "DINWEF" N
+
+# ---------------------------------------------------------------- -lf
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	R=$(dport)
+	for form in sep att; do
+		log=$TMP/lf.$tn.$form.log
+		if [ $form = sep ]; then set -- -lf "$log"; else set -- "-lf$log"; fi
+		timeout 5 "$tool" "$@" TCP:127.0.0.1:$R - </dev/null >/dev/null 2>"$TMP/lf.$tn.$form.err"
+		check_eq "$w: $1 FILE, refused connect: exit code" 1 "$?"
+		is_empty_file "$w: $1 FILE: nothing on stderr" "$TMP/lf.$tn.$form.err"
+		check "$w: $1 FILE: the E line is in the file" has_elog "$log"
+	done
+	Q=$(dport)
+	full_server "$Q" "$TMP/lfd.$tn.recv"
+	timeout 20 "$tool" -d -d -lf "$TMP/lfd.$tn.log" -t 5 STDIO TCP:127.0.0.1:$Q <"$TMP/req" >/dev/null 2>"$TMP/lfd.$tn.err"
+	rc=$?
+	check_eq "$w: -d -d -lf FILE: exit code" 0 "$rc"
+	end_peer "$SRV_PID" "$rc"
+	is_empty_file "$w: -d -d -lf FILE: nothing on stderr" "$TMP/lfd.$tn.err"
+	if grep -Eq "$NLOG_RE" "$TMP/lfd.$tn.log"; then ok "$w: -d -d -lf FILE: N lines in the file"; else not_ok "$w: -d -d -lf FILE: N lines in the file ($(first_line "$TMP/lfd.$tn.log"))"; fi
+done
+
+# ---------------------------------------------------------------- -4 / -6
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for fam in "" -4 -6; do
+		P=$(dport)
+		bg "$tool" $fam TCP-LISTEN:$P,reuseaddr STDIO
+		tpid=$BG_PID
+		wait_listen "$P"
+		la=$(ss -Hltn "sport = :$P" | awk '{print $4}')
+		case $fam in
+		-6) want="*:$P" ;;
+		*) want="0.0.0.0:$P" ;;
+		esac
+		check_eq "$w: ${fam:-no -4/-6} TCP-LISTEN: listening address" "$want" "$la"
+		if [ "$fam" = -6 ]; then
+			check_eq "$w: -6 TCP-LISTEN: an IPv6 client is served" 0 "$(timeout 10 "$SOCAT" -t 5 STDIO TCP6:[::1]:$P </dev/null >/dev/null 2>&1; echo $?)"
+		else
+			check_eq "$w: ${fam:-no -4/-6} TCP-LISTEN: an IPv4 client is served" 0 "$(timeout 10 "$SOCAT" -t 5 STDIO TCP4:127.0.0.1:$P </dev/null >/dev/null 2>&1; echo $?)"
+		fi
+		wait_gone "$tpid" 10 || stop_tool "$tpid"
+	done
+done
+
+# ---------------------------------------------------------------- -V / -h
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	timeout 5 "$tool" -V >"$TMP/V.$tn" 2>"$TMP/V.$tn.err" </dev/null
+	check_eq "$w: -V: exit code" 0 "$?"
+	check "$w: -V: the first lines mention the version" bash -c 'head -n 3 "$1" | grep -qi version' _ "$TMP/V.$tn"
+	check "$w: -V: has '  #define WITH_<X> 1' lines" grep -Eq '^  #define WITH_[A-Z0-9_]+ 1' "$TMP/V.$tn"
+	timeout 5 "$tool" -h >"$TMP/h.$tn" 2>"$TMP/h.$tn.err" </dev/null
+	check_eq "$w: -h: exit code" 0 "$?"
+	check "$w: -h: lists TCP-LISTEN" grep -qi 'tcp-listen' "$TMP/h.$tn"
+	check "$w: -h: lists fork" grep -qi 'fork' "$TMP/h.$tn"
+done
+missing=""
+for feat in $(grep -Eo '^  #define WITH_[A-Z0-9_]+ 1' "$TMP/V.relay" | awk '{print $2}'); do
+	grep -Eq "^  #define $feat 1" "$TMP/V.socat" || missing="$missing $feat"
+done
+check_eq "relay: -V: every feature relay claims, socat -V has too" "" "$missing"
+for feat in WITH_TCP WITH_UNIX WITH_LISTEN WITH_STDIO WITH_IP4 WITH_IP6; do
+	check "relay: -V claims $feat" grep -Eq "^  #define $feat 1" "$TMP/V.relay"
+done
+
+# ---------------------------------------------------------------- signals
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,reuseaddr STDIO
+	tpid=$BG_PID
+	wait_listen "$P"
+	kill -TERM "$tpid"
+	wait_gone "$tpid" 5 || kill -KILL "$tpid"
+	wait "$tpid"
+	check_eq "$w: SIGTERM to a TCP listener: exit code" 143 "$?"
+	# during a transfer
+	Q=$(dport)
+	full_server "$Q" "$TMP/sig.$tn.recv"
+	mkfifo "$TMP/sig.$tn.fifo"
+	bg bash -c 'exec >"$1"; printf x; exec sleep 30' sigw "$TMP/sig.$tn.fifo"
+	wpid=$BG_PID
+	bg_in "$TMP/sig.$tn.fifo" "$tool" STDIO TCP:127.0.0.1:$Q >/dev/null
+	tpid=$BG_PID
+	wait_file_size "$TMP/sig.$tn.recv" 1 10
+	kill -TERM "$tpid"
+	wait_gone "$tpid" 5 || kill -KILL "$tpid"
+	wait "$tpid"
+	check_eq "$w: SIGTERM during a transfer: exit code" 143 "$?"
+	kill "$wpid" 2>/dev/null
+	for sig in TERM INT HUP; do
+		U=$TMP/sig.$tn.$sig.sock
+		bg "$tool" UNIX-LISTEN:$U STDIO
+		tpid=$BG_PID
+		wait_unix "$U"
+		kill -$sig "$tpid"
+		wait_gone "$tpid" 5 || kill -KILL "$tpid"
+		wait "$tpid"
+		rc=$?
+		check_eq "$w: SIG$sig to a UNIX listener: exit code" $((128 + $(kill -l $sig))) "$rc"
+		if [ -e "$U" ]; then left=yes; else left=no; fi
+		check_eq "$w: SIG$sig to a UNIX listener: socket file removed" no "$left"
+	done
+done
+
+finish

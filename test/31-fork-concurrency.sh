@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Fork listener under load: 200 connections open at the same time, each
+# echoing its own 64 KiB of random data byte-exact, then 1,000 short
+# connections in batches of 50.  Afterwards the listener has no children (no
+# zombies) and the same number of open fds as before.
+. "$(dirname "$0")/lib.sh"
+
+# pick_port: like lib.sh's free_port, but below the kernel's ephemeral range
+# (32768-60999) and free in every TCP state, so the many client connections
+# of this and concurrently running scenarios cannot occupy it before bind().
+pick_port() {
+	local p
+	while :; do
+		p=$(( 10000 + (RANDOM % 22000) ))
+		ss -Htanu 2>/dev/null | awk '{print $5; print $6}' | grep -q ":$p\$" || { echo "$p"; return; }
+	done
+}
+
+N=${CONC_N:-200}
+SHORT=${SHORT_N:-1000}
+BATCH=50
+
+# Echo backend.
+Q=$(pick_port)
+bg "$SOCAT" -t 30 "TCP-LISTEN:$Q,fork,reuseaddr,backlog=512" PIPE
+wait_listen "$Q"
+
+P=$(pick_port)
+bg "$RELAY" -t 30 "TCP-LISTEN:$P,fork,reuseaddr,backlog=512" "TCP:127.0.0.1:$Q"
+RPID=$BG_PID
+wait_listen "$P"
+sleep 0.2
+FD0=$(fd_count "$RPID")
+echo "# relay listener pid $RPID has $FD0 fds"
+
+# settle DESC: wait (up to 20 s) for the listener's children to go, then
+# check no children/zombies remain and the fd count is back to FD0.
+settle() {
+	local i=0
+	while [ "$(children "$RPID")" -gt 0 ] && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "$1: relay listener still running" kill -0 "$RPID"
+	check_eq "$1: listener has no zombie children" 0 "$(zombies "$RPID")"
+	check_eq "$1: listener has no children left" 0 "$(children "$RPID")"
+	check_eq "$1: listener fd count unchanged" "$FD0" "$(fd_count "$RPID")"
+}
+
+# --- 200 simultaneous connections -------------------------------------------
+# Each client connects first, then blocks opening its input FIFO; the inputs
+# are released only once all N connections are established, so all N
+# transfers really run at the same time.
+head -c $((N * 65536)) /dev/urandom > "$TMP/all"
+split -b 65536 -d -a 4 "$TMP/all" "$TMP/in."
+rm -f "$TMP/all"
+pids=()
+for i in $(seq -f %04g 0 $((N - 1))); do
+	mkfifo "$TMP/fifo.$i"
+	timeout 90 "$SOCAT" -t 30 "TCP:127.0.0.1:$P" \
+		"OPEN:$TMP/fifo.$i!!CREATE:$TMP/out.$i" 2>"$TMP/err.$i" &
+	pids+=($!)
+done
+i=0
+while [ "$(ss -Htn state established "sport = :$P" | wc -l)" -lt "$N" ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check_eq "$N client connections established at once through the listener" "$N" \
+	"$(ss -Htn state established "sport = :$P" | wc -l)"
+echo "# listener children while all connected: $(children "$RPID")"
+# The FIFO is opened inside timeout: a client that never opened its end
+# must not leave the writer blocked in open() forever.
+cats=()
+for i in $(seq -f %04g 0 $((N - 1))); do
+	timeout 90 sh -c 'exec cat "$1" > "$2"' sh "$TMP/in.$i" "$TMP/fifo.$i" &
+	cats+=($!)
+done
+bad_rc=0
+for p in "${pids[@]}"; do
+	wait "$p" || bad_rc=$((bad_rc + 1))
+done
+kill "${cats[@]}" 2>/dev/null
+for p in "${cats[@]}"; do
+	wait "$p"
+done
+bad=0
+for i in $(seq -f %04g 0 $((N - 1))); do
+	if ! cmp -s "$TMP/in.$i" "$TMP/out.$i"; then
+		bad=$((bad + 1))
+		[ $bad -le 5 ] && echo "# client $i: sent $(stat -c %s "$TMP/in.$i") bytes, got back $(stat -c %s "$TMP/out.$i" 2>/dev/null) bytes, differ; stderr: $(head -c 300 "$TMP/err.$i")"
+	fi
+done
+check_eq "$N concurrent clients: clients exiting non-zero" 0 "$bad_rc"
+check_eq "$N concurrent clients: echoes not byte-exact" 0 "$bad"
+settle "after $N concurrent connections"
+rm -f "$TMP"/in.* "$TMP"/out.* "$TMP"/fifo.* "$TMP"/err.*
+
+# --- 1,000 short connections, in batches of 50 ------------------------------
+bad=0
+bad_rc=0
+i=0
+while [ $i -lt "$SHORT" ]; do
+	pids=()
+	for j in $(seq $i $((i + BATCH - 1))); do
+		printf 'short connection %d\n' "$j" |
+			timeout 30 "$SOCAT" -t 10 - "TCP:127.0.0.1:$P" > "$TMP/s.$j" 2>/dev/null &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" || bad_rc=$((bad_rc + 1))
+	done
+	for j in $(seq $i $((i + BATCH - 1))); do
+		if [ "$(cat "$TMP/s.$j")" != "short connection $j" ]; then
+			bad=$((bad + 1))
+			[ $bad -le 5 ] && echo "# short connection $j got '$(head -c 100 "$TMP/s.$j")'"
+		fi
+		rm -f "$TMP/s.$j"
+	done
+	i=$((i + BATCH))
+done
+check_eq "$SHORT short connections: clients exiting non-zero" 0 "$bad_rc"
+check_eq "$SHORT short connections: wrong echoes" 0 "$bad"
+settle "after $SHORT short connections"
+
+finish

@@ -1,0 +1,137 @@
+# Helpers for the differential scenarios (10-, 20-, 21-, 22-*): the same
+# invocation runs through the real socat ($SOCAT) and through relay ($RELAY),
+# and the scenario compares what each did.  Source it after lib.sh:
+#   . "$(dirname "$0")/lib.sh"
+#   . "$(dirname "$0")/diff.sh"
+
+# A socat log line: "YYYY/MM/DD HH:MM:SS prog[pid] L message".
+LOG_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [^ ]+\[[0-9]+\] [DINWEF] '
+# ... and one whose level letter is E.
+ELOG_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [^ ]+\[[0-9]+\] E '
+
+DR_DIR=$TMP/dr
+mkdir -p "$DR_DIR"
+
+# tool_name TOOL: "socat" or "relay", for file names and messages.
+tool_name() {
+	if [ "$1" = "$SOCAT" ]; then echo socat; else echo relay; fi
+}
+
+# run_one_tool TOOL NAME SECS STDIN ARGS...: run TOOL ARGS under timeout SECS
+# with stdin from file STDIN; stdout and stderr go to $DR_DIR/NAME.<tool>.out
+# and .err, the exit code to $DR_DIR/NAME.<tool>.rc and $RUN_RC.
+run_one_tool() {
+	local tool=$1 name=$2 secs=$3 in=$4 tn
+	shift 4
+	tn=$(tool_name "$tool")
+	timeout -k 2 "$secs" "$tool" "$@" <"$in" >"$DR_DIR/$name.$tn.out" 2>"$DR_DIR/$name.$tn.err"
+	RUN_RC=$?
+	echo "$RUN_RC" >"$DR_DIR/$name.$tn.rc"
+}
+
+# diff_run NAME [-t SECS] [-i FILE] -- ARGS...: run "$SOCAT ARGS" and then
+# "$RELAY ARGS", each under timeout SECS (default 10) with stdin from FILE
+# (default /dev/null).  Results: $DR_SOCAT_RC, $DR_RELAY_RC and the files
+# $DR_DIR/NAME.{socat,relay}.{out,err}.
+diff_run() {
+	local name=$1 secs=10 in=/dev/null
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-t) secs=$2; shift 2 ;;
+		-i) in=$2; shift 2 ;;
+		--) shift; break ;;
+		*) echo "# diff_run: bad argument $1" >&2; return 2 ;;
+		esac
+	done
+	run_one_tool "$SOCAT" "$name" "$secs" "$in" "$@"
+	DR_SOCAT_RC=$RUN_RC
+	run_one_tool "$RELAY" "$name" "$secs" "$in" "$@"
+	DR_RELAY_RC=$RUN_RC
+}
+
+# has_elog FILE: FILE holds at least one log line with level E.
+has_elog() { grep -Eq "$ELOG_RE" "$1"; }
+
+# first_line FILE: FILE's first line (for failure messages), shortened.
+first_line() { head -n 1 "$1" 2>/dev/null | cut -c1-160; }
+
+# rc_text RC: the exit code with a hint when it means a timeout or a signal.
+rc_text() {
+	case $1 in
+	124) echo "124 (timed out: hang)" ;;
+	137) echo "137 (killed after timeout)" ;;
+	*) if [ "$1" -ge 128 ]; then echo "$1 (killed by signal $(($1 - 128)))"; else echo "$1"; fi ;;
+	esac
+}
+
+# same_file DESC EXPECTED_FILE ACTUAL_FILE: asserts both files hold the same
+# bytes; on failure shows sizes and checksums.
+same_file() {
+	local desc=$1 e=$2 a=$3 got="no file"
+	if [ -f "$a" ] && cmp -s "$e" "$a"; then
+		ok "$desc"
+		return
+	fi
+	[ -f "$a" ] && got="$(wc -c <"$a") bytes, sha256 $(sum "$a" | cut -c1-12)"
+	not_ok "$desc (expected $(wc -c <"$e") bytes, sha256 $(sum "$e" | cut -c1-12); got $got)"
+}
+
+# is_empty_file DESC FILE: asserts FILE exists and is empty.
+is_empty_file() {
+	if [ -f "$2" ] && [ ! -s "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (expected no bytes, got $(wc -c <"$2" 2>/dev/null) bytes: $(head -c 60 "$2" 2>/dev/null | tr -c '[:print:]' '.'))"
+	fi
+}
+
+# wait_file_size FILE BYTES [SECONDS]: wait until FILE has at least BYTES.
+wait_file_size() {
+	local i=0 n=$(( ${3:-10} * 20 ))
+	while [ $i -lt $n ]; do
+		[ -f "$1" ] && [ "$(wc -c <"$1")" -ge "$2" ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# bg_in FILE CMD...: like bg, with stdin from FILE.  (A plain "bg CMD <FILE"
+# does not work: bash gives a background command of a non-interactive shell
+# /dev/null as stdin.)
+bg_in() {
+	local f=$1
+	shift
+	bg bash -c 'f=$1; shift; exec "$@" <"$f"' bg_in "$f" "$@"
+}
+
+# dport: a TCP port for a listener, below the ephemeral range (so no
+# outgoing connection can be holding it) and unused in any state.  lib.sh's
+# free_port only looks at listeners and draws from 20000-59999, which
+# overlaps the ephemeral range 32768-60999: with busy neighbours a bind there
+# can fail with EADDRINUSE.
+dport() {
+	local p lo
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	lo=${lo:-32768}
+	while :; do
+		p=$(( 10000 + (RANDOM * 32768 + RANDOM) % (lo - 10000) ))
+		if ! ss -Hantu 2>/dev/null | awk '{print $4; print $5}' | grep -q ":$p\$"; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# end_peer PID RC: let a reference peer finish (up to 10 s after a tool run
+# that exited with RC 0, 1 s otherwise: the peer may never have been
+# reached), then end it.
+end_peer() {
+	local secs=10
+	[ "$2" = 0 ] || secs=1
+	wait_gone "$1" "$secs" || { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 2 || kill -KILL "$1" 2>/dev/null; }
+}
+
+# TOOLS: the tools each differential case runs, reference first.
+TOOLS=("$SOCAT" "$RELAY")
