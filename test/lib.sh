@@ -60,12 +60,14 @@ bg() {
 	T_PIDS="$T_PIDS $BG_PID"
 }
 
-# free_port: print a TCP port nobody listens on (also free for UDP).
+# free_port: print a port no TCP or UDP socket uses, in any state.  It stays
+# below the kernel's range for outgoing connections (32768 and up), so no
+# client connection can take it between this check and the bind.
 free_port() {
 	local p
 	while :; do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-		if ! ss -Hltnu 2>/dev/null | awk '{print $5}' | grep -q ":$p\$"; then
+		p=$(( 10000 + (RANDOM * 32768 + RANDOM) % 22000 ))
+		if ! ss -Hantu 2>/dev/null | awk '{print $5}' | grep -q ":$p\$"; then
 			echo "$p"
 			return
 		fi
