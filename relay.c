@@ -27,10 +27,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <math.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,7 +78,10 @@ static struct {
 	int		 bufsize_set;
 	int		 pf;		/* -4/-6: AF_INET, AF_INET6 or AF_UNSPEC */
 	int		 splice;	/* socket to socket through a pipe */
-} g = { "relay", L_ERROR, 2, 0.5, 0, 0, 8192, 0, AF_UNSPEC, 0 };
+	const char	*envprefix;	/* of the variables a program gets */
+	int		 retrying;	/* an open that fails will be retried */
+	const struct endpoint *first;	/* the first address, once open */
+} g = { "relay", L_ERROR, 2, 0.5, 0, 0, 8192, 0, AF_UNSPEC, 0, "SOCAT", 0, NULL };
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -87,6 +92,14 @@ static char			 unlink_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static long			 utc_offset;	/* seconds east of UTC, at start */
 static volatile sig_atomic_t	 children_forked;
 static volatile sig_atomic_t	 children_reaped;
+
+/* The EXEC/SYSTEM program of this process; the SIGCHLD handler reaps it. */
+static volatile pid_t		 program_pid;
+static volatile sig_atomic_t	 program_done;
+static volatile int		 program_status;
+
+/* The first address's socket, whose ends a program learns from SOCAT_*. */
+static int			 peer_fd = -1;
 
 static void relay_exit(int status) __attribute__((noreturn));
 
@@ -149,6 +162,8 @@ vlogmsg(int level, const char *fmt, va_list ap)
 	char line[1024];
 	int n, m;
 
+	if (level == L_ERROR && g.retrying)
+		level = L_NOTICE;
 	if (level < g.loglevel)
 		return;
 	n = format_time(time(NULL), line);
@@ -198,30 +213,90 @@ die(const char *fmt, ...)
 
 /* Address options, sorted by name. */
 const struct opt_desc opt_descs[] = {
+	{ "append", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_APPEND, 0, NULL },
 	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
 	    SETTING(backlog), "<count>" },
 	{ "bind", NULL, G_IP | G_CONNECT, PH_OPEN, OT_STRING,
 	    SETTING(bind), "<[host][:port]|path>" },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
 	    SETTING(connect_timeout), "<seconds>" },
+	{ "creat", "create", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_CREAT, 0, NULL },
+	{ "crnl", "crlf", G_FD, PH_OPEN, OT_BOOL,
+	    SETTING(crnl), NULL },
+	{ "excl", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_EXCL, 0, NULL },
+	{ "forever", NULL, G_RETRY, PH_OPEN, OT_BOOL,
+	    SETTING(forever), NULL },
 	{ "fork", NULL, G_CHILD, PH_ACCEPT, OT_BOOL,
 	    SETTING(fork), NULL },
+	{ "group", "owner-group", G_NAMED, PH_BOUND, OT_STRING,
+	    SETTING(group), "<group>" },
+	{ "ignoreeof", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    SETTING(ignoreeof), NULL },
+	{ "interval", NULL, G_RETRY, PH_OPEN, OT_TIME,
+	    SETTING(interval), "<seconds>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only", G_IP6, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
 	{ "keepalive", "so-keepalive", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_KEEPALIVE), NULL },
+	{ "keepcnt", "tcp-keepcnt", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_KEEPCNT), "<count>" },
+	{ "keepidle", "tcp-keepidle", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_KEEPIDLE), "<seconds>" },
+	{ "keepintvl", "tcp-keepintvl", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_KEEPINTVL), "<seconds>" },
+	{ "lowport", NULL, G_IP | G_LISTEN, PH_ACCEPT, OT_BOOL,
+	    SETTING(lowport), NULL },
 	{ "max-children", NULL, G_CHILD, PH_ACCEPT, OT_INT,
 	    SETTING(max_children), "<count>" },
 	{ "mode", "perm", G_NAMED, PH_BOUND, OT_MODE,
 	    SETTING(mode), "<octal>" },
 	{ "nodelay", "tcp-nodelay", G_TCP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_TCP, TCP_NODELAY), NULL },
+	{ "nofork", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(nofork), NULL },
+	{ "nonblock", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	{ "pgid", "setpgid", G_PROGRAM, PH_OPEN, OT_INT,
+	    SETTING(pgid), "<pgid>" },
+	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(pipes), NULL },
+	{ "range", NULL, G_IP | G_LISTEN, PH_ACCEPT, OT_STRING,
+	    SETTING(range), "<addr/bits|addr:mask>" },
+	{ "rcvbuf", "so-rcvbuf", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_RCVBUF), "<bytes>" },
+	{ "rdonly", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	    OA_ACCMODE, 0, O_RDONLY, 0, NULL },
+	{ "rdwr", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	    OA_ACCMODE, 0, O_RDWR, 0, NULL },
+	{ "retry", NULL, G_RETRY, PH_OPEN, OT_INT,
+	    SETTING(retry), "<count>" },
 	{ "reuseaddr", "so-reuseaddr", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEADDR), NULL },
+	{ "setsid", "sid", G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(setsid), NULL },
+	{ "sndbuf", "so-sndbuf", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
+	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_REUSEPORT), NULL },
+	{ "sourceport", "sp", G_IP | G_LISTEN, PH_ACCEPT, OT_INT,
+	    SETTING(sourceport), "<port>" },
+	{ "stderr", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(stderr_too), NULL },
+	{ "su", "su-d substuser substuser-delayed", G_LISTEN, PH_ACCEPT,
+	    OT_STRING, SETTING(su), "<user>" },
+	{ "trunc", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_TRUNC, 0, NULL },
 	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_close), NULL },
 	{ "unlink-early", NULL, G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_early), NULL },
+	{ "user", "owner", G_NAMED, PH_BOUND, OT_STRING,
+	    SETTING(user), "<user>" },
+	{ "wronly", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	    OA_ACCMODE, 0, O_WRONLY, 0, NULL },
 };
 const size_t n_opt_descs = sizeof(opt_descs) / sizeof(opt_descs[0]);
 
@@ -230,18 +305,47 @@ static int open_inet_connect(struct addr *, struct endpoint *);
 static int open_inet_listen(struct addr *, struct endpoint *);
 static int open_unix_connect(struct addr *, struct endpoint *);
 static int open_unix_listen(struct addr *, struct endpoint *);
+static int open_udp(struct addr *, struct endpoint *);
+static int open_program(struct addr *, struct endpoint *);
+static int open_file(struct addr *, struct endpoint *);
+static int open_pipe(struct addr *, struct endpoint *);
+static int open_fd(struct addr *, struct endpoint *);
 
 #define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
 #define GR_TCP_C	(GR_TCP | G_CONNECT)
 #define GR_TCP_L	(GR_TCP | G_LISTEN | G_CHILD)
+#define GR_UDP		(G_FD | G_SOCKET | G_IP | G_UDP)
+#define GR_UDP_C	(GR_UDP | G_CONNECT)
+#define GR_UDP_L	(GR_UDP | G_LISTEN | G_CHILD)
 #define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT)
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
+#define GR_FILE		(G_FD | G_FILE | G_NAMED)
+#define GR_PROG		(G_FD | G_PROGRAM)
 
-/* Address types, sorted by name.  TCP, TCP4 and TCP6 differ only by row. */
+#define O_GOPEN		(O_APPEND | O_CREAT)
+
+/*
+ * Address types, sorted by name.  The TCP and UDP families share their
+ * open functions and differ only by row.
+ */
 const struct addr_type addr_types[] = {
+	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
+	    O_CREAT | O_TRUNC, open_file },
+	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG,
+	    0, open_program },
+	{ "FD", NULL, 1, ":<num>", K_FD, 0, 0, 0, G_FD, 3, open_fd },
+	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
+	    O_GOPEN, open_file },
+	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
+	    0, open_file },
+	{ "PIPE", NULL, -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
+	    0, open_pipe },
+	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
 	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD, 1, open_stdio },
 	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD, 3, open_stdio },
 	{ "STDOUT", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD, 2, open_stdio },
+	{ "SYSTEM", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
+	    1, open_program },
 	{ "TCP", "TCP-CONNECT", 2, ":<host>:<port>", K_STREAM_CONNECT,
 	    AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_TCP_C | G_IP6, 0,
 	    open_inet_connect },
@@ -258,6 +362,44 @@ const struct addr_type addr_types[] = {
 	{ "TCP6-LISTEN", "TCP6-L", 1, ":<port>", K_STREAM_LISTEN,
 	    AF_INET6, SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0,
 	    open_inet_listen },
+	{ "UDP", "UDP-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	{ "UDP-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	{ "UDP-LISTEN", "UDP-L", 1, ":<port>", K_DGRAM_LISTEN,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
+	{ "UDP-RECV", NULL, 1, ":<port>", K_RECV,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP | G_LISTEN | G_IP6, 0,
+	    open_udp },
+	{ "UDP-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
+	{ "UDP-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	{ "UDP4", "UDP4-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
+	{ "UDP4-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
+	{ "UDP4-LISTEN", "UDP4-L", 1, ":<port>", K_DGRAM_LISTEN,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
+	{ "UDP4-RECV", NULL, 1, ":<port>", K_RECV,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP | G_LISTEN, 0, open_udp },
+	{ "UDP4-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
+	{ "UDP4-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
+	{ "UDP6", "UDP6-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	{ "UDP6-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	{ "UDP6-LISTEN", "UDP6-L", 1, ":<port>", K_DGRAM_LISTEN,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
+	{ "UDP6-RECV", NULL, 1, ":<port>", K_RECV,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP | G_LISTEN | G_IP6, 0,
+	    open_udp },
+	{ "UDP6-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
+	{ "UDP6-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 	{ "UNIX-CLIENT", "UNIX", 1, ":<path>", K_STREAM_CONNECT,
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 0, open_unix_connect },
 	{ "UNIX-CONNECT", NULL, 1, ":<path>", K_STREAM_CONNECT,
@@ -269,7 +411,8 @@ const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 
 /* The features relay has, in socat -V's terms, for scripts that probe it. */
 static const char *const features[] = {
-	"STDIO", "UNIX", "IP4", "IP6", "TCP", "LISTEN",
+	"STDIO", "FDNUM", "FILE", "CREAT", "GOPEN", "PIPE", "UNIX", "IP4",
+	"IP6", "TCP", "UDP", "LISTEN", "SYSTEM", "EXEC", "RETRY",
 };
 
 /* Returns nonzero when name is one of the space-separated words in list. */
@@ -448,6 +591,66 @@ parse_port(const char *s, int listen, unsigned short *port)
 	return 0;
 }
 
+/*
+ * Parses range=: "addr/bits", "addr:mask" or a lone address, IPv6 in
+ * brackets.  Returns 0, or -1 if malformed.
+ */
+int
+parse_range(const char *s, struct addr *a)
+{
+	char host[INET6_ADDRSTRLEN + 2], mask[INET6_ADDRSTRLEN];
+	const char *sep;
+	size_t hlen;
+	int bits = -1, i, n;
+
+	memset(mask, 0, sizeof(mask));
+	if (*s == '[') {
+		if ((sep = strchr(s, ']')) == NULL)
+			return -1;
+		hlen = (size_t)(sep - s - 1);
+		if (hlen >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, hlen);
+		host[hlen] = '\0';
+		sep++;
+	} else {
+		sep = s + strcspn(s, "/:");
+		hlen = (size_t)(sep - s);
+		if (hlen >= sizeof(host))
+			return -1;
+		memcpy(host, s, hlen);
+		host[hlen] = '\0';
+	}
+	if (inet_pton(AF_INET, host, a->range_net) == 1) {
+		a->range_family = AF_INET;
+		n = 4;
+	} else if (inet_pton(AF_INET6, host, a->range_net) == 1) {
+		a->range_family = AF_INET6;
+		n = 16;
+	} else {
+		return -1;
+	}
+	if (*sep == '/') {
+		if (parse_int(sep + 1, &bits) == -1 || bits < 0 || bits > n * 8)
+			return -1;
+	} else if (*sep == ':' && n == 4) {
+		if (inet_pton(AF_INET, sep + 1, a->range_mask) != 1)
+			return -1;
+	} else if (*sep == '\0') {
+		bits = n * 8;
+	} else {
+		return -1;
+	}
+	if (bits >= 0) {
+		memset(a->range_mask, 0, sizeof(a->range_mask));
+		for (i = 0; i < bits; i++)
+			a->range_mask[i / 8] |= (unsigned char)(0x80 >> (i % 8));
+	}
+	for (i = 0; i < n; i++)
+		a->range_net[i] &= a->range_mask[i];
+	return 0;
+}
+
 /* Stores value into a's settings or socket options.  Returns 0, or -1. */
 static int
 set_option(struct addr *a, const struct opt_desc *o, const char *value)
@@ -468,9 +671,20 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 		}
 		if (value == NULL && o->type == OT_INT)
 			goto missing;
-		if (o->apply == OA_FIELD) {
+		switch (o->apply) {
+		case OA_FIELD:
 			*(int *)(void *)field = v;
 			return 0;
+		case OA_OFLAG:
+			a->set.oflags = v ? a->set.oflags | o->optname :
+			    a->set.oflags & ~o->optname;
+			return 0;
+		case OA_ACCMODE:
+			if (v)
+				a->set.accmode = o->optname;
+			return 0;
+		case OA_SOCKOPT:
+			break;
 		}
 		if (a->nsockopts == MAX_SOCKOPTS) {
 			logmsg(L_ERROR, "too many socket options");
@@ -523,10 +737,40 @@ free_address(struct addr *a)
 {
 	int i;
 
-	for (i = 0; i < a->nparams; i++)
+	for (i = 0; i < a->nparams && i < MAX_PARAMS; i++)
 		free(a->params[i]);
 	free(a->set.bind);
+	free(a->set.user);
+	free(a->set.group);
+	free(a->set.range);
+	free(a->set.su);
+	if (a->writer != NULL) {
+		free_address(a->writer);
+		free(a->writer);
+	}
 	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * Finds the "!!" of a dual address, outside quotes and brackets.
+ * Returns its offset in text, or -1.
+ */
+static ptrdiff_t
+find_dual(const char *text)
+{
+	const char *s = text, *err;
+	char *tok;
+
+	for (;;) {
+		if ((tok = lex_token(&s, "!", &err)) == NULL)
+			return -1;	/* parse_address() reports it */
+		free(tok);
+		if (*s == '\0')
+			return -1;
+		if (s[1] == '!')
+			return s - text;
+		s++;
+	}
 }
 
 /*
@@ -540,19 +784,55 @@ parse_address(const char *text, struct addr *a)
 	const char *s = text, *err = NULL;
 	char *word = NULL, *value = NULL;
 
+	char *atext = NULL;	/* A of "A!!B" */
+	ptrdiff_t dual;
+
 	memset(a, 0, sizeof(*a));
 	a->text = text;
+	a->dir = 3;
 	a->set.backlog = 5;
 	a->set.mode = -1;
 	a->set.unlink_close = 1;
+	a->set.accmode = -1;
+	a->set.interval = 1;
+	a->set.pgid = -1;
+
+	if ((dual = find_dual(text)) >= 0) {
+		if ((atext = strndup(text, (size_t)dual)) == NULL ||
+		    (a->writer = malloc(sizeof(*a->writer))) == NULL) {
+			logmsg(L_ERROR, "out of memory");
+			goto err;
+		}
+		if (parse_address(text + dual + 2, a->writer) == -1) {
+			free(a->writer);
+			a->writer = NULL;
+			goto err;
+		}
+		if (a->writer->writer != NULL) {
+			logmsg(L_ERROR, "address \"%s\": more than one \"!!\"", text);
+			goto err;
+		}
+		a->writer->dir = 2;
+		s = atext;
+		a->dir = 1;
+	}
 
 	if ((word = lex_token(&s, ":,", &err)) == NULL)
 		goto lexerr;
 	if ((a->type = find_addr_type(word)) == NULL) {
-		logmsg(L_ERROR, "unknown device/address \"%s\"", word);
-		goto err;
+		/* As socat: a bare number is an fd, a bare path a GOPEN. */
+		if (*word != '\0' && strspn(word, "0123456789") == strlen(word))
+			a->type = find_addr_type("FD");
+		else if (strchr(word, '/') != NULL)
+			a->type = find_addr_type("GOPEN");
+		if (a->type == NULL) {
+			logmsg(L_ERROR, "unknown device/address \"%s\"", word);
+			goto err;
+		}
+		a->params[a->nparams++] = word;
+	} else {
+		free(word);
 	}
-	free(word);
 	word = NULL;
 
 	while (*s == ':') {
@@ -566,7 +846,8 @@ parse_address(const char *text, struct addr *a)
 		a->params[a->nparams++] = word;
 		word = NULL;
 	}
-	if (a->nparams != a->type->nparams) {
+	if (a->nparams != a->type->nparams &&
+	    !(a->type->nparams == -1 && a->nparams <= 1)) {
 		logmsg(L_ERROR, "%s: wrong number of parameters (%d instead of %d)",
 		    a->type->name, a->nparams > MAX_PARAMS ? MAX_PARAMS + 1 :
 		    a->nparams, a->type->nparams);
@@ -605,14 +886,23 @@ parse_address(const char *text, struct addr *a)
 		word = value = NULL;
 	}
 
-	if (a->type->family != AF_UNIX && a->type->kind != K_STDIO) {
-		int listen = a->type->kind == K_STREAM_LISTEN;
+	if (a->type->groups & G_IP) {
+		int listen = a->type->nparams == 1;
 		const char *p = a->params[listen ? 0 : 1];
 
 		if (parse_port(p, listen, &a->port) == -1) {
 			logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, p);
 			goto err;
 		}
+	}
+	if (a->set.range != NULL && parse_range(a->set.range, a) == -1) {
+		logmsg(L_ERROR, "option range: invalid value \"%s\"", a->set.range);
+		goto err;
+	}
+	if (a->set.sourceport < 0 || a->set.sourceport > 65535) {
+		logmsg(L_ERROR, "option sourceport: invalid port %d",
+		    a->set.sourceport);
+		goto err;
 	}
 	if (a->set.max_children != 0 && !a->set.fork) {
 		logmsg(L_ERROR, "option max-children not allowed without option fork");
@@ -622,11 +912,13 @@ parse_address(const char *text, struct addr *a)
 		logmsg(L_ERROR, "\"%s\": negative count", text);
 		goto err;
 	}
+	free(atext);
 	return 0;
 
 lexerr:
 	logmsg(L_ERROR, "address \"%s\": %s", text, err);
 err:
+	free(atext);
 	free(word);
 	free(value);
 	free_address(a);
@@ -698,7 +990,8 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
  * Returns the getaddrinfo() list, or NULL after logging an E.
  */
 static struct addrinfo *
-resolve(const char *host, unsigned short port, int family, int passive)
+resolve(const char *host, unsigned short port, int family, int socktype,
+    int passive)
 {
 	struct addrinfo hints, *res;
 	char name[256], serv[8];
@@ -707,7 +1000,7 @@ resolve(const char *host, unsigned short port, int family, int passive)
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = family;
-	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_socktype = socktype;
 	hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
 	if (host[0] == '[' && len >= 2 && host[len - 1] == ']') {
 		if (family == AF_UNSPEC)
@@ -832,33 +1125,360 @@ socket_endpoint(struct endpoint *ep, int fd)
 }
 
 /*
- * Opens STDIO, STDIN or STDOUT.  An EOF is passed on to a socket with
- * shutdown(), to a pipe by closing it, and not at all to a tty or file.
- * Returns 0.
+ * Fills ep for fds relay did not create.  An EOF is passed on to a socket
+ * with shutdown(), to a pipe by closing it, and not at all to a tty or a
+ * file.
  */
-static int
-open_stdio(struct addr *a, struct endpoint *ep)
+static void
+fd_endpoint(struct endpoint *ep, int rfd, int wfd)
 {
 	struct stat st;
-	int r = a->type->stdio & 1, w = a->type->stdio & 2;
 
-	ep->rfd = r ? STDIN_FILENO : -1;
-	ep->wfd = w ? STDOUT_FILENO : -1;
+	memset(ep, 0, sizeof(*ep));
+	ep->rfd = rfd;
+	ep->wfd = wfd;
 	ep->listen_fd = -1;
-	ep->is_socket = 0;
 	ep->shut = SHUT_NOTHING;
-	if (w && fstat(STDOUT_FILENO, &st) == 0) {
+	if (wfd != -1 && fstat(wfd, &st) == 0) {
 		if (S_ISSOCK(st.st_mode))
 			ep->shut = SHUT_SOCKET;
 		else if (S_ISFIFO(st.st_mode))
 			ep->shut = SHUT_CLOSE;
 	}
-	if (r && fstat(STDIN_FILENO, &st) == 0 && S_ISSOCK(st.st_mode) &&
-	    (!w || ep->shut == SHUT_SOCKET))
+	if (rfd != -1 && fstat(rfd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    (wfd == -1 || ep->shut == SHUT_SOCKET))
 		ep->is_socket = 1;
+}
+
+/* Opens STDIO, STDIN or STDOUT.  Returns 0. */
+static int
+open_stdio(struct addr *a, struct endpoint *ep)
+{
+	int r = (a->type->arg & 1) && (a->dir & 1);
+	int w = (a->type->arg & 2) && (a->dir & 2);
+
+	fd_endpoint(ep, r ? STDIN_FILENO : -1, w ? STDOUT_FILENO : -1);
 	logmsg(L_NOTICE, "%s", r && w ? "reading from and writing to stdio" :
 	    r ? "using stdin for reading" : "using stdout for writing");
 	return 0;
+}
+
+/* Opens FD:<n> (or a bare number) and STDERR.  Returns 0, or -1. */
+static int
+open_fd(struct addr *a, struct endpoint *ep)
+{
+	int fd = 2;
+
+	if (a->type->arg != 2 && (parse_int(a->params[0], &fd) == -1 ||
+	    fd < 0 || fcntl(fd, F_GETFD) == -1)) {
+		logmsg(L_ERROR, "FD:%s: %s", a->params[0],
+		    fd < 0 || errno != EBADF ? "invalid number" : strerror(EBADF));
+		return -1;
+	}
+	fd_endpoint(ep, a->type->arg != 2 && (a->dir & 1) ? fd : -1,
+	    a->dir & 2 ? fd : -1);
+	return 0;
+}
+
+/*
+ * Gives path (or fd, when not -1) the owner and mode a's options ask for.
+ * Returns 0, or -1 after logging.
+ */
+static int
+set_owner_mode(const struct addr *a, const char *path, int fd)
+{
+	struct passwd *pw;
+	struct group *gr;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+
+	if (a->set.user != NULL) {
+		if ((pw = getpwnam(a->set.user)) == NULL) {
+			logmsg(L_ERROR, "unknown user \"%s\"", a->set.user);
+			return -1;
+		}
+		uid = pw->pw_uid;
+	}
+	if (a->set.group != NULL) {
+		if ((gr = getgrnam(a->set.group)) == NULL) {
+			logmsg(L_ERROR, "unknown group \"%s\"", a->set.group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    (fd != -1 ? fchown(fd, uid, gid) : chown(path, uid, gid)) == -1) {
+		logmsg(L_ERROR, "chown(\"%s\"): %s", path, strerror(errno));
+		return -1;
+	}
+	if (a->set.mode != -1 && (fd != -1 ? fchmod(fd, (mode_t)a->set.mode) :
+	    chmod(path, (mode_t)a->set.mode)) == -1) {
+		logmsg(L_ERROR, "chmod(\"%s\", 0%o): %s", path,
+		    (unsigned)a->set.mode, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens OPEN, CREATE and GOPEN.  GOPEN connects to a UNIX socket and
+ * otherwise appends, creating the file if need be, as in socat.
+ * Returns 0, or -1 after logging.
+ */
+static int
+open_file(struct addr *a, struct endpoint *ep)
+{
+	const char *path = a->params[0];
+	struct stat st;
+	int acc, flags, fd;
+
+	if ((a->type->arg & O_GOPEN) == O_GOPEN && stat(path, &st) == 0 &&
+	    S_ISSOCK(st.st_mode))
+		return open_unix_connect(a, ep);
+	acc = a->set.accmode;
+	if (acc == -1)
+		acc = a->type->arg & O_TRUNC ? O_WRONLY :	/* creat() */
+		    a->dir == 1 ? O_RDONLY : a->dir == 2 ? O_WRONLY : O_RDWR;
+	flags = acc | a->type->arg | a->set.oflags | O_CLOEXEC | O_NOCTTY;
+	if ((fd = open(path, flags, a->set.mode != -1 ? a->set.mode : 0666)) == -1) {
+		logmsg(L_ERROR, "open(\"%s\", 0%o): %s", path, (unsigned)flags,
+		    strerror(errno));
+		return -1;
+	}
+	if (set_owner_mode(a, path, fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	fd_endpoint(ep, acc != O_WRONLY && (a->dir & 1) ? fd : -1,
+	    acc != O_RDONLY && (a->dir & 2) ? fd : -1);
+	return 0;
+}
+
+/*
+ * Opens PIPE: without a path an unnamed pipe, which echoes; with one a
+ * FIFO, created if missing.  Returns 0, or -1 after logging.
+ */
+static int
+open_pipe(struct addr *a, struct endpoint *ep)
+{
+	int p[2], fd, acc;
+
+	if (a->nparams == 0) {
+		if (pipe(p) == -1) {
+			logmsg(L_ERROR, "pipe(): %s", strerror(errno));
+			return -1;
+		}
+		(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
+		(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
+		fd_endpoint(ep, p[0], p[1]);
+		return 0;
+	}
+	if (mkfifo(a->params[0], a->set.mode != -1 ? a->set.mode : 0666) == -1 &&
+	    errno != EEXIST) {
+		logmsg(L_ERROR, "mkfifo(\"%s\"): %s", a->params[0], strerror(errno));
+		return -1;
+	}
+	acc = a->dir == 1 ? O_RDONLY : a->dir == 2 ? O_WRONLY : O_RDWR;
+	if ((fd = open(a->params[0], acc | O_CLOEXEC)) == -1) {
+		logmsg(L_ERROR, "open(\"%s\"): %s", a->params[0], strerror(errno));
+		return -1;
+	}
+	if (set_owner_mode(a, a->params[0], fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	fd_endpoint(ep, a->dir & 1 ? fd : -1, a->dir & 2 ? fd : -1);
+	return 0;
+}
+
+/*
+ * Sets SOCAT_PEERADDR, SOCAT_PEERPORT, SOCAT_SOCKADDR and SOCAT_SOCKPORT
+ * from the first address's socket, and SOCAT_PID, for a program.
+ */
+static void
+set_program_env(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char host[INET6_ADDRSTRLEN + 2], port[24], name[64];
+	const char *which[2] = { "PEER", "SOCK" };
+	int i, rc;
+
+	snprintf(port, sizeof(port), "%ld", (long)getppid());
+	snprintf(name, sizeof(name), "%s_PID", g.envprefix);
+	setenv(name, port, 1);
+	for (i = 0; peer_fd != -1 && i < 2; i++) {
+		len = sizeof(ss);
+		rc = i == 0 ? getpeername(peer_fd, (struct sockaddr *)&ss, &len) :
+		    getsockname(peer_fd, (struct sockaddr *)&ss, &len);
+		if (rc == -1)
+			continue;
+		if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
+			getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host),
+			    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+			snprintf(name, sizeof(name), "%s_%sPORT", g.envprefix, which[i]);
+			setenv(name, port, 1);
+		} else if (ss.ss_family == AF_UNIX) {
+			struct sockaddr_un *sun = (void *)&ss;
+
+			snprintf(host, sizeof(host), "%.*s", (int)sizeof(host) - 1,
+			    len > offsetof(struct sockaddr_un, sun_path) &&
+			    sun->sun_path[0] ? sun->sun_path : "<anon>");
+		} else {
+			continue;
+		}
+		snprintf(name, sizeof(name), "%s_%sADDR", g.envprefix, which[i]);
+		setenv(name, host, 1);
+	}
+}
+
+/*
+ * Splits an EXEC command line into words with socat's quoting rules.
+ * Returns a NULL-terminated vector, or NULL after logging.
+ */
+static char **
+split_words(const char *line)
+{
+	const char *s = line, *err = NULL;
+	size_t n = 0, max = strlen(line) / 2 + 2;
+	char **argv = calloc(max, sizeof(*argv));
+
+	if (argv == NULL)
+		return NULL;
+	while (argv != NULL) {
+		s += strspn(s, " \t");
+		if (*s == '\0')
+			break;
+		if ((argv[n++] = lex_token(&s, " \t", &err)) == NULL) {
+			logmsg(L_ERROR, "EXEC \"%s\": %s", line, err);
+			while (n-- > 0)
+				free(argv[n]);
+			free(argv);
+			return NULL;
+		}
+	}
+	if (n == 0) {
+		logmsg(L_ERROR, "EXEC: empty command line");
+		free(argv);
+		return NULL;
+	}
+	return argv;
+}
+
+/*
+ * In the child, on fds in and out: puts them on 0 and 1 (and 2 with
+ * stderr), sets the session and environment up and runs the program.
+ * Never returns.
+ */
+static void __attribute__((noreturn))
+exec_program(const struct addr *a, int in, int out)
+{
+	sigset_t none;
+	char **argv;
+
+	if ((in != 0 && dup2(in, 0) == -1) || (out != 1 && dup2(out, 1) == -1) ||
+	    (a->set.stderr_too && dup2(1, 2) == -1))
+		die("dup2(): %s", strerror(errno));
+	/* exec keeps ignored signals ignored: give the program its own. */
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (a->set.setsid && setsid() == -1)
+		logmsg(L_WARN, "setsid(): %s", strerror(errno));
+	if (a->set.pgid != -1 && setpgid(0, a->set.pgid) == -1)
+		logmsg(L_WARN, "setpgid(0, %d): %s", a->set.pgid, strerror(errno));
+	set_program_env();
+	if (a->type->arg == 1) {
+		logmsg(L_NOTICE, "execl(\"/bin/sh\", \"sh\", \"-c\", \"%s\")",
+		    a->params[0]);
+		execl("/bin/sh", "sh", "-c", a->params[0], (char *)NULL);
+		die("execl(\"/bin/sh\"): %s", strerror(errno));
+	}
+	if ((argv = split_words(a->params[0])) == NULL)
+		_exit(1);
+	logmsg(L_NOTICE, "execvp'ing \"%s\"", argv[0]);
+	execvp(argv[0], argv);
+	die("execvp(\"%s\"): %s", argv[0], strerror(errno));
+}
+
+/*
+ * Starts EXEC or SYSTEM connected through a socketpair (or two pipes with
+ * "pipes").  With "nofork" relay becomes the program instead, on the first
+ * address's fds.  Returns 0, or -1 after logging.
+ */
+static int
+open_program(struct addr *a, struct endpoint *ep)
+{
+	int sv[2] = { -1, -1 }, in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	sigset_t chld, old;
+	pid_t pid;
+
+	if (a->set.nofork) {
+		if (g.first == NULL) {
+			logmsg(L_ERROR, "option nofork only on the second address");
+			return -1;
+		}
+		exec_program(a, g.first->rfd, g.first->wfd);
+	}
+	if (a->set.pipes) {
+		if (pipe(in) == -1 || pipe(out) == -1) {
+			logmsg(L_ERROR, "pipe(): %s", strerror(errno));
+			goto err;
+		}
+	} else if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		logmsg(L_ERROR, "socketpair(): %s", strerror(errno));
+		goto err;
+	}
+	/* Until program_pid is set, the child must not be reaped. */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	if ((pid = fork()) == -1) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		logmsg(L_ERROR, "fork(): %s", strerror(errno));
+		goto err;
+	}
+	if (pid == 0) {
+		unlink_path[0] = '\0';
+		if (a->set.pipes) {
+			close(in[1]);
+			close(out[0]);
+			exec_program(a, in[0], out[1]);
+		}
+		close(sv[0]);
+		exec_program(a, sv[1], sv[1]);
+	}
+	program_pid = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
+	if (a->set.pipes) {
+		close(in[0]);
+		close(out[1]);
+		(void)fcntl(out[0], F_SETFD, FD_CLOEXEC);
+		(void)fcntl(in[1], F_SETFD, FD_CLOEXEC);
+		fd_endpoint(ep, out[0], in[1]);
+	} else {
+		close(sv[1]);
+		(void)fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+		fd_endpoint(ep, sv[0], sv[0]);
+	}
+	ep->pid = pid;
+	return 0;
+err:
+	if (sv[0] != -1) {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (in[0] != -1) {
+		close(in[0]);
+		close(in[1]);
+	}
+	if (out[0] != -1) {
+		close(out[0]);
+		close(out[1]);
+	}
+	return -1;
 }
 
 /*
@@ -880,12 +1500,12 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	if (a->set.bind != NULL) {
 		if (split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
 			goto err;
-		if ((bres = resolve(bhost, bport, family, 1)) == NULL)
+		if ((bres = resolve(bhost, bport, family, SOCK_STREAM, 1)) == NULL)
 			goto err;
 		if (family == AF_UNSPEC)
 			family = bres->ai_family;
 	}
-	if ((res = resolve(a->params[0], a->port, family, 0)) == NULL)
+	if ((res = resolve(a->params[0], a->port, family, SOCK_STREAM, 0)) == NULL)
 		goto err;
 
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -1041,13 +1661,10 @@ bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr 
 		if (a->set.unlink_close)
 			snprintf(unlink_path, sizeof(unlink_path), "%s",
 			    ((const struct sockaddr_un *)(const void *)sa)->sun_path);
-		if (a->set.mode != -1 && chmod(a->params[0], (mode_t)a->set.mode) == -1) {
-			logmsg(L_ERROR, "chmod(\"%s\", 0%o): %s", a->params[0],
-			    (unsigned)a->set.mode, strerror(errno));
+		if (set_owner_mode(a, a->params[0], -1) == -1)
 			return -1;
-		}
 	}
-	if (listen(fd, a->set.backlog) == -1) {
+	if (a->type->socktype == SOCK_STREAM && listen(fd, a->set.backlog) == -1) {
 		logmsg(L_ERROR, "listen(%d, %d): %s", fd, a->set.backlog,
 		    strerror(errno));
 		return -1;
@@ -1078,16 +1695,19 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 		goto err;
 	if (family == AF_UNSPEC && bhost[0] == '\0')
 		family = AF_INET;
-	if ((res = resolve(bhost, a->port, family, 1)) == NULL)
+	if ((res = resolve(bhost, a->port, family, a->type->socktype, 1)) == NULL)
 		goto err;
-	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
-	    IPPROTO_TCP)) == -1) {
-		logmsg(L_ERROR, "socket(%d, SOCK_STREAM, IPPROTO_TCP): %s",
-		    res->ai_family, strerror(errno));
+	if ((fd = socket(res->ai_family, a->type->socktype | SOCK_CLOEXEC,
+	    a->type->protocol)) == -1) {
+		logmsg(L_ERROR, "socket(%d, %d, %d): %s", res->ai_family,
+		    a->type->socktype, a->type->protocol, strerror(errno));
 		goto err;
 	}
 	if (apply_sockopts(fd, a, res->ai_family, PH_PREBIND) == -1)
 		goto err;
+	if (a->type->socktype == SOCK_DGRAM && a->type->kind != K_RECV &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int)) == -1)
+		goto err;	/* a fork child keeps the port bound */
 	if (bind_listen(fd, res->ai_addr, res->ai_addrlen, a) == -1)
 		goto err;
 	freeaddrinfo(res);
@@ -1135,6 +1755,77 @@ err:
 	return -1;
 }
 
+/*
+ * Opens the UDP types.  UDP connects; UDP-SENDTO and UDP-DATAGRAM send to
+ * the peer without connecting, so replies from anyone come in; the
+ * listening kinds bind here and are served by serve_datagrams().
+ * Returns 0, or -1 after logging.
+ */
+static int
+open_udp(struct addr *a, struct endpoint *ep)
+{
+	struct addrinfo *res = NULL, *bres = NULL;
+	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	char buf[128], bhost[256] = "";
+	unsigned short bport = 0;
+	int fd = -1;
+
+	if (a->type->nparams == 1)	/* UDP-LISTEN, -RECVFROM, -RECV */
+		return open_inet_listen(a, ep);
+	if (a->set.bind != NULL &&
+	    split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
+		goto err;
+	if (a->set.bind != NULL &&
+	    (bres = resolve(bhost, bport, family, SOCK_DGRAM, 1)) == NULL)
+		goto err;
+	if (family == AF_UNSPEC && bres != NULL)
+		family = bres->ai_family;
+	if ((res = resolve(a->params[0], a->port, family, SOCK_DGRAM, 0)) == NULL)
+		goto err;
+	if ((fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    IPPROTO_UDP)) == -1) {
+		logmsg(L_ERROR, "socket(%d, SOCK_DGRAM): %s", res->ai_family,
+		    strerror(errno));
+		goto err;
+	}
+#ifndef HAVE_SOCK_FLAGS
+	if (set_fd_flags(fd) == -1)
+		goto err;
+#endif
+	if (apply_sockopts(fd, a, res->ai_family, PH_PREBIND) == -1)
+		goto err;
+	if (bres != NULL && bind(fd, bres->ai_addr, bres->ai_addrlen) == -1) {
+		logmsg(L_ERROR, "bind(%d, {%s}): %s", fd, format_sockaddr(
+		    bres->ai_addr, bres->ai_addrlen, buf, sizeof(buf)),
+		    strerror(errno));
+		goto err;
+	}
+	socket_endpoint(ep, fd);
+	ep->dgram = 1;
+	ep->shut = SHUT_DGRAM;
+	if (a->type->kind == K_SENDTO) {
+		memcpy(&ep->to, res->ai_addr, res->ai_addrlen);
+		ep->tolen = res->ai_addrlen;
+	} else if (connect(fd, res->ai_addr, res->ai_addrlen) == -1) {
+		logmsg(L_ERROR, "connect(%d, %s, %u): %s", fd, format_sockaddr(
+		    res->ai_addr, res->ai_addrlen, buf, sizeof(buf)),
+		    (unsigned)res->ai_addrlen, strerror(errno));
+		goto err;
+	}
+	freeaddrinfo(res);
+	if (bres != NULL)
+		freeaddrinfo(bres);
+	return 0;
+err:
+	if (fd != -1)
+		close(fd);
+	if (res != NULL)
+		freeaddrinfo(res);
+	if (bres != NULL)
+		freeaddrinfo(bres);
+	return -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* Accepting                                                           */
 /* ------------------------------------------------------------------ */
@@ -1153,9 +1844,60 @@ wait_for_child_slot(int max)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* Returns a connection accepted on lfd, retrying transient failures. */
+/*
+ * Whether a's client filters (range=, sourceport=, lowport) let peer in.
+ * Returns 1, or 0 after logging the refusal.
+ */
 static int
-accept_one(int lfd)
+client_allowed(const struct addr *a, const struct sockaddr *peer, socklen_t plen)
+{
+	const struct sockaddr_in *sin = (const void *)peer;
+	const struct sockaddr_in6 *sin6 = (const void *)peer;
+	const unsigned char *ip = NULL;
+	unsigned port = 0;
+	int i, n = 0, family = peer->sa_family;
+	char buf[160];
+
+	if (family == AF_INET) {
+		ip = (const unsigned char *)&sin->sin_addr;
+		n = 4;
+		port = ntohs(sin->sin_port);
+	} else if (family == AF_INET6) {
+		ip = (const unsigned char *)&sin6->sin6_addr;
+		n = 16;
+		port = ntohs(sin6->sin6_port);
+		/* A v4-mapped client is judged by its IPv4 address. */
+		if (a->range_family == AF_INET &&
+		    IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			ip += 12;
+			n = 4;
+			family = AF_INET;
+		}
+	}
+	if (a->range_family != AF_UNSPEC) {
+		if (ip == NULL || family != a->range_family)
+			goto deny;
+		for (i = 0; i < n; i++)
+			if ((ip[i] & a->range_mask[i]) != a->range_net[i])
+				goto deny;
+	}
+	if (a->set.sourceport != 0 && port != (unsigned)a->set.sourceport)
+		goto deny;
+	if (a->set.lowport && (port == 0 || port >= 1024))
+		goto deny;
+	return 1;
+deny:
+	logmsg(L_WARN, "refusing connection from %s due to a client filter",
+	    format_sockaddr(peer, plen, buf, sizeof(buf)));
+	return 0;
+}
+
+/*
+ * Returns a connection accepted on lfd that the client filters allow,
+ * retrying transient failures.
+ */
+static int
+accept_one(const struct addr *a, int lfd)
 {
 	struct sockaddr_storage peer, local;
 	socklen_t plen, llen;
@@ -1174,8 +1916,21 @@ accept_one(int lfd)
 			continue;
 		}
 #endif
-		if (fd != -1)
-			break;
+		if (fd != -1) {
+			if (g.loglevel <= L_NOTICE) {
+				llen = sizeof(local);
+				if (getsockname(fd, (struct sockaddr *)&local, &llen) == -1)
+					llen = 0, local.ss_family = AF_UNSPEC;
+				logmsg(L_NOTICE, "accepting connection from %s on %s",
+				    format_sockaddr((struct sockaddr *)&peer, plen,
+				    pbuf, sizeof(pbuf)), format_sockaddr((struct
+				    sockaddr *)&local, llen, lbuf, sizeof(lbuf)));
+			}
+			if (client_allowed(a, (struct sockaddr *)&peer, plen))
+				return fd;
+			close(fd);
+			continue;
+		}
 		switch (errno) {
 		case EINTR:
 		case ECONNABORTED:
@@ -1193,63 +1948,207 @@ accept_one(int lfd)
 			die("accept(%d): %s", lfd, strerror(errno));
 		}
 	}
-	if (g.loglevel <= L_NOTICE) {
-		llen = sizeof(local);
-		if (getsockname(fd, (struct sockaddr *)&local, &llen) == -1)
-			llen = 0, local.ss_family = AF_UNSPEC;
-		logmsg(L_NOTICE, "accepting connection from %s on %s",
-		    format_sockaddr((struct sockaddr *)&peer, plen, pbuf, sizeof(pbuf)),
-		    format_sockaddr((struct sockaddr *)&local, llen, lbuf, sizeof(lbuf)));
-	}
-	return fd;
 }
 
 /*
- * The accept loop.  Without fork, returns the first connection and closes
- * the listener.  With fork, returns each connection in a new child, and
- * never returns in the parent.
+ * Waits for the first datagram of a new client on a UDP listener.
+ * UDP-LISTEN leaves it queued and connects the socket to the client;
+ * UDP-RECVFROM takes it into *buf.  Returns 0, or -1 to wait again.
  */
 static int
-serve(const struct addr *a, int lfd)
+receive_one(const struct addr *a, struct endpoint *ep, char *buf, size_t size)
 {
-	pid_t pid;
-	int fd;
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	int lfd = ep->listen_fd, peek = a->type->kind == K_DGRAM_LISTEN;
+	char pbuf[160];
+	ssize_t n;
 
+	n = recvfrom(lfd, buf, peek ? 1 : size, peek ? MSG_PEEK : 0,
+	    (struct sockaddr *)&peer, &plen);
+	if (n == -1) {
+		if (errno != EINTR)
+			logmsg(L_ERROR, "recvfrom(%d): %s", lfd, strerror(errno));
+		return -1;
+	}
+	logmsg(L_NOTICE, "receiving packet from %s", format_sockaddr(
+	    (struct sockaddr *)&peer, plen, pbuf, sizeof(pbuf)));
+	if (!client_allowed(a, (struct sockaddr *)&peer, plen)) {
+		if (peek)
+			(void)recv(lfd, buf, 1, 0);	/* drop it */
+		return -1;
+	}
+	if (peek) {
+		if (connect(lfd, (struct sockaddr *)&peer, plen) == -1) {
+			logmsg(L_ERROR, "connect(%d, %s): %s", lfd, pbuf,
+			    strerror(errno));
+			(void)recv(lfd, buf, 1, 0);
+			return -1;
+		}
+		return 0;
+	}
+	ep->pending = buf;
+	ep->npending = (size_t)n;
+	memcpy(&ep->to, &peer, plen);
+	ep->tolen = plen;
+	return 0;
+}
+
+/*
+ * Drops root for the user su= names: groups, then gid, then uid, each
+ * checked, so a listener serves its connections as that user.  Returns 0,
+ * or -1 after logging.
+ */
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwnam(user)) == NULL) {
+		logmsg(L_ERROR, "su: unknown user \"%s\"", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		logmsg(L_ERROR, "su \"%s\": %s", user, strerror(errno));
+		return -1;
+	}
+	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
+	    (pw->pw_uid != 0 && setuid(0) != -1)) {
+		logmsg(L_ERROR, "su \"%s\": privileges were not dropped", user);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The accept loop of the listening kinds.  Without fork, fills ep with
+ * the first client's connection.  With fork, returns in a new child for
+ * each client, and never in the parent.  Returns 0, or -1 after logging.
+ */
+static int
+serve(struct addr *a, struct endpoint *ep)
+{
+	enum addr_kind kind = a->type->kind;
+	char *buf = NULL;
+	pid_t pid;
+	int fd = -1;
+
+	if (kind == K_RECVFROM && (buf = malloc(65536)) == NULL) {
+		logmsg(L_ERROR, "out of memory");
+		return -1;
+	}
 	for (;;) {
 		if (a->set.fork && a->set.max_children > 0)
 			wait_for_child_slot(a->set.max_children);
-		fd = accept_one(lfd);
-		if (!a->set.fork) {
-			close(lfd);
-			return fd;
-		}
-		if ((pid = fork()) == -1) {
+		if (kind == K_STREAM_LISTEN)
+			fd = accept_one(a, ep->listen_fd);
+		else if (receive_one(a, ep, buf, 65536) == -1)
+			continue;
+		if (a->set.fork && (pid = fork()) == -1) {
 			logmsg(L_ERROR, "fork(): %s", strerror(errno));
-			close(fd);
+			if (fd != -1)
+				close(fd);
+			fd = -1;
 			continue;
 		}
-		if (pid == 0) {
-			unlink_path[0] = '\0';
-			close(lfd);
-			return fd;
+		if (!a->set.fork || pid == 0) {
+			if (a->set.fork)
+				unlink_path[0] = '\0';
+			break;
 		}
 		children_forked++;
-		close(fd);
 		logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
+		if (kind == K_STREAM_LISTEN) {
+			close(fd);
+		} else if (kind == K_DGRAM_LISTEN) {
+			/* The child has the socket, connected: bind afresh. */
+			close(ep->listen_fd);
+			while (a->type->open(a, ep) == -1)
+				poll(NULL, 0, 1000);
+		}
+		fd = -1;
 	}
+	if (kind == K_STREAM_LISTEN) {
+		close(ep->listen_fd);
+		socket_endpoint(ep, fd);
+		return 0;
+	}
+	fd = ep->listen_fd;
+	buf = ep->pending;
+	socket_endpoint(ep, fd);
+	ep->dgram = 1;
+	ep->shut = SHUT_DGRAM;
+	if (kind == K_RECVFROM) {
+		/* One datagram per child: it is all there is to read. */
+		ep->pending = buf;
+		ep->rfd = -1;
+	}
+	return 0;
 }
 
 /*
- * Opens address a into *ep; for a listener, waits for the connection this
- * process is to serve.  Returns 0, or -1 after logging.
+ * Opens address a into *ep, retrying as retry=, interval= and forever say;
+ * for a listener, waits for the client this process is to serve.
+ * Returns 0, or -1 after logging.
+ */
+static int
+open_once(struct addr *a, struct endpoint *ep)
+{
+	int attempt;
+
+	memset(ep, 0, sizeof(*ep));
+	ep->listen_fd = -1;
+	for (attempt = 0;; attempt++) {
+		/* A failed attempt that will be retried is only a notice. */
+		g.retrying = a->set.forever || attempt < a->set.retry;
+		if (a->type->open(a, ep) == 0)
+			break;
+		if (!g.retrying)
+			return -1;
+		poll(NULL, 0, (int)(a->set.interval * 1000));
+	}
+	g.retrying = 0;
+	ep->crnl = a->set.crnl;
+	ep->ignoreeof = a->set.ignoreeof;
+	if (ep->listen_fd == -1)
+		return 0;
+	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
+		return -1;
+	if (a->type->kind == K_RECV) {
+		socket_endpoint(ep, ep->listen_fd);
+		ep->wfd = -1;
+		ep->dgram = 1;
+		return 0;
+	}
+	return serve(a, ep);
+}
+
+/*
+ * Opens a, both halves of a dual address "A!!B" included.
+ * Returns 0, or -1 after logging.
  */
 static int
 open_address(struct addr *a, struct endpoint *ep)
 {
-	if (a->type->open(a, ep) == -1)
+	struct endpoint w;
+
+	if (open_once(a, ep) == -1)
 		return -1;
-	if (a->type->kind == K_STREAM_LISTEN)
-		socket_endpoint(ep, serve(a, ep->listen_fd));
+	if (a->writer == NULL)
+		return 0;
+	if (open_once(a->writer, &w) == -1)
+		return -1;
+	ep->wfd = w.wfd;
+	ep->shut = w.shut;
+	ep->is_socket = ep->is_socket && w.is_socket;
+	ep->dgram |= w.dgram;
+	ep->to = w.to;
+	ep->tolen = w.tolen;
+	ep->crnl |= w.crnl;
+	if (w.pid != 0)
+		ep->pid = w.pid;
 	return 0;
 }
 
@@ -1266,10 +2165,12 @@ struct half {
 	int		 rfd, wfd;
 	int		 rsock, wsock;	/* use recv()/send() */
 	enum shut_how	 shut;		/* how to pass EOF to the writer */
+	const struct endpoint *from, *to;
 	char		*buf;		/* the copy path's buffer */
 	int		 pipe[2];	/* the splice path's pipe, or -1 */
 	size_t		 chunk;		/* most bytes moved per step */
 	size_t		 len, off;	/* pending data is [off..len) */
+	double		 wake;		/* ignoreeof: read again from then */
 	int		 eof;		/* the reader reached EOF */
 	int		 done;
 };
@@ -1294,6 +2195,12 @@ half_close(struct half *h)
 			logmsg(L_WARN, "shutdown(%d, SHUT_WR): %s", h->wfd,
 			    strerror(errno));
 		break;
+	case SHUT_DGRAM:
+		/* A datagram socket has no EOF: socat sends an empty one. */
+		(void)sendto(h->wfd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL,
+		    h->to->tolen ? (const struct sockaddr *)&h->to->to : NULL,
+		    h->to->tolen);
+		break;
 	case SHUT_CLOSE:
 		close(h->wfd);
 		break;
@@ -1304,19 +2211,31 @@ half_close(struct half *h)
 
 /*
  * Sets h up to move data with splice() through a pipe where both ends are
- * sockets: the bytes never enter user space.  Returns 1 if it did, 0 if h
- * keeps to read() and write().
+ * stream sockets and nothing needs to see the bytes: they never enter user
+ * space.  Returns 1 if it did, 0 if h keeps to read() and write().
  */
 static int
 half_splice(struct half *h)
 {
 #ifdef HAVE_SPLICE
-	if (g.splice && h->rsock && h->wsock &&
+	if (g.splice && h->rsock && h->wsock && !h->from->dgram &&
+	    !h->to->dgram && !h->from->crnl && !h->to->crnl &&
 	    pipe2(h->pipe, O_CLOEXEC | O_NONBLOCK) == 0)
 		return 1;
 #endif
 	h->pipe[0] = h->pipe[1] = -1;
 	return 0;
+}
+
+/* Allocates h's buffer: room for a whole datagram, and for \r added. */
+static int
+half_buffer(struct half *h)
+{
+	h->chunk = g.bufsize;
+	if (h->from->dgram && h->chunk < 65536)
+		h->chunk = 65536;
+	h->buf = malloc(h->to->crnl ? 2 * h->chunk : h->chunk);
+	return h->buf == NULL ? -1 : 0;
 }
 
 /* Leaves the splice path for the copy path.  Returns 0, or -1 on ENOMEM. */
@@ -1326,8 +2245,7 @@ half_unsplice(struct half *h)
 	close(h->pipe[0]);
 	close(h->pipe[1]);
 	h->pipe[0] = h->pipe[1] = -1;
-	h->chunk = g.bufsize;
-	return (h->buf = malloc(h->chunk)) == NULL ? -1 : 0;
+	return half_buffer(h);
 }
 
 /* Moves what h holds to its writer.  Returns the bytes moved, or -1. */
@@ -1339,6 +2257,10 @@ push(struct half *h)
 		return splice(h->pipe[0], NULL, h->wfd, NULL, h->len - h->off,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 #endif
+	if (h->to->tolen != 0)
+		return sendto(h->wfd, h->buf + h->off, h->len - h->off,
+		    MSG_DONTWAIT | MSG_NOSIGNAL,
+		    (const struct sockaddr *)&h->to->to, h->to->tolen);
 	if (h->wsock)
 		return send(h->wfd, h->buf + h->off, h->len - h->off,
 		    MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -1368,6 +2290,35 @@ pull(struct half *h)
 }
 
 /*
+ * Converts line ends in h's fresh data: "\r\n" to "\n" from a crnl reader,
+ * "\n" to "\r\n" for a crnl writer (the buffer has room for that).
+ */
+static void
+half_crnl(struct half *h)
+{
+	size_t i, j, nl = 0;
+
+	if (h->from->crnl) {
+		for (i = j = 0; i < h->len; i++)
+			if (!(h->buf[i] == '\r' && i + 1 < h->len &&
+			    h->buf[i + 1] == '\n'))
+				h->buf[j++] = h->buf[i];
+		h->len = j;
+	}
+	if (h->to->crnl) {
+		for (i = 0; i < h->len; i++)
+			nl += h->buf[i] == '\n';
+		/* Widen in place from the end; half_buffer() left the room. */
+		for (i = h->len, j = h->len + nl; i > 0;) {
+			h->buf[--j] = h->buf[--i];
+			if (h->buf[i] == '\n')
+				h->buf[--j] = '\r';
+		}
+		h->len += nl;
+	}
+}
+
+/*
  * Writes what h holds.  Returns 1 if anything moved, 0 if the writer is
  * full, or -1 after logging an E.
  */
@@ -1383,7 +2334,8 @@ half_write(struct half *h)
 		    strerror(errno));
 		return -1;
 	}
-	h->off += (size_t)n;
+	/* A datagram goes out whole or not at all. */
+	h->off = h->to->dgram ? h->len : h->off + (size_t)n;
 	if (h->off == h->len) {
 		h->off = h->len = 0;
 		if (h->eof)
@@ -1409,6 +2361,11 @@ half_read(struct half *h)
 		return -1;
 	}
 	if (n == 0) {
+		if (h->from->ignoreeof && !h->from->dgram) {
+			/* Like tail -f: look again a little later. */
+			h->wake = now() + 0.2;
+			return 0;
+		}
 		logmsg(L_NOTICE, "socket %d (fd %d) is at EOF", h->id, h->rfd);
 		h->eof = 1;
 		half_close(h);
@@ -1417,7 +2374,45 @@ half_read(struct half *h)
 	logmsg(L_INFO, "transferred %zd bytes from %d to %d", n, h->rfd, h->wfd);
 	h->len = (size_t)n;
 	h->off = 0;
+	if (h->buf != NULL && (h->from->crnl || h->to->crnl))
+		half_crnl(h);
 	return half_write(h) == -1 ? -1 : 1;
+}
+
+/* Sets h up: fds, how to pass EOF, and a buffer or a pipe. */
+static int
+half_init(struct half *h, int id, const struct endpoint *from,
+    const struct endpoint *to)
+{
+	h->id = id;
+	h->from = from;
+	h->to = to;
+	h->rfd = from->rfd;
+	h->wfd = to->wfd;
+	h->rsock = from->is_socket;
+	h->wsock = to->is_socket;
+	h->shut = to->shut;
+	h->pipe[0] = h->pipe[1] = -1;
+	h->done = !(g.unidir == 0 || g.unidir == id) || h->wfd == -1 ||
+	    (h->rfd == -1 && from->pending == NULL);
+	if (h->done)
+		return 0;
+	if (half_splice(h)) {
+		/* The pipe holds 64 KiB; -b still caps a step. */
+		h->chunk = g.bufsize_set ? g.bufsize : 65536;
+		return 0;
+	}
+	if (half_buffer(h) == -1) {
+		logmsg(L_ERROR, "malloc(%zu): %s", h->chunk, strerror(errno));
+		return -1;
+	}
+	if (from->pending != NULL) {
+		/* A datagram taken in before the transfer, and nothing more. */
+		memcpy(h->buf, from->pending, from->npending);
+		h->len = from->npending;
+		h->eof = 1;
+	}
+	return 0;
 }
 
 /*
@@ -1428,55 +2423,51 @@ half_read(struct half *h)
 static int
 transfer(const struct endpoint *left, const struct endpoint *right)
 {
-	struct half h[2] = {
-		{ 1, left->rfd, right->wfd, left->is_socket, right->is_socket,
-		    right->shut, NULL, { -1, -1 }, 0, 0, 0, 0, 0 },
-		{ 2, right->rfd, left->wfd, right->is_socket, left->is_socket,
-		    left->shut, NULL, { -1, -1 }, 0, 0, 0, 0, 0 },
-	};
+	struct half h[2];
 	struct pollfd pfd[2];
 	int idx[2], i, n, rc, status = 1, ruled_out;
-	double last = now(), deadline, wait;
+	double last = now(), deadline, wait, t;
 
+	memset(h, 0, sizeof(h));
 	logmsg(L_NOTICE, "starting data transfer loop with FDs [%d,%d] and [%d,%d]",
 	    left->rfd, left->wfd, right->rfd, right->wfd);
+	if (half_init(&h[0], 1, left, right) == -1 ||
+	    half_init(&h[1], 2, right, left) == -1)
+		goto out;
 	/* A direction the command line or the address rules out is done. */
-	h[0].done = g.unidir == 2 || h[0].rfd == -1 || h[0].wfd == -1;
-	h[1].done = g.unidir == 1 || h[1].rfd == -1 || h[1].wfd == -1;
 	ruled_out = h[0].done + h[1].done;
 	/* Where both directions share one fd, closing would cut the other. */
 	for (i = 0; i < 2; i++)
 		if (h[i].shut == SHUT_CLOSE && !h[1 - i].done &&
 		    h[i].wfd == h[1 - i].rfd)
 			h[i].shut = SHUT_NOTHING;
-	for (i = 0; i < 2; i++) {
-		if (h[i].done)
-			continue;
-		h[i].chunk = g.bufsize;
-		if (half_splice(&h[i])) {
-			/* The pipe holds 64 KiB; -b still caps a step. */
-			if (!g.bufsize_set)
-				h[i].chunk = 65536;
-		} else if ((h[i].buf = malloc(h[i].chunk)) == NULL) {
-			logmsg(L_ERROR, "malloc(%zu): %s", h[i].chunk,
-			    strerror(errno));
+	/* A datagram read before the transfer goes out first. */
+	for (i = 0; i < 2; i++)
+		if (!h[i].done && h[i].len > 0 && half_write(&h[i]) == -1)
 			goto out;
-		}
-	}
 
 	while (!(h[0].done && h[1].done)) {
+		deadline = -1;
 		for (n = 0, i = 0; i < 2; i++) {
 			idx[i] = -1;
 			if (h[i].done)
 				continue;
+			if (h[i].len == 0 && h[i].wake > 0) {
+				if ((t = now()) < h[i].wake) {
+					if (deadline < 0 || h[i].wake < deadline)
+						deadline = h[i].wake;
+					continue;
+				}
+				h[i].wake = 0;
+			}
 			idx[i] = n;
 			pfd[n].fd = h[i].len > 0 ? h[i].wfd : h[i].rfd;
 			pfd[n].events = h[i].len > 0 ? POLLOUT : POLLIN;
 			pfd[n++].revents = 0;
 		}
 		/* After one EOF the other direction gets -t; -T always applies. */
-		deadline = -1;
-		if (h[0].done + h[1].done > ruled_out)
+		if (h[0].done + h[1].done > ruled_out &&
+		    (deadline < 0 || last + g.closewait < deadline))
 			deadline = last + g.closewait;
 		if (g.idle > 0 && (deadline < 0 || last + g.idle < deadline))
 			deadline = last + g.idle;
@@ -1491,9 +2482,12 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 			goto out;
 		}
 		if (rc == 0) {
-			if (deadline >= 0 && now() >= deadline) {
-				if (h[0].done + h[1].done == ruled_out)
-					logmsg(L_NOTICE, "inactivity timeout triggered");
+			t = now();
+			if (h[0].done + h[1].done > ruled_out &&
+			    t >= last + g.closewait)
+				break;
+			if (g.idle > 0 && t >= last + g.idle) {
+				logmsg(L_NOTICE, "inactivity timeout triggered");
 				break;
 			}
 			continue;
@@ -1521,6 +2515,48 @@ out:
 		}
 	}
 	return status;
+}
+
+/*
+ * Ends the EXEC/SYSTEM program of ep once the transfer is over: its fds
+ * are closed so that it sees EOF, and it gets a moment to exit before it
+ * is sent SIGTERM.  Returns 1 if it failed (non-zero status, or killed by
+ * a signal relay did not send), else 0.
+ */
+static int
+finish_program(const struct endpoint *ep)
+{
+	int i, killed = 0, st;
+
+	if (ep->pid == 0)
+		return 0;
+	if (ep->rfd != -1)
+		close(ep->rfd);
+	if (ep->wfd != -1 && ep->wfd != ep->rfd)
+		close(ep->wfd);
+	for (i = 0; !program_done && i < 300; i++) {
+		/* One second to exit, one more after SIGTERM, then SIGKILL. */
+		if (i == 100 || i == 200) {
+			killed = 1;
+			(void)kill(ep->pid, i == 100 ? SIGTERM : SIGKILL);
+		}
+		poll(NULL, 0, 10);
+	}
+	if (!program_done)
+		return 1;
+	st = program_status;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (killed && WIFSIGNALED(st) &&
+	    (WTERMSIG(st) == SIGTERM || WTERMSIG(st) == SIGKILL))
+		return 0;
+	if (WIFEXITED(st))
+		logmsg(L_ERROR, "waitpid(): child %ld exited with status %d",
+		    (long)ep->pid, WEXITSTATUS(st));
+	else
+		logmsg(L_ERROR, "waitpid(): child %ld exited on signal %d",
+		    (long)ep->pid, WTERMSIG(st));
+	return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1577,10 +2613,17 @@ static void
 on_sigchld(int sig)
 {
 	int saved = errno, status;
+	pid_t pid;
 
 	(void)sig;
-	while (waitpid(-1, &status, WNOHANG) > 0)
-		children_reaped++;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == program_pid) {
+			program_status = status;
+			program_done = 1;
+		} else {
+			children_reaped++;
+		}
+	}
 	errno = saved;
 }
 
@@ -1674,6 +2717,7 @@ static int
 parse_flags(int argc, char **argv)
 {
 	const char *arg, *v;
+	char *p;
 	double t;
 	int i, n, ndebug = 0;
 
@@ -1711,6 +2755,15 @@ parse_flags(int argc, char **argv)
 				die("option \"-b\": invalid size \"%s\"", v);
 			g.bufsize = (size_t)n;
 			g.bufsize_set = 1;
+		} else if (strncmp(arg, "-lp", 3) == 0) {
+			/* The name in log lines and in the programs' variables. */
+			v = flag_value(argv, &i, 3);
+			g.prog = v;
+			if ((p = strdup(v)) == NULL)
+				die("out of memory");
+			for (n = 0; p[n] != '\0'; n++)
+				p[n] = (char)toupper((unsigned char)p[n]);
+			g.envprefix = p;
 		} else if (strncmp(arg, "-lf", 3) == 0) {
 			v = flag_value(argv, &i, 3);
 			n = open(v, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -1738,7 +2791,7 @@ main(int argc, char **argv)
 	struct tm tm;
 	time_t t = time(NULL);
 	const char *slash;
-	int first, i;
+	int first, i, status;
 
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];
@@ -1758,8 +2811,19 @@ main(int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		if (parse_address(argv[first + i], &addrs[i]) == -1)
 			relay_exit(1);
+	/* -u and -U open each side for its one direction only. */
+	for (i = 0; i < 2 && g.unidir != 0; i++)
+		if (addrs[i].writer == NULL)
+			addrs[i].dir = (i == 0) == (g.unidir == 1) ? 1 : 2;
+	if (open_address(&addrs[0], &ep[0]) == -1)
+		relay_exit(1);
+	g.first = &ep[0];
+	if (ep[0].is_socket)
+		peer_fd = ep[0].rfd != -1 ? ep[0].rfd : ep[0].wfd;
+	if (open_address(&addrs[1], &ep[1]) == -1)
+		relay_exit(1);
+	status = transfer(&ep[0], &ep[1]);
 	for (i = 0; i < 2; i++)
-		if (open_address(&addrs[i], &ep[i]) == -1)
-			relay_exit(1);
-	relay_exit(transfer(&ep[0], &ep[1]));
+		status |= finish_program(&ep[i]);
+	relay_exit(status);
 }

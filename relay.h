@@ -9,6 +9,7 @@
 #define RELAY_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <sys/socket.h>
 
 #define RELAY_VERSION	"0.1.0"
@@ -33,9 +34,20 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_CHILD		0x0080	/* addresses that can fork per connection */
 #define G_CONNECT	0x0100	/* active sockets */
 #define G_NAMED		0x0200	/* addresses that create a file system entry */
+#define G_FILE		0x0400	/* open() of a path */
+#define G_PROGRAM	0x0800	/* EXEC and SYSTEM */
+#define G_UDP		0x1000
+#define G_RETRY		(G_CONNECT | G_LISTEN)
 
-/* What an address does when opened; transfer() never needs to know. */
-enum addr_kind { K_STDIO, K_STREAM_CONNECT, K_STREAM_LISTEN };
+/*
+ * What an address does when opened; transfer() never needs to know.
+ * The listening kinds are served by the accept loops in relay.c.
+ */
+enum addr_kind {
+	K_STDIO, K_STREAM_CONNECT, K_STREAM_LISTEN, K_DGRAM_CONNECT,
+	K_DGRAM_LISTEN, K_RECVFROM, K_SENDTO, K_RECV, K_PROGRAM, K_FILE,
+	K_PIPE, K_FD
+};
 
 /*
  * When an option takes effect.  Settings consumed by an open function are
@@ -46,8 +58,12 @@ enum opt_phase { PH_OPEN, PH_PREBIND, PH_BOUND, PH_ACCEPT };
 
 enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
 
-/* How an option is applied: setsockopt() from the row, or a settings field. */
-enum opt_apply { OA_FIELD, OA_SOCKOPT };
+/*
+ * How an option is applied: setsockopt() from the row, a settings field,
+ * or open() flags (OA_OFLAG adds the row's flag bits, OA_ACCMODE sets the
+ * access mode).
+ */
+enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE };
 
 struct opt_desc {
 	const char	*name;
@@ -72,6 +88,24 @@ struct addr_settings {
 	int	 unlink_early;
 	int	 unlink_close;
 	int	 mode;			/* -1: leave as created */
+	char	*user;			/* owner of a created file or socket */
+	char	*group;
+	int	 oflags;		/* open() flags added by options */
+	int	 accmode;		/* O_RDONLY etc., or -1: from the type */
+	int	 retry;
+	int	 forever;
+	double	 interval;		/* between retries */
+	char	*range;			/* allowed clients, "addr/bits" */
+	int	 sourceport;
+	int	 lowport;
+	char	*su;			/* user to serve connections as */
+	int	 crnl;			/* convert \n to \r\n on the wire */
+	int	 ignoreeof;
+	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
+	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
+	int	 nofork;		/* EXEC/SYSTEM: exec in place */
+	int	 setsid;
+	int	 pgid;			/* -1: leave */
 };
 
 struct addr;
@@ -88,7 +122,8 @@ struct addr_type {
 	int		 socktype;
 	int		 protocol;
 	unsigned	 groups;
-	int		 stdio;		/* K_STDIO: 1 read, 2 write, 3 both */
+	int		 arg;		/* K_STDIO: 1 read, 2 write, 3 both;
+					   K_FILE: base open() flags */
 	open_fn		 open;
 };
 
@@ -97,13 +132,18 @@ struct sockopt_val {
 	int			 value;
 };
 
-/* One parsed address. */
+/* One parsed address; a dual address "A!!B" reads A and writes B. */
 struct addr {
 	const char		*text;		/* as given on the command line */
+	struct addr		*writer;	/* B of "A!!B", or NULL */
+	int			 dir;		/* 1 read, 2 write, 3 both */
 	const struct addr_type	*type;
 	int			 nparams;
 	char			*params[MAX_PARAMS];
-	unsigned short		 port;		/* TCP: resolved once, at parse time */
+	unsigned short		 port;		/* resolved once, at parse time */
+	int			 range_family;	/* range=, parsed once */
+	unsigned char		 range_net[16];
+	unsigned char		 range_mask[16];
 	struct addr_settings	 set;
 	int			 nsockopts;
 	struct sockopt_val	 sockopts[MAX_SOCKOPTS];
@@ -113,14 +153,22 @@ struct addr {
  * An opened address as transfer() sees it: where to read, where to write
  * and how to pass an EOF on.  Sockets use one fd for both.
  */
-enum shut_how { SHUT_SOCKET, SHUT_CLOSE, SHUT_NOTHING };
+enum shut_how { SHUT_SOCKET, SHUT_CLOSE, SHUT_NOTHING, SHUT_DGRAM };
 
 struct endpoint {
-	int		 rfd;		/* -1: the address cannot be read */
-	int		 wfd;		/* -1: the address cannot be written */
-	int		 is_socket;
-	enum shut_how	 shut;
-	int		 listen_fd;	/* K_STREAM_LISTEN, before accept */
+	int			 rfd;	/* -1: the address cannot be read */
+	int			 wfd;	/* -1: the address cannot be written */
+	int			 is_socket;
+	int			 dgram;	/* one read is one datagram */
+	enum shut_how		 shut;
+	int			 listen_fd; /* listening kinds, before accept */
+	pid_t			 pid;	/* EXEC/SYSTEM: the program, or 0 */
+	struct sockaddr_storage	 to;	/* datagrams go here by sendto() */
+	socklen_t		 tolen;	/* 0: the socket is connected */
+	char			*pending; /* a datagram read before transfer */
+	size_t			 npending;
+	int			 crnl;
+	int			 ignoreeof;
 };
 
 extern const struct addr_type addr_types[];
@@ -136,5 +184,6 @@ void free_address(struct addr *a);
 int parse_port(const char *s, int listen, unsigned short *port);
 int parse_time(const char *s, double *secs);
 int parse_int(const char *s, int *v);
+int parse_range(const char *s, struct addr *a);
 
 #endif /* RELAY_H */
