@@ -1961,28 +1961,34 @@ receive_one(const struct addr *a, struct endpoint *ep, char *buf, size_t size)
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	int lfd = ep->listen_fd, peek = a->type->kind == K_DGRAM_LISTEN;
-	char pbuf[160];
+	char pbuf[160], one;
 	ssize_t n;
 
-	n = recvfrom(lfd, buf, peek ? 1 : size, peek ? MSG_PEEK : 0,
+	if (peek) {
+		buf = &one;
+		size = 1;
+	}
+	n = recvfrom(lfd, buf, size, peek ? MSG_PEEK : 0,
 	    (struct sockaddr *)&peer, &plen);
 	if (n == -1) {
-		if (errno != EINTR)
+		if (errno != EINTR) {
 			logmsg(L_ERROR, "recvfrom(%d): %s", lfd, strerror(errno));
+			poll(NULL, 0, 100);	/* no busy loop on a lasting error */
+		}
 		return -1;
 	}
 	logmsg(L_NOTICE, "receiving packet from %s", format_sockaddr(
 	    (struct sockaddr *)&peer, plen, pbuf, sizeof(pbuf)));
 	if (!client_allowed(a, (struct sockaddr *)&peer, plen)) {
 		if (peek)
-			(void)recv(lfd, buf, 1, 0);	/* drop it */
+			(void)recv(lfd, &one, 1, 0);	/* drop it */
 		return -1;
 	}
 	if (peek) {
 		if (connect(lfd, (struct sockaddr *)&peer, plen) == -1) {
 			logmsg(L_ERROR, "connect(%d, %s): %s", lfd, pbuf,
 			    strerror(errno));
-			(void)recv(lfd, buf, 1, 0);
+			(void)recv(lfd, &one, 1, 0);
 			return -1;
 		}
 		return 0;

@@ -3,7 +3,9 @@
 # it builds from Docker link variables (dry run), that no environment value
 # can run a command or smuggle anything into relay's arguments, usage errors,
 # and a live redis round trip through the real relay including shutdown on
-# SIGTERM and exit when a relay dies.
+# SIGTERM and exit when a relay dies.  (Issue 6 changed: relays get -t 30,
+# _UDP links and bracketed IPv6 are forwarded, a duplicate listen port is an
+# error; test/41-ambassador-links.sh covers the rest of issue 6.)
 . "$(dirname "$0")/lib.sh"
 
 AMB=$TOP/ambassador
@@ -22,12 +24,12 @@ amb_dry() {
 amb_dry "$TMP/out" "$TMP/err" REDIS_PORT_6379_TCP=tcp://127.0.0.1:6380
 check_eq "one link: exit 0" 0 $?
 check_eq "one link: relay command line" \
-	"relay TCP4-LISTEN:6379,fork,reuseaddr TCP4:127.0.0.1:6380" "$(cat "$TMP/out")"
+	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:127.0.0.1:6380" "$(cat "$TMP/out")"
 check_eq "one link: nothing on stderr" "" "$(cat "$TMP/err")"
 
 amb_dry "$TMP/out" "$TMP/err" RELAY=/opt/bin/relay WEB_PORT_80_TCP=tcp://web.example.com:8080
 check_eq "RELAY names the program in the command line" \
-	"/opt/bin/relay TCP4-LISTEN:80,fork,reuseaddr TCP4:web.example.com:8080" "$(cat "$TMP/out")"
+	"/opt/bin/relay -t 30 TCP4-LISTEN:80,fork,reuseaddr TCP4:web.example.com:8080" "$(cat "$TMP/out")"
 
 amb_dry "$TMP/out" "$TMP/err" \
 	DB_PORT_5432_TCP=tcp://172.17.0.5:5432 \
@@ -36,16 +38,16 @@ amb_dry "$TMP/out" "$TMP/err" \
 	MQ_PORT_5672_TCP=tcp://10.0.0.7:15672
 check_eq "several links: exit 0" 0 $?
 check_eq "several links: one relay per link" \
-	"relay TCP4-LISTEN:5432,fork,reuseaddr TCP4:172.17.0.5:5432
-relay TCP4-LISTEN:5672,fork,reuseaddr TCP4:10.0.0.7:15672
-relay TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379
-relay TCP4-LISTEN:80,fork,reuseaddr TCP4:web-1.internal:8080" "$(sort "$TMP/out")"
+	"relay -t 30 TCP4-LISTEN:5432,fork,reuseaddr TCP4:172.17.0.5:5432
+relay -t 30 TCP4-LISTEN:5672,fork,reuseaddr TCP4:10.0.0.7:15672
+relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379
+relay -t 30 TCP4-LISTEN:80,fork,reuseaddr TCP4:web-1.internal:8080" "$(sort "$TMP/out")"
 
 timeout 10 env -i PATH="$PATH" AMBASSADOR_DRYRUN=1 REDIS_PORT_6379_TCP=tcp://127.0.0.1:6380 \
 	busybox sh "$AMB" >"$TMP/out" 2>"$TMP/err"
 check_eq "AMBASSADOR_DRYRUN=1: exit 0" 0 $?
 check_eq "AMBASSADOR_DRYRUN=1 prints like -n" \
-	"relay TCP4-LISTEN:6379,fork,reuseaddr TCP4:127.0.0.1:6380" "$(cat "$TMP/out")"
+	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:127.0.0.1:6380" "$(cat "$TMP/out")"
 
 # Everything "docker run --link redis:redis" puts in the environment, plus
 # link variables the linked container itself had (copied as REDIS_ENV_*).
@@ -61,15 +63,18 @@ amb_dry "$TMP/out" "$TMP/err" \
 	X_ENV_REDIS_PORT_6380_TCP=tcp://172.17.0.8:6380 \
 	DNS_PORT_53_UDP=udp://172.17.0.4:53
 check_eq "docker link variables: exit 0" 0 $?
-check_eq "docker link variables: only the _PORT_n_TCP link, no _ENV_ copies or helpers" \
-	"relay TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379" "$(cat "$TMP/out")"
+check_eq "docker link variables: only the _PORT_n_TCP and _UDP links, no _ENV_ copies or helpers" \
+	"relay -T 60 UDP4-LISTEN:53,fork,reuseaddr UDP4:172.17.0.4:53
+relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379" "$(sort "$TMP/out")"
 check_eq "docker link variables: nothing skipped" "" "$(cat "$TMP/err")"
 
-# The same listen port twice cannot work; the second one is skipped.
+# The same listen port twice cannot work: an error naming both, nothing run.
 amb_dry "$TMP/out" "$TMP/err" \
 	A_PORT_7000_TCP=tcp://10.0.0.1:1 B_PORT_7000_TCP=tcp://10.0.0.2:2
-check_eq "duplicate listen port: one relay" 1 "$(wc -l <"$TMP/out")"
-check "duplicate listen port: second reported" grep -q "^ambassador: skipping [AB]_PORT_7000_TCP=.*already" "$TMP/err"
+check_eq "duplicate listen port: exit 1" 1 $?
+check_eq "duplicate listen port: no relay" 0 "$(wc -l <"$TMP/out")"
+check "duplicate listen port: both named" grep -q \
+	"^ambassador: listen port 7000/tcp is given twice: [AB]_PORT_7000_TCP=tcp://10.0.0.[12]:[12] and [AB]_PORT_7000_TCP=" "$TMP/err"
 
 # --- hostile values -------------------------------------------------------
 
@@ -96,7 +101,14 @@ bad_values=(
 	'tcp://127.0.0.1,fork:80'
 	'tcp://127.0.0.1:80,bind=10.0.0.1'
 	'tcp://127.0.0.1:80!!STDIO'
-	'tcp://[::1]:80'
+	'tcp://[::1]80'
+	'tcp://[::1]:80]'
+	'tcp://[::1%lo]:80'
+	'tcp://[::1],fork:80'
+	'tcp://[$(touch '"$PWN"')]:80'
+	'tcp://[1::2::3]:80'
+	'tcp://[]:80'
+	'tcp://[127.0.0.1]:80'
 	'tcp://::1:80'
 	'tcp://-d:80'
 	'tcp://256.0.0.1:80'
@@ -148,7 +160,7 @@ amb_dry "$TMP/out" "$TMP/err" "${all_env[@]}" \
 	'A-B_PORT_7998_TCP=tcp://10.0.0.1:1' GOOD_PORT_7100_TCP=tcp://127.0.0.1:7101
 check_eq "hostile values next to a good link: exit 0" 0 $?
 check_eq "hostile values next to a good link: only the good relay" \
-	"relay TCP4-LISTEN:7100,fork,reuseaddr TCP4:127.0.0.1:7101" "$(cat "$TMP/out")"
+	"relay -t 30 TCP4-LISTEN:7100,fork,reuseaddr TCP4:127.0.0.1:7101" "$(cat "$TMP/out")"
 check_eq "hostile values next to a good link: one report each" \
 	"$nbad" "$(grep -c '^ambassador: skipping ' "$TMP/err")"
 
@@ -165,8 +177,10 @@ amb=$BG_PID
 for _ in $(seq 100); do ls "$TMP"/args.* >/dev/null 2>&1 && break; sleep 0.05; done
 sleep 0.3
 check_eq "hostile values, real run: one relay started" 1 "$(ls "$TMP"/args.* 2>/dev/null | wc -l)"
-check_eq "hostile values, real run: relay got exactly the two validated addresses" \
-	"TCP4-LISTEN:7100,fork,reuseaddr
+check_eq "hostile values, real run: relay got exactly -t 30 and the two validated addresses" \
+	"-t
+30
+TCP4-LISTEN:7100,fork,reuseaddr
 TCP4:127.0.0.1:7101" "$(cat "$TMP"/args.* 2>/dev/null)"
 fake=$(pgrep -P "$amb" -f '^sleep 60' | head -1)
 kill -TERM "$amb"
