@@ -744,6 +744,8 @@ free_address(struct addr *a)
 	free(a->set.group);
 	free(a->set.range);
 	free(a->set.su);
+	if (a->numeric != NULL)
+		freeaddrinfo(a->numeric);
 	if (a->writer != NULL) {
 		free_address(a->writer);
 		free(a->writer);
@@ -1017,6 +1019,57 @@ resolve(const char *host, unsigned short port, int family, int socktype,
 		return NULL;
 	}
 	return res;
+}
+
+/*
+ * Resolves a's host and port, or takes what prepare_numeric() resolved
+ * before the first fork.  Returns the list, or NULL after logging.
+ */
+static struct addrinfo *
+lookup(const struct addr *a, int family, int socktype)
+{
+	if (a->numeric != NULL && (family == AF_UNSPEC ||
+	    family == a->numeric->ai_family))
+		return a->numeric;
+	return resolve(a->params[0], a->port, family, socktype, 0);
+}
+
+/* Frees what lookup() returned, unless it is a's own. */
+static void
+release(const struct addr *a, struct addrinfo *res)
+{
+	if (res != NULL && res != a->numeric)
+		freeaddrinfo(res);
+}
+
+/*
+ * Resolves a connecting address's host once, when it is a numeric
+ * address: then no child repeats the work.  Names are still resolved per
+ * connection, as in socat.
+ */
+static void
+prepare_numeric(struct addr *a)
+{
+	struct addrinfo hints, *res;
+	char serv[8];
+	const char *host;
+	int family;
+
+	if (a->writer != NULL)
+		prepare_numeric(a->writer);
+	if (!(a->type->groups & G_IP) || a->type->nparams != 2)
+		return;
+	host = a->params[0];
+	family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	if (host[0] == '[')
+		return;		/* resolve() unwraps it; rare enough */
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = a->type->socktype;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	snprintf(serv, sizeof(serv), "%u", a->port);
+	if (getaddrinfo(host, serv, &hints, &res) == 0)
+		a->numeric = res;
 }
 
 /*
@@ -1505,7 +1558,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 		if (family == AF_UNSPEC)
 			family = bres->ai_family;
 	}
-	if ((res = resolve(a->params[0], a->port, family, SOCK_STREAM, 0)) == NULL)
+	if ((res = lookup(a, family, SOCK_STREAM)) == NULL)
 		goto err;
 
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -1551,7 +1604,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	    getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
 		logmsg(L_NOTICE, "successfully connected from local address %s",
 		    format_sockaddr((struct sockaddr *)&local, llen, buf, sizeof(buf)));
-	freeaddrinfo(res);
+	release(a, res);
 	if (bres != NULL)
 		freeaddrinfo(bres);
 	socket_endpoint(ep, fd);
@@ -1559,8 +1612,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 err:
 	if (fd != -1)
 		close(fd);
-	if (res != NULL)
-		freeaddrinfo(res);
+	release(a, res);
 	if (bres != NULL)
 		freeaddrinfo(bres);
 	return -1;
@@ -1780,7 +1832,7 @@ open_udp(struct addr *a, struct endpoint *ep)
 		goto err;
 	if (family == AF_UNSPEC && bres != NULL)
 		family = bres->ai_family;
-	if ((res = resolve(a->params[0], a->port, family, SOCK_DGRAM, 0)) == NULL)
+	if ((res = lookup(a, family, SOCK_DGRAM)) == NULL)
 		goto err;
 	if ((fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    IPPROTO_UDP)) == -1) {
@@ -1812,15 +1864,14 @@ open_udp(struct addr *a, struct endpoint *ep)
 		    (unsigned)res->ai_addrlen, strerror(errno));
 		goto err;
 	}
-	freeaddrinfo(res);
+	release(a, res);
 	if (bres != NULL)
 		freeaddrinfo(bres);
 	return 0;
 err:
 	if (fd != -1)
 		close(fd);
-	if (res != NULL)
-		freeaddrinfo(res);
+	release(a, res);
 	if (bres != NULL)
 		freeaddrinfo(bres);
 	return -1;
@@ -2817,6 +2868,8 @@ main(int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		if (parse_address(argv[first + i], &addrs[i]) == -1)
 			relay_exit(1);
+	for (i = 0; i < 2; i++)
+		prepare_numeric(&addrs[i]);
 	/* -u and -U open each side for its one direction only. */
 	for (i = 0; i < 2 && g.unidir != 0; i++)
 		if (addrs[i].writer == NULL)

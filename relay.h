@@ -109,6 +109,7 @@ struct addr_settings {
 };
 
 struct addr;
+struct addrinfo;
 struct endpoint;
 typedef int (*open_fn)(struct addr *, struct endpoint *);
 
@@ -141,6 +142,7 @@ struct addr {
 	int			 nparams;
 	char			*params[MAX_PARAMS];
 	unsigned short		 port;		/* resolved once, at parse time */
+	struct addrinfo		*numeric;	/* a numeric host, resolved once */
 	int			 range_family;	/* range=, parsed once */
 	unsigned char		 range_net[16];
 	unsigned char		 range_mask[16];
