@@ -1302,8 +1302,12 @@ open_file(struct addr *a, struct endpoint *ep)
 		close(fd);
 		return -1;
 	}
-	fd_endpoint(ep, acc != O_WRONLY && (a->dir & 1) ? fd : -1,
-	    acc != O_RDONLY && (a->dir & 2) ? fd : -1);
+	/*
+	 * As in socat, the access mode does not take a direction away: a
+	 * read of a write-only file is an error ("relay - CREATE:f" without
+	 * -u ends with status 1 after writing f), a known trap kept as is.
+	 */
+	fd_endpoint(ep, a->dir & 1 ? fd : -1, a->dir & 2 ? fd : -1);
 	return 0;
 }
 
@@ -1326,8 +1330,12 @@ open_pipe(struct addr *a, struct endpoint *ep)
 		fd_endpoint(ep, p[0], p[1]);
 		return 0;
 	}
-	if (mkfifo(a->params[0], a->set.mode != -1 ? a->set.mode : 0666) == -1 &&
-	    errno != EEXIST) {
+	if (mkfifo(a->params[0], a->set.mode != -1 ? a->set.mode : 0666) == 0) {
+		/* A FIFO relay made is removed at exit, as socat does. */
+		if (a->set.unlink_close && unlink_path[0] == '\0')
+			snprintf(unlink_path, sizeof(unlink_path), "%s",
+			    a->params[0]);
+	} else if (errno != EEXIST) {
 		logmsg(L_ERROR, "mkfifo(\"%s\"): %s", a->params[0], strerror(errno));
 		return -1;
 	}
@@ -1347,9 +1355,10 @@ open_pipe(struct addr *a, struct endpoint *ep)
 /*
  * Sets SOCAT_PEERADDR, SOCAT_PEERPORT, SOCAT_SOCKADDR and SOCAT_SOCKPORT
  * from the first address's socket, and SOCAT_PID, for a program.
+ * relay_pid is the pid of the relay process that started it.
  */
 static void
-set_program_env(void)
+set_program_env(pid_t relay_pid)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -1357,7 +1366,7 @@ set_program_env(void)
 	const char *which[2] = { "PEER", "SOCK" };
 	int i, rc;
 
-	snprintf(port, sizeof(port), "%ld", (long)getppid());
+	snprintf(port, sizeof(port), "%ld", (long)relay_pid);
 	snprintf(name, sizeof(name), "%s_PID", g.envprefix);
 	setenv(name, port, 1);
 	for (i = 0; peer_fd != -1 && i < 2; i++) {
@@ -1441,7 +1450,8 @@ exec_program(const struct addr *a, int in, int out)
 		logmsg(L_WARN, "setsid(): %s", strerror(errno));
 	if (a->set.pgid != -1 && setpgid(0, a->set.pgid) == -1)
 		logmsg(L_WARN, "setpgid(0, %d): %s", a->set.pgid, strerror(errno));
-	set_program_env();
+	/* With nofork the program is relay's own process. */
+	set_program_env(a->set.nofork ? getpid() : getppid());
 	if (a->type->arg == 1) {
 		logmsg(L_NOTICE, "execl(\"/bin/sh\", \"sh\", \"-c\", \"%s\")",
 		    a->params[0]);
