@@ -247,7 +247,7 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPIDLE), "<seconds>" },
 	{ "keepintvl", "tcp-keepintvl", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPINTVL), "<seconds>" },
-	{ "lowport", NULL, G_IP | G_LISTEN, PH_ACCEPT, OT_BOOL,
+	{ "lowport", NULL, G_IPSERVER, PH_ACCEPT, OT_BOOL,
 	    SETTING(lowport), NULL },
 	{ "max-children", NULL, G_CHILD, PH_ACCEPT, OT_INT,
 	    SETTING(max_children), "<count>" },
@@ -263,7 +263,7 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(pipes), NULL },
-	{ "range", NULL, G_IP | G_LISTEN, PH_ACCEPT, OT_STRING,
+	{ "range", NULL, G_IPSERVER, PH_ACCEPT, OT_STRING,
 	    SETTING(range), "<addr/bits|addr:mask>" },
 	{ "rcvbuf", "so-rcvbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_RCVBUF), "<bytes>" },
@@ -281,7 +281,7 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEPORT), NULL },
-	{ "sourceport", "sp", G_IP | G_LISTEN, PH_ACCEPT, OT_INT,
+	{ "sourceport", "sp", G_IPSERVER, PH_ACCEPT, OT_INT,
 	    SETTING(sourceport), "<port>" },
 	{ "stderr", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(stderr_too), NULL },
@@ -313,10 +313,10 @@ static int open_fd(struct addr *, struct endpoint *);
 
 #define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
 #define GR_TCP_C	(GR_TCP | G_CONNECT)
-#define GR_TCP_L	(GR_TCP | G_LISTEN | G_CHILD)
+#define GR_TCP_L	(GR_TCP | G_LISTEN | G_CHILD | G_IPSERVER)
 #define GR_UDP		(G_FD | G_SOCKET | G_IP | G_UDP)
 #define GR_UDP_C	(GR_UDP | G_CONNECT)
-#define GR_UDP_L	(GR_UDP | G_LISTEN | G_CHILD)
+#define GR_UDP_L	(GR_UDP | G_LISTEN | G_CHILD | G_IPSERVER)
 #define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT)
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
 #define GR_FILE		(G_FD | G_FILE | G_NAMED)
@@ -369,7 +369,8 @@ const struct addr_type addr_types[] = {
 	{ "UDP-LISTEN", "UDP-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
 	{ "UDP-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP | G_LISTEN | G_IP6, 0,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP,
+	    GR_UDP | G_LISTEN | G_IPSERVER | G_IP6, 0,
 	    open_udp },
 	{ "UDP-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
@@ -382,7 +383,8 @@ const struct addr_type addr_types[] = {
 	{ "UDP4-LISTEN", "UDP4-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
 	{ "UDP4-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP | G_LISTEN, 0, open_udp },
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP | G_LISTEN | G_IPSERVER, 0,
+	    open_udp },
 	{ "UDP4-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
 	{ "UDP4-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO,
@@ -394,7 +396,8 @@ const struct addr_type addr_types[] = {
 	{ "UDP6-LISTEN", "UDP6-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
 	{ "UDP6-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP | G_LISTEN | G_IP6, 0,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP,
+	    GR_UDP | G_LISTEN | G_IPSERVER | G_IP6, 0,
 	    open_udp },
 	{ "UDP6-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },

@@ -37,6 +37,7 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_FILE		0x0400	/* open() of a path */
 #define G_PROGRAM	0x0800	/* EXEC and SYSTEM */
 #define G_UDP		0x1000
+#define G_IPSERVER	0x2000	/* IP addresses that take in clients */
 #define G_RETRY		(G_CONNECT | G_LISTEN)
 
 /*

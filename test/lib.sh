@@ -15,16 +15,24 @@ T_PIDS=""
 T_NETNS=""
 T_FAILED=0
 
+# descendants PID: PID's children, grandchildren and so on.
+descendants() {
+	local c
+	for c in $(pgrep -P "$1" 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
 t_cleanup() {
+	local all="" p
+	# The whole tree first: a fork listener's children outlive it.
 	for p in $T_PIDS; do
-		kill -TERM "$p" 2>/dev/null
-		pkill -TERM -P "$p" 2>/dev/null
+		all="$all $p $(descendants "$p")"
 	done
+	[ -n "${all// }" ] && kill -TERM $all 2>/dev/null
 	sleep 0.1
-	for p in $T_PIDS; do
-		pkill -KILL -P "$p" 2>/dev/null
-		kill -KILL "$p" 2>/dev/null
-	done
+	[ -n "${all// }" ] && kill -KILL $all 2>/dev/null
 	for ns in $T_NETNS; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
