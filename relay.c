@@ -1867,7 +1867,12 @@ open_udp(struct addr *a, struct endpoint *ep)
 	}
 	socket_endpoint(ep, fd);
 	ep->dgram = 1;
-	ep->shut = SHUT_DGRAM;
+	/*
+	 * A connected UDP client passes EOF on as an empty datagram, as the
+	 * issue asks of relay (socat 1.7 needs shut-null for it); the
+	 * unconnected kinds send nothing, so a DNS server never sees one.
+	 */
+	ep->shut = a->type->kind == K_DGRAM_CONNECT ? SHUT_DGRAM : SHUT_NOTHING;
 	if (a->type->kind == K_SENDTO) {
 		memcpy(&ep->to, res->ai_addr, res->ai_addrlen);
 		ep->tolen = res->ai_addrlen;
@@ -2149,7 +2154,7 @@ serve(struct addr *a, struct endpoint *ep)
 	buf = ep->pending;
 	socket_endpoint(ep, fd);
 	ep->dgram = 1;
-	ep->shut = SHUT_DGRAM;
+	ep->shut = SHUT_NOTHING;
 	if (kind == K_RECVFROM) {
 		/* One datagram per child: it is all there is to read. */
 		ep->pending = buf;
@@ -2477,10 +2482,14 @@ half_init(struct half *h, int id, const struct endpoint *from,
 		return -1;
 	}
 	if (from->pending != NULL) {
-		/* A datagram taken in before the transfer, and nothing more. */
+		/*
+		 * A datagram taken in before the transfer, and nothing more;
+		 * its end is no EOF to pass on.
+		 */
 		memcpy(h->buf, from->pending, from->npending);
 		h->len = from->npending;
 		h->eof = 1;
+		h->shut = SHUT_NOTHING;
 	}
 	return 0;
 }
