@@ -1288,6 +1288,10 @@ open_file(struct addr *a, struct endpoint *ep)
 	struct stat st;
 	int acc, flags, fd;
 
+	if (a->set.unlink_early && unlink(path) == -1 && errno != ENOENT) {
+		logmsg(L_ERROR, "unlink(\"%s\"): %s", path, strerror(errno));
+		return -1;
+	}
 	if ((a->type->arg & O_GOPEN) == O_GOPEN && stat(path, &st) == 0 &&
 	    S_ISSOCK(st.st_mode))
 		return open_unix_connect(a, ep);
@@ -1440,10 +1444,19 @@ exec_program(const struct addr *a, int in, int out)
 {
 	sigset_t none;
 	char **argv;
+	int fl;
 
-	if ((in != 0 && dup2(in, 0) == -1) || (out != 1 && dup2(out, 1) == -1) ||
-	    (a->set.stderr_too && dup2(1, 2) == -1))
+	/* in or out is -1 where the program keeps relay's own fd. */
+	if ((in > 0 && dup2(in, 0) == -1) || (out != -1 && out != 1 &&
+	    dup2(out, 1) == -1) || (a->set.stderr_too && dup2(1, 2) == -1))
 		die("dup2(): %s", strerror(errno));
+	/* relay's sockets are non-blocking; a program expects blocking fds. */
+	for (fl = 0; fl < 2; fl++) {
+		int f = fcntl(fl, F_GETFL);
+
+		if (f != -1 && (f & O_NONBLOCK))
+			(void)fcntl(fl, F_SETFL, f & ~O_NONBLOCK);
+	}
 	/* exec keeps ignored signals ignored: give the program its own. */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
@@ -1513,7 +1526,8 @@ open_program(struct addr *a, struct endpoint *ep)
 			exec_program(a, in[0], out[1]);
 		}
 		close(sv[0]);
-		exec_program(a, sv[1], sv[1]);
+		/* Only written to (B of "A!!B"): its output is relay's. */
+		exec_program(a, a->dir & 2 ? sv[1] : -1, a->dir & 1 ? sv[1] : -1);
 	}
 	program_pid = pid;
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -2192,9 +2206,13 @@ open_once(struct addr *a, struct endpoint *ep)
 	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
 		return -1;
 	if (a->type->kind == K_RECV) {
+		/*
+		 * Not connected, so data for it fails to send, and an EOF
+		 * for it ends the relay, as in socat.
+		 */
 		socket_endpoint(ep, ep->listen_fd);
-		ep->wfd = -1;
 		ep->dgram = 1;
+		ep->shut = SHUT_NOTHING;
 		return 0;
 	}
 	return serve(a, ep);
@@ -2431,9 +2449,13 @@ half_read(struct half *h)
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		logmsg(L_ERROR, "read(%d, %zu): %s", h->rfd, h->chunk,
-		    strerror(errno));
-		return -1;
+		/* A program that exits leaving input unread resets its end. */
+		if (!(errno == ECONNRESET && h->from->pid != 0)) {
+			logmsg(L_ERROR, "read(%d, %zu): %s", h->rfd, h->chunk,
+			    strerror(errno));
+			return -1;
+		}
+		n = 0;
 	}
 	if (n == 0) {
 		if (h->from->ignoreeof && !h->from->dgram) {
@@ -2731,7 +2753,13 @@ usage(void)
 {
 	const struct addr_type *t;
 	const struct opt_desc *o;
-	const char *kind[] = { "stdio", "connect", "listen" };
+	static const char *const kind[] = {
+		[K_STDIO] = "stdio", [K_STREAM_CONNECT] = "connect",
+		[K_STREAM_LISTEN] = "listen", [K_DGRAM_CONNECT] = "connect",
+		[K_DGRAM_LISTEN] = "listen", [K_RECVFROM] = "listen",
+		[K_SENDTO] = "sendto", [K_RECV] = "listen", [K_PROGRAM] = "program",
+		[K_FILE] = "file", [K_PIPE] = "pipe", [K_FD] = "fd",
+	};
 	size_t i;
 
 	printf("relay %s: a small socat-compatible relay\n"
@@ -2742,6 +2770,7 @@ usage(void)
 	    "  -V       print version and feature information and exit\n"
 	    "  -d[0-4]  verbosity: -d warnings, -dd notices, -ddd info, -dddd debug\n"
 	    "  -lf <file>  log to file instead of stderr\n"
+	    "  -lp <name>  name in log lines and program variables (SOCAT)\n"
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
 	    "  -u       unidirectional: left to right only\n"
@@ -2800,7 +2829,9 @@ parse_flags(int argc, char **argv)
 	double t;
 	int i, n, ndebug = 0;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+	/* "-" and "-,opts" are STDIO, not flags. */
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
+	    strchr(",:!", argv[i][1]) == NULL; i++) {
 		arg = argv[i];
 		if (strcmp(arg, "--") == 0)
 			return i + 1;
