@@ -18,7 +18,7 @@
 # (musl-gcc is a wrapper around gcc; gcc also brings binutils for "strip".)
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gcc libc6-dev musl-tools make \
+ && apt-get install -y --no-install-recommends gcc musl-tools make \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

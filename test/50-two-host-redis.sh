@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# The ambassador pattern end to end, with network namespaces as the two hosts:
+# The ambassador pattern end to end, with network namespaces as the two hosts
+# and every ambassador in a "container": the image tree (busybox-static plus
+# image.files, built by test/51-image-chroot.sh from a static relay of this
+# tree) as its root, entered with chroot inside the host's namespace, in its
+# own PID namespace as PID 1 with /proc mounted in the root:
 #
 #   client-server: redis-cli -h 127.0.0.1 -p 6379
 #                  -> ambassador REDIS_PORT_6379_TCP=tcp://<big-server>:6379
@@ -11,9 +15,11 @@
 # Then the rewire: a second redis-server on big-server, published by a second
 # big-server ambassador, and the client-side ambassador restarted to point at
 # it; the consumer's command stays the same and now reaches the second server.
+# Last, the Docker 29 form: the client ambassador restarted with the explicit
+# link 6379:big-server:6379, big-server a name in the client root's /etc/hosts.
 . "$(dirname "$0")/lib.sh"
+IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-AMB=$TOP/ambassador
 BIG=rl-big-$$
 CLI=rl-cli-$$
 NET=10.213.$(($$ % 250 + 1))
@@ -55,12 +61,29 @@ rcli() {
 	timeout 10 ip netns exec "$ns" redis-cli "$@" 2>&1
 }
 
-# ambassador NS ERRFILE NAME=VALUE...: start an ambassador in NS with exactly
-# that environment; its pid is in $BG_PID.
+# ambassador NS ROOT ERRFILE NAME=VALUE... [-- ARG...]: start an ambassador
+# container in NS: ROOT as its root, exactly that environment (plus the
+# image's PATH), the ARGs as its arguments.  $BG_PID is the pid of the
+# unshare that holds it, $AMB_INIT the ambassador's own (PID 1 inside).
 ambassador() {
-	local ns=$1 err=$2
-	shift 2
-	bg ip netns exec "$ns" env -i PATH="$PATH" RELAY="$RELAY" "$@" busybox sh "$AMB" 2>"$err"
+	local ns=$1 root=$2 err=$3 envs=() i
+	shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	bg ip netns exec "$ns" env --default-signal=INT,TERM -i PATH="$IMAGE_PATH" "${envs[@]}" \
+		unshare --pid --fork --mount-proc="$root/proc" chroot "$root" /usr/bin/ambassador "$@" 2>"$err"
+	AMB_INIT=
+	for i in $(seq 100); do
+		AMB_INIT=$(pgrep -P "$BG_PID" | head -1)
+		[ -n "$AMB_INIT" ] && break
+		sleep 0.05
+	done
+}
+
+# in_container PID ROOT: PID is PID 1 of its own PID namespace, rooted at ROOT.
+in_container() {
+	[ "$(awk '/^NSpid:/ {print $NF}' "/proc/$1/status" 2>/dev/null)" = 1 ] &&
+		[ "$(readlink "/proc/$1/root")" = "$2" ]
 }
 
 # redis NS PORT DIR: start a redis-server on NS's 127.0.0.1:PORT.
@@ -69,6 +92,17 @@ redis() {
 	bg ip netns exec "$1" redis-server --bind 127.0.0.1 --port "$2" --dir "$3" \
 		--save '' --appendonly no >"$3/log" 2>&1
 }
+
+# --- the image, one root per host ---------------------------------------------
+
+check "static relay built (make static in a copy of the sources)" \
+	bash "$TESTDIR/51-image-chroot.sh" --build-static "$TMP/build"
+BIG_ROOT=$TMP/root-big
+CLI_ROOT=$TMP/root-cli
+check "big-server's ambassador root built from image.files" \
+	bash "$TESTDIR/51-image-chroot.sh" --build-root "$BIG_ROOT" "$TMP/build/relay"
+check "client-server's ambassador root built from image.files" \
+	bash "$TESTDIR/51-image-chroot.sh" --build-root "$CLI_ROOT" "$TMP/build/relay"
 
 # --- the two hosts ----------------------------------------------------------
 
@@ -89,15 +123,20 @@ redis "$BIG" 6380 "$TMP/redis1"
 check "big-server: redis-server on 127.0.0.1:6380" ns_wait_listen "$BIG" 6380
 check_eq "big-server: first server marked" OK "$(rcli "$BIG" -p 6380 set which first)"
 
-ambassador "$BIG" "$TMP/amb-big.err" \
+ambassador "$BIG" "$BIG_ROOT" "$TMP/amb-big.err" \
+	HOSTNAME=redis_ambassador \
 	REDIS_PORT_6379_TCP=tcp://127.0.0.1:6380 \
 	REDIS_PORT_6379_TCP_ADDR=127.0.0.1 \
 	REDIS_PORT_6379_TCP_PORT=6380 \
 	REDIS_PORT_6379_TCP_PROTO=tcp \
 	REDIS_NAME=/client/redis \
 	REDIS_PORT=tcp://127.0.0.1:6380 \
-	REDIS_ENV_FOO=bar
+	REDIS_ENV_REDIS_VERSION=7.0.15 \
+	REDIS_ENV_GOSU_VERSION=1.17
+amb_big=$AMB_INIT
 check "big-server: ambassador listens on 6379" ns_wait_listen "$BIG" 6379
+check "big-server: the ambassador is PID 1 of a container rooted at its image tree" \
+	in_container "${amb_big:-0}" "$BIG_ROOT"
 check "big-server: on all addresses (0.0.0.0:6379)" \
 	bash -c "ip netns exec '$BIG' ss -Hltn 'sport = :6379' | grep -q '0\.0\.0\.0:6379'"
 check_eq "big-server: ambassador started exactly one relay, skipped nothing" \
@@ -107,9 +146,15 @@ check_eq "big-server: ambassador started exactly one relay, skipped nothing" \
 
 check "client-server: no redis of its own on 6380" \
 	test "$(rcli "$CLI" -h 127.0.0.1 -p 6380 ping)" != PONG
-ambassador "$CLI" "$TMP/amb-cli.err" "REDIS_PORT_6379_TCP=tcp://$BIG_IP:6379"
+ambassador "$CLI" "$CLI_ROOT" "$TMP/amb-cli.err" HOSTNAME=redis_ambassador \
+	"REDIS_PORT_6379_TCP=tcp://$BIG_IP:6379"
 amb_cli=$BG_PID
+amb_cli_init=$AMB_INIT
 check "client-server: ambassador listens on 6379" ns_wait_listen "$CLI" 6379
+check "client-server: the ambassador is PID 1 of a container rooted at its image tree" \
+	in_container "${amb_cli_init:-0}" "$CLI_ROOT"
+check_eq "client-server: its relay is the image's /usr/bin/relay" "$CLI_ROOT/usr/bin/relay" \
+	"$(readlink "/proc/$(pgrep -P "${amb_cli_init:-0}" -x relay | head -1)/exe" 2>/dev/null)"
 
 check_eq "client-server: redis-cli -h 127.0.0.1 -p 6379 ping" PONG \
 	"$(rcli "$CLI" -h 127.0.0.1 -p 6379 ping)"
@@ -141,14 +186,17 @@ redis "$BIG" 6381 "$TMP/redis2"
 check "big-server: second redis-server on 127.0.0.1:6381" ns_wait_listen "$BIG" 6381
 check_eq "big-server: second server marked" OK "$(rcli "$BIG" -p 6381 set which second)"
 check_eq "big-server: second server has its own key" OK "$(rcli "$BIG" -p 6381 set only-second yes)"
-ambassador "$BIG" "$TMP/amb-big2.err" REDIS2_PORT_6382_TCP=tcp://127.0.0.1:6381
+ambassador "$BIG" "$BIG_ROOT" "$TMP/amb-big2.err" REDIS2_PORT_6382_TCP=tcp://127.0.0.1:6381
 check "big-server: second ambassador publishes it on 6382" ns_wait_listen "$BIG" 6382
 
-kill -TERM "$amb_cli"
+# docker stop: SIGTERM to the container's PID 1.
+kill -TERM "${amb_cli_init:-0}"
 wait "$amb_cli"
-check_eq "client-server: old ambassador exits 143 on SIGTERM" 143 $?
+check_eq "client-server: old ambassador exits 143 on SIGTERM (docker stop)" 143 $?
 check "client-server: port 6379 is free again" ns_wait_free "$CLI" 6379 5
-ambassador "$CLI" "$TMP/amb-cli2.err" "REDIS_PORT_6379_TCP=tcp://$BIG_IP:6382"
+ambassador "$CLI" "$CLI_ROOT" "$TMP/amb-cli2.err" "REDIS_PORT_6379_TCP=tcp://$BIG_IP:6382"
+amb_cli=$BG_PID
+amb_cli_init=$AMB_INIT
 check "client-server: new ambassador listens on 6379" ns_wait_listen "$CLI" 6379
 
 check_eq "client-server: same command, now the second server" second \
@@ -163,5 +211,23 @@ check_eq "big-server: second server has it" 2 "$(rcli "$BIG" -p 6381 get after-r
 check_eq "big-server: first server does not" "" "$(rcli "$BIG" -p 6380 get after-rewire)"
 check_eq "big-server: first server still serves its own ambassador" first \
 	"$(rcli "$BIG" -h 127.0.0.1 -p 6379 get which)"
+
+# --- Docker 29: no link variables, an explicit link to a host name -----------
+
+printf '127.0.0.1\tlocalhost\n%s\tbig-server\n' "$BIG_IP" >"$CLI_ROOT/etc/hosts"
+kill -TERM "${amb_cli_init:-0}"
+wait "$amb_cli"
+check_eq "client-server: second ambassador exits 143 on SIGTERM" 143 $?
+check "client-server: port 6379 is free again (2)" ns_wait_free "$CLI" 6379 5
+ambassador "$CLI" "$CLI_ROOT" "$TMP/amb-cli3.err" -- 6379:big-server:6379
+amb_cli=$BG_PID
+amb_cli_init=$AMB_INIT
+check "client-server: ambassador 6379:big-server:6379 listens on 6379" ns_wait_listen "$CLI" 6379
+check_eq "client-server: same command, back on the first server by host name" first \
+	"$(rcli "$CLI" -h 127.0.0.1 -p 6379 get which)"
+check_eq "client-server: redis-cli ping" PONG "$(rcli "$CLI" -h 127.0.0.1 -p 6379 ping)"
+kill -TERM "${amb_cli_init:-0}"
+wait "$amb_cli"
+check_eq "client-server: explicit-link ambassador exits 143 on SIGTERM" 143 $?
 
 finish
