@@ -7,16 +7,6 @@
 # and stores what it receives in another.
 . "$(dirname "$0")/lib.sh"
 
-# pick_port: like lib.sh's free_port, but below the kernel's ephemeral range
-# (32768-60999) and free in every TCP state, so client connections of
-# concurrently running scenarios cannot occupy it before bind().
-pick_port() {
-	local p
-	while :; do
-		p=$(( 10000 + (RANDOM % 22000) ))
-		ss -Htanu 2>/dev/null | awk '{print $5; print $6}' | grep -q ":$p\$" || { echo "$p"; return; }
-	done
-}
 
 MB=${BYTES_MB:-64}
 head -c "${MB}M" /dev/urandom > "$TMP/up"     # client -> server
@@ -30,7 +20,7 @@ RUN=0
 start_server() {
 	case $1 in
 	tcp)
-		local q; q=$(pick_port)
+		local q; q=$(free_port)
 		bg timeout 120 "$SOCAT" -t 30 "OPEN:$TMP/down!!CREATE:$TMP/srv_recv" \
 			"TCP-LISTEN:$q,reuseaddr"
 		SRV_PID=$BG_PID
@@ -51,7 +41,7 @@ start_server() {
 relay_listen() {
 	case $1 in
 	tcp)
-		local p; p=$(pick_port)
+		local p; p=$(free_port)
 		RELAY_LISTEN="TCP-LISTEN:$p,reuseaddr"
 		CLIENT_CONNECT="TCP:127.0.0.1:$p"
 		WAIT_RELAY="wait_listen $p"

@@ -5,27 +5,17 @@
 # zombies) and the same number of open fds as before.
 . "$(dirname "$0")/lib.sh"
 
-# pick_port: like lib.sh's free_port, but below the kernel's ephemeral range
-# (32768-60999) and free in every TCP state, so the many client connections
-# of this and concurrently running scenarios cannot occupy it before bind().
-pick_port() {
-	local p
-	while :; do
-		p=$(( 10000 + (RANDOM % 22000) ))
-		ss -Htanu 2>/dev/null | awk '{print $5; print $6}' | grep -q ":$p\$" || { echo "$p"; return; }
-	done
-}
 
 N=${CONC_N:-200}
 SHORT=${SHORT_N:-1000}
 BATCH=50
 
 # Echo backend.
-Q=$(pick_port)
+Q=$(free_port)
 bg "$SOCAT" -t 30 "TCP-LISTEN:$Q,fork,reuseaddr,backlog=512" PIPE
 wait_listen "$Q"
 
-P=$(pick_port)
+P=$(free_port)
 bg "$RELAY" -t 30 "TCP-LISTEN:$P,fork,reuseaddr,backlog=512" "TCP:127.0.0.1:$Q"
 RPID=$BG_PID
 wait_listen "$P"

@@ -7,16 +7,6 @@
 # socat and a scenario fails if both are wrong.
 . "$(dirname "$0")/lib.sh"
 
-# pick_port: like lib.sh's free_port, but below the kernel's ephemeral range
-# (32768-60999) and free in every TCP state, so client connections of
-# concurrently running scenarios cannot occupy it before bind().
-pick_port() {
-	local p
-	while :; do
-		p=$(( 10000 + (RANDOM % 22000) ))
-		ss -Htanu 2>/dev/null | awk '{print $5; print $6}' | grep -q ":$p\$" || { echo "$p"; return; }
-	done
-}
 
 # reap PID [SECONDS]: wait for background PID to exit and set REAP_RC to its
 # exit status, or to "still-running" (and kill it) after SECONDS (10).
@@ -59,7 +49,7 @@ LOGLINE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [^ []+\[[0-9]+\]
 
 # Shared echo backend (-T 60: a child left over by a failed scenario goes
 # away by itself).
-ECHO=$(pick_port)
+ECHO=$(free_port)
 bg "$SOCAT" -T 60 -t 10 "TCP-LISTEN:$ECHO,fork,reuseaddr,backlog=64" PIPE 2>"$TMP/echo.err"
 ECHO_PID=$BG_PID
 wait_listen "$ECHO"
@@ -75,7 +65,7 @@ stop_tree() {
 # Without fork: serves one connection, exits 0, then the port is closed.
 one_shot() {
 	local n=$1 b=$2 p lpid out err
-	p=$(pick_port)
+	p=$(free_port)
 	bg "$b" "TCP-LISTEN:$p,reuseaddr" "TCP:127.0.0.1:$ECHO"
 	lpid=$BG_PID
 	wait_listen "$p"
@@ -96,8 +86,8 @@ one_shot() {
 # logged, the listener keeps serving and works once the backend is up.
 failed_connect() {
 	local n=$1 b=$2 p q lpid crc out
-	p=$(pick_port)
-	q=$(pick_port)
+	p=$(free_port)
+	q=$(free_port)
 	bg "$b" "TCP-LISTEN:$p,fork,reuseaddr" "TCP:127.0.0.1:$q" 2>"$TMP/$n.fc.err"
 	lpid=$BG_PID
 	wait_listen "$p"
@@ -124,7 +114,7 @@ failed_connect() {
 # TCP:localhost:PORT, resolved in each fork child (/etc/hosts names only).
 resolve_each() {
 	local n=$1 b=$2 p lpid i bad=0
-	p=$(pick_port)
+	p=$(free_port)
 	bg "$b" "TCP-LISTEN:$p,fork,reuseaddr" "TCP:localhost:$ECHO"
 	lpid=$BG_PID
 	wait_listen "$p"
@@ -144,12 +134,12 @@ head -c 100000 /dev/urandom > "$TMP/request"
 head -c 100000 /dev/urandom > "$TMP/reply"
 half_close() {
 	local n=$1 b=$2 p q spid lpid crc
-	q=$(pick_port)
+	q=$(free_port)
 	bg "$SOCAT" -t 5 "TCP-LISTEN:$q,reuseaddr" \
 		"SYSTEM:cat >$TMP/$n.hc.req; sleep 0.2; cat $TMP/reply"
 	spid=$BG_PID
 	wait_listen "$q"
-	p=$(pick_port)
+	p=$(free_port)
 	bg "$b" "TCP-LISTEN:$p,reuseaddr" "TCP:127.0.0.1:$q"
 	lpid=$BG_PID
 	wait_listen "$p"
@@ -170,10 +160,10 @@ half_close() {
 # the non-fork listener exits 0.
 idle_timeout() {
 	local n=$1 b=$2 p q lpid crc out t0 ms
-	q=$(pick_port)
+	q=$(free_port)
 	bg "$SOCAT" "TCP-LISTEN:$q,reuseaddr" "EXEC:sleep 30"
 	wait_listen "$q"
-	p=$(pick_port)
+	p=$(free_port)
 	bg "$b" -T 1 "TCP-LISTEN:$p,reuseaddr" "TCP:127.0.0.1:$q"
 	lpid=$BG_PID
 	wait_listen "$p"
@@ -195,7 +185,7 @@ idle_timeout() {
 # keeps working.
 sigterm_fork() {
 	local n=$1 b=$2 p lpid cpid kids k alive flows
-	p=$(pick_port)
+	p=$(free_port)
 	bg "$b" "TCP-LISTEN:$p,fork,reuseaddr" "TCP:127.0.0.1:$ECHO" 2>"$TMP/$n.st.err"
 	lpid=$BG_PID
 	wait_listen "$p"
@@ -237,7 +227,7 @@ sigterm_fork() {
 # linger=0.  The children go, no zombies, the listener keeps serving.
 reset_peer() {
 	local n=$1 b=$2 p lpid cpid i
-	p=$(pick_port)
+	p=$(free_port)
 	bg "$b" "TCP-LISTEN:$p,fork,reuseaddr" "TCP:127.0.0.1:$ECHO" 2>/dev/null
 	lpid=$BG_PID
 	wait_listen "$p"

@@ -106,23 +106,8 @@ bg_in() {
 	bg bash -c 'f=$1; shift; exec "$@" <"$f"' bg_in "$f" "$@"
 }
 
-# dport: a TCP port for a listener, below the ephemeral range (so no
-# outgoing connection can be holding it) and unused in any state.  lib.sh's
-# free_port only looks at listeners and draws from 20000-59999, which
-# overlaps the ephemeral range 32768-60999: with busy neighbours a bind there
-# can fail with EADDRINUSE.
-dport() {
-	local p lo
-	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
-	lo=${lo:-32768}
-	while :; do
-		p=$(( 10000 + (RANDOM * 32768 + RANDOM) % (lo - 10000) ))
-		if ! ss -Hantu 2>/dev/null | awk '{print $4; print $5}' | grep -q ":$p\$"; then
-			echo "$p"
-			return
-		fi
-	done
-}
+# dport: a port for a listener (lib.sh's free_port, under its old name).
+dport() { free_port; }
 
 # end_peer PID RC: let a reference peer finish (up to 10 s after a tool run
 # that exited with RC 0, 1 s otherwise: the peer may never have been

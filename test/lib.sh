@@ -75,7 +75,7 @@ free_port() {
 	local p
 	while :; do
 		p=$(( 10000 + (RANDOM * 32768 + RANDOM) % 22000 ))
-		if ! ss -Hantu 2>/dev/null | awk '{print $5}' | grep -q ":$p\$"; then
+		if ! ss -Hantu 2>/dev/null | awk '{print $5; print $6}' | grep -q ":$p\$"; then
 			echo "$p"
 			return
 		fi
