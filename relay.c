@@ -16,6 +16,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -80,8 +81,15 @@ static struct {
 	int		 splice;	/* socket to socket through a pipe */
 	const char	*envprefix;	/* of the variables a program gets */
 	int		 retrying;	/* an open that fails will be retried */
+	int		 dump;		/* -v 1, -x 2, both 3 */
+	int		 rawfd[2];	/* -r and -R files, or -1 */
+	unsigned long long dumped[2];	/* bytes dumped per direction */
 	const struct endpoint *first;	/* the first address, once open */
-} g = { "relay", L_ERROR, 2, 0.5, 0, 0, 8192, 0, AF_UNSPEC, 0, "SOCAT", 0, NULL };
+} g = {
+	.prog = "relay", .loglevel = L_ERROR, .logfd = 2, .closewait = 0.5,
+	.bufsize = 8192, .pf = AF_UNSPEC, .envprefix = "SOCAT",
+	.rawfd = { -1, -1 },
+};
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -2311,7 +2319,8 @@ static int
 half_splice(struct half *h)
 {
 #ifdef HAVE_SPLICE
-	if (g.splice && h->rsock && h->wsock && !h->from->dgram &&
+	if (g.splice && h->rsock && h->wsock && !h->from->dgram && !g.dump &&
+	    g.rawfd[0] == -1 && g.rawfd[1] == -1 &&
 	    !h->to->dgram && !h->from->crnl && !h->to->crnl &&
 	    pipe2(h->pipe, O_CLOEXEC | O_NONBLOCK) == 0)
 		return 1;
@@ -2412,6 +2421,90 @@ half_crnl(struct half *h)
 }
 
 /*
+ * Shows a block of relayed data on stderr as socat's -v (text), -x (hex)
+ * or both (16 bytes a row) do, and copies it to the -r/-R file.  Only
+ * reads the data.
+ */
+static void
+dump_block(int dir, const char *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	static const char escapes[] = "\aa\bb\ff\rr\vv\\\\";
+	struct timeval tv;
+	char line[128], *out;
+	size_t i, j, n, row;
+	int k;
+
+	if (g.rawfd[dir] != -1)
+		(void)!write(g.rawfd[dir], data, len);
+	if (g.dump == 0)
+		return;
+	gettimeofday(&tv, NULL);
+	k = format_time(tv.tv_sec, line + 2);
+	line[0] = dir == 0 ? '>' : '<';
+	line[1] = ' ';
+	k += 2;
+	k += snprintf(line + k, sizeof(line) - k, ".%09ld  length=%zu from=%llu to=%llu\n",
+	    (long)tv.tv_usec, len, g.dumped[dir], g.dumped[dir] + len - 1);
+	(void)!write(2, line, (size_t)k);
+	g.dumped[dir] += len;
+	/* Worst case: every byte becomes "\r" (2) or " xx" (3), plus rows. */
+	if ((out = malloc(len * 4 + len / 16 * 60 + 64)) == NULL)
+		return;
+	n = 0;
+	if (g.dump == 1) {
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)data[i];
+
+			const char *e;
+
+			/* socat shows these as C escapes, the rest as is or '.'. */
+			for (e = escapes; *e != '\0' && *e != (char)c; e += 2)
+				;
+			if (*e != '\0') {
+				out[n++] = '\\';
+				out[n++] = e[1];
+			} else {
+				out[n++] = c == '\n' || c == '\t' ||
+				    (c >= 0x20 && c < 0x7f) ? (char)c : '.';
+			}
+		}
+	} else if (g.dump == 2) {
+		for (i = 0; i < len; i++) {
+			out[n++] = ' ';
+			out[n++] = hex[(unsigned char)data[i] >> 4];
+			out[n++] = hex[(unsigned char)data[i] & 15];
+		}
+		out[n++] = '\n';
+	} else {
+		for (i = 0; i < len; i += row) {
+			/* A row ends after 16 bytes or after a newline. */
+			for (row = 0; i + row < len && row < 16;)
+				if (data[i + row++] == '\n')
+					break;
+			for (j = 0; j < 16; j++) {
+				out[n++] = ' ';
+				out[n++] = j < row ? hex[(unsigned char)data[i + j] >> 4] : ' ';
+				out[n++] = j < row ? hex[(unsigned char)data[i + j] & 15] : ' ';
+			}
+			out[n++] = ' ';
+			out[n++] = ' ';
+			for (j = 0; j < row; j++) {
+				unsigned char c = (unsigned char)data[i + j];
+
+				out[n++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
+			}
+			out[n++] = '\n';
+		}
+		out[n++] = '-';
+		out[n++] = '-';
+		out[n++] = '\n';
+	}
+	(void)!write(2, out, n);
+	free(out);
+}
+
+/*
  * Writes what h holds.  Returns 1 if anything moved, 0 if the writer is
  * full, or -1 after logging an E.
  */
@@ -2471,6 +2564,8 @@ half_read(struct half *h)
 	logmsg(L_INFO, "transferred %zd bytes from %d to %d", n, h->rfd, h->wfd);
 	h->len = (size_t)n;
 	h->off = 0;
+	if (g.dump || g.rawfd[h->id - 1] != -1)
+		dump_block(h->id - 1, h->buf, h->len);
 	if (h->buf != NULL && (h->from->crnl || h->to->crnl))
 		half_crnl(h);
 	return half_write(h) == -1 ? -1 : 1;
@@ -2773,6 +2868,8 @@ usage(void)
 	    "  -lp <name>  name in log lines and program variables (SOCAT)\n"
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
+	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
+	    "  -r <file> / -R <file>  write left-to-right / right-to-left data to file\n"
 	    "  -u       unidirectional: left to right only\n"
 	    "  -U       unidirectional: right to left only\n"
 	    "  -b <size> transfer block size (8192)\n"
@@ -2846,6 +2943,17 @@ parse_flags(int argc, char **argv)
 		} else if (strcmp(arg, "-V") == 0) {
 			version();
 			exit(0);
+		} else if (strcmp(arg, "-v") == 0) {
+			g.dump |= 1;
+		} else if (strcmp(arg, "-x") == 0) {
+			g.dump |= 2;
+		} else if (strcmp(arg, "-r") == 0 || strcmp(arg, "-R") == 0) {
+			/* The raw bytes of one direction, to a file. */
+			v = flag_value(argv, &i, 2);
+			n = open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (n == -1)
+				die("open(\"%s\"): %s", v, strerror(errno));
+			g.rawfd[arg[1] == 'R'] = n;
 		} else if (strcmp(arg, "-u") == 0) {
 			g.unidir = 1;
 		} else if (strcmp(arg, "-U") == 0) {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Traffic dumps: -v, -x and -v -x print what socat prints for the same
+# traffic, once the timestamps are masked; -r/-R files hold each
+# direction's raw bytes; dumping never changes the data relayed.  The
+# traffic has binary data, a lone \r, lines longer than 16 bytes and
+# blocks in both directions.
+. "$(dirname "$0")/lib.sh"
+. "$TESTDIR/diff.sh"
+
+# mask FILE: the dump with its timestamps replaced.
+mask() { sed -E 's/^([<>]) [0-9]{4}\/[0-9]{2}\/[0-9]{2} [0-9:]{8}\.[0-9]+  /\1 T  /' "$1"; }
+
+printf 'GET / HTTP/1.0\r\nHost: x\r\n\r\nalone\rcr\x01\x02\xff binary and a line longer than sixteen bytes\n' >"$TMP/req"
+head -c 300 /dev/urandom >"$TMP/bin"
+printf 'HTTP/1.0 200 OK\r\n\r\n' >"$TMP/reply"
+cat "$TMP/bin" >>"$TMP/reply"
+
+for flags in "-v" "-x" "-v -x"; do
+	for tool in "$SOCAT" "$RELAY"; do
+		w=$(basename "$tool")
+		P=$(free_port)
+		# The server answers only after the whole request, so both tools
+		# see the same blocks in the same order.
+		bg sh -c "exec $SOCAT -t 5 TCP-LISTEN:$P,reuseaddr SYSTEM:'head -c $(wc -c <"$TMP/req") >/dev/null; cat \"$TMP/reply\"'" 
+		srv=$BG_PID
+		wait_listen "$P" || not_ok "$w $flags: server listens"
+		# Request in one write, reply in one block.
+		timeout 10 $tool $flags -t 2 OPEN:"$TMP/req"!!CREATE:"$TMP/got.$w" TCP:127.0.0.1:$P 2>"$TMP/dump.$w.raw"
+		check_eq "$w $flags: exit code" 0 "$?"
+		check "$w $flags: the reply arrived unchanged" cmp -s "$TMP/reply" "$TMP/got.$w"
+		mask "$TMP/dump.$w.raw" >"$TMP/dump.$w"
+		kill "$srv" 2>/dev/null
+		wait "$srv" 2>/dev/null
+	done
+	check "relay $flags prints what socat prints" cmp -s "$TMP/dump.socat" "$TMP/dump.relay"
+	if ! cmp -s "$TMP/dump.socat" "$TMP/dump.relay"; then
+		diff "$TMP/dump.socat" "$TMP/dump.relay" | head -10 | sed 's/^/# /'
+	fi
+	grep -q '^> T  length=' "$TMP/dump.relay"
+	check_eq "relay $flags: a header for the request" 0 $?
+	grep -q '^< T  length=' "$TMP/dump.relay"
+	check_eq "relay $flags: a header for the reply" 0 $?
+done
+
+# -r and -R: each direction's raw bytes, in a file.
+P=$(free_port)
+bg sh -c "exec $SOCAT -t 5 TCP-LISTEN:$P,reuseaddr SYSTEM:'cat >/dev/null; cat \"$TMP/reply\"'"
+wait_listen "$P"
+timeout 10 "$RELAY" -r "$TMP/r.out" -R "$TMP/R.out" -t 2 OPEN:"$TMP/req"!!CREATE:"$TMP/got.r" TCP:127.0.0.1:$P
+check_eq "-r -R: exit code" 0 "$?"
+check "-r holds the left-to-right bytes" cmp -s "$TMP/req" "$TMP/r.out"
+check "-R holds the right-to-left bytes" cmp -s "$TMP/reply" "$TMP/R.out"
+check "-r -R: the reply arrived unchanged" cmp -s "$TMP/reply" "$TMP/got.r"
+
+# With fork, each child dumps its own connection.
+P=$(free_port); Q=$(free_port)
+bg "$SOCAT" TCP-LISTEN:$Q,fork,reuseaddr PIPE
+wait_listen "$Q"
+bg sh -c "exec '$RELAY' -v TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$Q 2>'$TMP/fork.dump'"
+wait_listen "$P"
+for i in 1 2 3; do
+	got=$(printf 'conn%s\n' "$i" | timeout 5 "$SOCAT" -t 1 - TCP:127.0.0.1:$P)
+	check_eq "fork -v: connection $i echoed unchanged" "conn$i" "$got"
+done
+sleep 0.3
+check_eq "fork -v: each connection dumped both ways" 6 "$(grep -c '^[<>] .*length=6 from=0 to=5$' "$TMP/fork.dump")"
+finish
