@@ -81,6 +81,8 @@ static struct {
 	int		 splice;	/* socket to socket through a pipe */
 	const char	*envprefix;	/* of the variables a program gets */
 	int		 retrying;	/* an open that fails will be retried */
+	int		 logusec;	/* -lu */
+	const char	*loghost;	/* -lh: the host name, or NULL */
 	int		 dump;		/* -v 1, -x 2, both 3 */
 	int		 rawfd[2];	/* -r and -R files, or -1 */
 	unsigned long long dumped[2];	/* bytes dumped per direction */
@@ -167,6 +169,7 @@ format_time(time_t t, char *buf)
 static void
 vlogmsg(int level, const char *fmt, va_list ap)
 {
+	struct timeval tv;
 	char line[1024];
 	int n, m;
 
@@ -174,7 +177,12 @@ vlogmsg(int level, const char *fmt, va_list ap)
 		level = L_NOTICE;
 	if (level < g.loglevel)
 		return;
-	n = format_time(time(NULL), line);
+	gettimeofday(&tv, NULL);
+	n = format_time(tv.tv_sec, line);
+	if (g.logusec)
+		n += snprintf(line + n, sizeof(line) - n, ".%06ld", (long)tv.tv_usec);
+	if (g.loghost != NULL)
+		n += snprintf(line + n, sizeof(line) - n, " %.64s", g.loghost);
 	n += snprintf(line + n, sizeof(line) - n, " %s[%ld] %c ", g.prog,
 	    (long)getpid(), level_letter[level]);
 	if (n >= (int)sizeof(line) - 2)
@@ -332,11 +340,20 @@ static int open_fd(struct addr *, struct endpoint *);
 
 #define O_GOPEN		(O_APPEND | O_CREAT)
 
+/* The ABSTRACT types are the UNIX rows with arg 1. */
+#define IS_ABSTRACT(a)	((a)->type->family == AF_UNIX && (a)->type->arg == 1)
+
 /*
  * Address types, sorted by name.  The TCP and UDP families share their
  * open functions and differ only by row.
  */
 const struct addr_type addr_types[] = {
+	{ "ABSTRACT-CLIENT", "ABSTRACT", 1, ":<name>", K_STREAM_CONNECT,
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 1, open_unix_connect },
+	{ "ABSTRACT-CONNECT", NULL, 1, ":<name>", K_STREAM_CONNECT,
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 1, open_unix_connect },
+	{ "ABSTRACT-LISTEN", "ABSTRACT-L", 1, ":<name>", K_STREAM_LISTEN,
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
 	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    O_CREAT | O_TRUNC, open_file },
 	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG,
@@ -1658,18 +1675,19 @@ err:
  * when the path does not fit.
  */
 static socklen_t
-unix_sockaddr(struct sockaddr_un *sun, const char *path)
+unix_sockaddr(struct sockaddr_un *sun, const char *path, int abstract)
 {
 	size_t len = strlen(path);
 
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
-	if (len == 0 || len >= sizeof(sun->sun_path)) {
+	if (len == 0 || len + (abstract != 0) >= sizeof(sun->sun_path)) {
 		logmsg(L_ERROR, "UNIX socket path \"%s\" is %s", path,
 		    len == 0 ? "empty" : "too long");
 		return 0;
 	}
-	memcpy(sun->sun_path, path, len);
+	/* Linux's abstract namespace: a leading NUL, no file, no NUL after. */
+	memcpy(sun->sun_path + (abstract != 0), path, len);
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
 }
 
@@ -1686,7 +1704,7 @@ open_unix_connect(struct addr *a, struct endpoint *ep)
 	int fd = -1, type = SOCK_STREAM;
 	char buf[160];
 
-	if ((len = unix_sockaddr(&sun, a->params[0])) == 0)
+	if ((len = unix_sockaddr(&sun, a->params[0], IS_ABSTRACT(a))) == 0)
 		goto err;
 	logmsg(L_NOTICE, "opening connection to %s",
 	    format_sockaddr((struct sockaddr *)&sun, len, buf, sizeof(buf)));
@@ -1698,7 +1716,7 @@ again:
 	if (apply_sockopts(fd, a, AF_UNIX, PH_PREBIND) == -1)
 		goto err;
 	if (a->set.bind != NULL) {
-		if ((blen = unix_sockaddr(&bsun, a->set.bind)) == 0)
+		if ((blen = unix_sockaddr(&bsun, a->set.bind, IS_ABSTRACT(a))) == 0)
 			goto err;
 		if (bind(fd, (struct sockaddr *)&bsun, blen) == -1) {
 			logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
@@ -1709,7 +1727,8 @@ again:
 	}
 	if (connect_within(fd, (struct sockaddr *)&sun, len, a) == -1) {
 		if (errno == EPROTOTYPE && type == SOCK_STREAM &&
-		    strcasecmp(a->type->name, "UNIX-CLIENT") == 0) {
+		    (strcasecmp(a->type->name, "UNIX-CLIENT") == 0 ||
+		    strcasecmp(a->type->name, "ABSTRACT-CLIENT") == 0)) {
 			close(fd);
 			type = SOCK_DGRAM;
 			goto again;
@@ -1744,7 +1763,7 @@ bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr 
 		    strerror(errno));
 		return -1;
 	}
-	if (sa->sa_family == AF_UNIX) {
+	if (sa->sa_family == AF_UNIX && !IS_ABSTRACT(a)) {
 		if (a->set.unlink_close)
 			snprintf(unlink_path, sizeof(unlink_path), "%s",
 			    ((const struct sockaddr_un *)(const void *)sa)->sun_path);
@@ -1820,9 +1839,10 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 	socklen_t len;
 	int fd = -1;
 
-	if ((len = unix_sockaddr(&sun, a->params[0])) == 0)
+	if ((len = unix_sockaddr(&sun, a->params[0], IS_ABSTRACT(a))) == 0)
 		goto err;
-	if (a->set.unlink_early && unlink(a->params[0]) == -1 && errno != ENOENT) {
+	if (a->set.unlink_early && !IS_ABSTRACT(a) && unlink(a->params[0]) == -1 &&
+	    errno != ENOENT) {
 		logmsg(L_ERROR, "unlink(\"%s\"): %s", a->params[0], strerror(errno));
 		goto err;
 	}
@@ -2866,6 +2886,7 @@ usage(void)
 	    "  -d[0-4]  verbosity: -d warnings, -dd notices, -ddd info, -dddd debug\n"
 	    "  -lf <file>  log to file instead of stderr\n"
 	    "  -lp <name>  name in log lines and program variables (SOCAT)\n"
+	    "  -lu / -lh / -ls  microseconds / host name in log lines / log to stderr\n"
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
 	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
@@ -2921,6 +2942,7 @@ flag_value(char **argv, int *i, size_t flaglen)
 static int
 parse_flags(int argc, char **argv)
 {
+	struct utsname uts;
 	const char *arg, *v;
 	char *p;
 	double t;
@@ -2982,6 +3004,14 @@ parse_flags(int argc, char **argv)
 			for (n = 0; p[n] != '\0'; n++)
 				p[n] = (char)toupper((unsigned char)p[n]);
 			g.envprefix = p;
+		} else if (strcmp(arg, "-lu") == 0) {
+			g.logusec = 1;
+		} else if (strcmp(arg, "-lh") == 0) {
+			if ((g.loghost = getenv("HOSTNAME")) == NULL &&
+			    uname(&uts) == 0)
+				g.loghost = strdup(uts.nodename);
+		} else if (strcmp(arg, "-ls") == 0) {
+			g.logfd = 2;
 		} else if (strncmp(arg, "-lf", 3) == 0) {
 			v = flag_value(argv, &i, 3);
 			n = open(v, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
