@@ -441,6 +441,7 @@ const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 static const char *const features[] = {
 	"STDIO", "FDNUM", "FILE", "CREAT", "GOPEN", "PIPE", "UNIX", "IP4",
 	"IP6", "TCP", "UDP", "LISTEN", "SYSTEM", "EXEC", "RETRY",
+	"ABSTRACT_UNIXSOCKET",
 };
 
 /* Returns nonzero when name is one of the space-separated words in list. */
@@ -2192,16 +2193,11 @@ serve(struct addr *a, struct endpoint *ep)
 		socket_endpoint(ep, fd);
 		return 0;
 	}
-	fd = ep->listen_fd;
-	buf = ep->pending;
-	socket_endpoint(ep, fd);
+	socket_endpoint(ep, ep->listen_fd);
 	ep->dgram = 1;
 	ep->shut = SHUT_NOTHING;
-	if (kind == K_RECVFROM) {
-		/* One datagram per child: it is all there is to read. */
-		ep->pending = buf;
-		ep->rfd = -1;
-	}
+	if (kind == K_RECVFROM)
+		ep->rfd = -1;	/* one datagram, kept in ep->pending, is all */
 	return 0;
 }
 
