@@ -14,6 +14,7 @@
 #define _GNU_SOURCE	/* accept4(), MSG_NOSIGNAL on older libcs */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -241,6 +242,8 @@ const struct opt_desc opt_descs[] = {
 	    OA_OFLAG, 0, O_CREAT, 0, NULL },
 	{ "crnl", "crlf", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(crnl), NULL },
+	{ "ctty", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(ctty), NULL },
 	{ "excl", NULL, G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_EXCL, 0, NULL },
 	{ "forever", NULL, G_RETRY, PH_OPEN, OT_BOOL,
@@ -279,6 +282,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(pipes), NULL },
+	{ "pty", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(pty), NULL },
 	{ "range", NULL, G_IPSERVER, PH_ACCEPT, OT_STRING,
 	    SETTING(range), "<addr/bits|addr:mask>" },
 	{ "rcvbuf", "so-rcvbuf", G_SOCKET, PH_PREBIND, OT_INT,
@@ -1488,7 +1493,7 @@ exec_program(const struct addr *a, int in, int out)
 	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (a->set.setsid && setsid() == -1)
+	if (a->set.setsid && !a->set.pty && setsid() == -1)
 		logmsg(L_WARN, "setsid(): %s", strerror(errno));
 	if (a->set.pgid != -1 && setpgid(0, a->set.pgid) == -1)
 		logmsg(L_WARN, "setpgid(0, %d): %s", a->set.pgid, strerror(errno));
@@ -1526,7 +1531,17 @@ open_program(struct addr *a, struct endpoint *ep)
 		}
 		exec_program(a, g.first->rfd, g.first->wfd);
 	}
-	if (a->set.pipes) {
+	if (a->set.pty) {
+		/* sv[0] is the master; the child opens the slave itself. */
+		if ((sv[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
+		    grantpt(sv[0]) == -1 || unlockpt(sv[0]) == -1 ||
+		    ptsname(sv[0]) == NULL) {
+			logmsg(L_ERROR, "posix_openpt(): %s", strerror(errno));
+			if (sv[0] != -1)
+				close(sv[0]);
+			return -1;
+		}
+	} else if (a->set.pipes) {
 		if (pipe(in) == -1 || pipe(out) == -1) {
 			logmsg(L_ERROR, "pipe(): %s", strerror(errno));
 			goto err;
@@ -1546,6 +1561,23 @@ open_program(struct addr *a, struct endpoint *ep)
 	}
 	if (pid == 0) {
 		unlink_path[0] = '\0';
+		if (a->set.pty) {
+			int slave;
+
+			/* setsid first: the slave then becomes the ctty. */
+			if (a->set.setsid && setsid() == -1)
+				logmsg(L_WARN, "setsid(): %s", strerror(errno));
+			if ((slave = open(ptsname(sv[0]), O_RDWR)) == -1)
+				die("open(\"%s\"): %s", ptsname(sv[0]),
+				    strerror(errno));
+#ifdef TIOCSCTTY
+			if (a->set.ctty && ioctl(slave, TIOCSCTTY, 0) == -1)
+				logmsg(L_WARN, "ioctl(TIOCSCTTY): %s",
+				    strerror(errno));
+#endif
+			close(sv[0]);
+			exec_program(a, slave, slave);
+		}
 		if (a->set.pipes) {
 			close(in[1]);
 			close(out[0]);
@@ -1558,7 +1590,10 @@ open_program(struct addr *a, struct endpoint *ep)
 	program_pid = pid;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
-	if (a->set.pipes) {
+	if (a->set.pty) {
+		fd_endpoint(ep, sv[0], sv[0]);
+		ep->shut = SHUT_NOTHING;	/* a terminal has no half-close */
+	} else if (a->set.pipes) {
 		close(in[0]);
 		close(out[1]);
 		(void)fcntl(out[0], F_SETFD, FD_CLOEXEC);
@@ -2558,8 +2593,12 @@ half_read(struct half *h)
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		/* A program that exits leaving input unread resets its end. */
-		if (!(errno == ECONNRESET && h->from->pid != 0)) {
+		/*
+		 * A program that exits leaving input unread resets its end;
+		 * a pty master reads EIO once the program has gone.
+		 */
+		if (!((errno == ECONNRESET || errno == EIO) &&
+		    h->from->pid != 0)) {
 			logmsg(L_ERROR, "read(%d, %zu): %s", h->rfd, h->chunk,
 			    strerror(errno));
 			return -1;

@@ -107,6 +107,8 @@ struct addr_settings {
 	int	 nofork;		/* EXEC/SYSTEM: exec in place */
 	int	 setsid;
 	int	 pgid;			/* -1: leave */
+	int	 pty;			/* EXEC/SYSTEM: on a pseudo terminal */
+	int	 ctty;			/* ... as its controlling terminal */
 };
 
 struct addr;
