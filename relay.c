@@ -2655,13 +2655,15 @@ half_init(struct half *h, int id, const struct endpoint *from,
 	}
 	if (from->pending != NULL) {
 		/*
-		 * A datagram taken in before the transfer, and nothing more;
-		 * its end is no EOF to pass on.
+		 * A datagram taken in before the transfer, and nothing more.
+		 * Its end reaches a program as EOF (so "wc -c" answers), but
+		 * never as an empty datagram (a DNS server would choke).
 		 */
 		memcpy(h->buf, from->pending, from->npending);
 		h->len = from->npending;
 		h->eof = 1;
-		h->shut = SHUT_NOTHING;
+		if (h->shut == SHUT_DGRAM)
+			h->shut = SHUT_NOTHING;
 	}
 	return 0;
 }
