@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# Differential: EXEC and SYSTEM (issue 3).  Each case runs with socat (the
+# reference: its assertions check the scenario itself) and then with relay;
+# the assertions are on what the peers and the child program saw, exit codes
+# and E log lines.  The child reports its own view (environment, stdio kind,
+# session, pid) through a small script, $ENVSH.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/diff.sh"
+
+who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
+stop_tool() { pkill -TERM -P "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+# client ADDR TEXT: a reference client sends TEXT (a line) and prints the reply.
+client() { printf '%s\n' "$2" | timeout -k 2 10 "$SOCAT" -t 5 STDIO "$1"; }
+# field NAME FILE: the value of NAME=value in the child's report FILE.
+field() { tr ' ' '\n' <"$2" 2>/dev/null | sed -n "s/^$1=//p" | head -n 1; }
+
+# The child's report: addresses and ports from the environment, whether
+# SOCAT_PID is the child's parent (EXEC forks the program from the tool's
+# process), its session, its pid, the kind of its stdin/stdout (socket or
+# pipe) and the names of the SOCAT_ variables it got.
+ENVSH=$TMP/env.sh
+cat >"$ENVSH" <<'EOF'
+#!/bin/sh
+p=${ENV_PREFIX:-SOCAT}
+eval "pa=\${${p}_PEERADDR-} pp=\${${p}_PEERPORT-} sa=\${${p}_SOCKADDR-} sp=\${${p}_SOCKPORT-} pid=\${${p}_PID-}"
+echo "PEERADDR=$pa PEERPORT=$pp SOCKADDR=$sa SOCKPORT=$sp"
+echo "PIDISPPID=$([ "$pid" = "$PPID" ] && echo yes || echo no) PIDISME=$([ "$pid" = "$$" ] && echo yes || echo no) PIDNUM=$(case $pid in ''|*[!0-9]*) echo no;; *) echo yes;; esac)"
+sid=$(ps -o sid= -p $$ | tr -d ' ')
+echo "SIDISME=$([ "$sid" = "$$" ] && echo yes || echo no) SID=$sid ME=$$ IN=$(readlink /proc/$$/fd/0 | cut -d: -f1) OUT=$(readlink /proc/$$/fd/1 | cut -d: -f1)"
+echo "NAMES=$(env | grep "^${p}_" | cut -d= -f1 | sort | tr '\n' ',')"
+EOF
+chmod +x "$ENVSH"
+
+# An HTTP responder for SYSTEM: reads the request head, sends a reply.
+HTTPSH=$TMP/http.sh
+cat >"$HTTPSH" <<'EOF'
+cr=$(printf '\r')
+while IFS= read -r l; do [ -z "$l" ] || [ "$l" = "$cr" ] && break; done
+printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 15\r\nConnection: close\r\n\r\nserved by sh 1\n'
+EOF
+
+# --- EXEC with the default socketpair, and the child's view
+MYSID=$(ps -o sid= -p $$ | tr -d ' ')
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+
+	printf 'line one\nline two\n' >"$TMP/two"
+	run_one_tool "$tool" cat 10 "$TMP/two" - EXEC:cat
+	check_eq "$w: - EXEC:cat: exit code" 0 "$RUN_RC"
+	same_file "$w: - EXEC:cat: bytes come back" "$TMP/two" "$DR_DIR/cat.$tn.out"
+	run_one_tool "$tool" catsys 10 "$TMP/two" - SYSTEM:'tr a-z A-Z | sed s/^/x/'
+	check_eq "$w: - SYSTEM:'tr | sed': exit code" 0 "$RUN_RC"
+	check_eq "$w: - SYSTEM:'tr | sed': output (through /bin/sh)" "$(printf 'xLINE ONE\nxLINE TWO')" "$(cat "$DR_DIR/catsys.$tn.out")"
+
+	run_one_tool "$tool" sp 10 /dev/null -t 5 - EXEC:"$ENVSH"
+	f=$DR_DIR/sp.$tn.out
+	check_eq "$w: EXEC default: exit code" 0 "$RUN_RC"
+	check_eq "$w: EXEC default: child's stdin is a socket (socketpair)" socket "$(field IN "$f")"
+	check_eq "$w: EXEC default: child's stdout is a socket (socketpair)" socket "$(field OUT "$f")"
+	check_eq "$w: EXEC default: child is not a session leader" no "$(field SIDISME "$f")"
+	check_eq "$w: EXEC default: SOCAT_PID is the child's parent" yes "$(field PIDISPPID "$f")"
+
+	run_one_tool "$tool" pipes 10 /dev/null -t 5 - EXEC:"$ENVSH",pipes
+	f=$DR_DIR/pipes.$tn.out
+	check_eq "$w: EXEC pipes: exit code" 0 "$RUN_RC"
+	check_eq "$w: EXEC pipes: child's stdin is a pipe" pipe "$(field IN "$f")"
+	check_eq "$w: EXEC pipes: child's stdout is a pipe" pipe "$(field OUT "$f")"
+	run_one_tool "$tool" pipecat 10 "$TMP/two" - EXEC:cat,pipes
+	same_file "$w: - EXEC:cat,pipes: bytes come back" "$TMP/two" "$DR_DIR/pipecat.$tn.out"
+
+	run_one_tool "$tool" setsid 10 /dev/null -t 5 - EXEC:"$ENVSH",setsid
+	check_eq "$w: EXEC setsid: exit code" 0 "$RUN_RC"
+	check_eq "$w: EXEC setsid: child leads its own session" yes "$(field SIDISME "$DR_DIR/setsid.$tn.out")"
+	run_one_tool "$tool" ssetsid 10 /dev/null -t 5 - SYSTEM:"$ENVSH",setsid
+	check_eq "$w: SYSTEM setsid: exit code" 0 "$RUN_RC"
+	f=$DR_DIR/ssetsid.$tn.out
+	if [ -n "$(field SID "$f")" ] && [ "$(field SID "$f")" != "$MYSID" ]; then ok "$w: SYSTEM setsid: the command runs in a new session"; else not_ok "$w: SYSTEM setsid: the command runs in a new session (test's session $MYSID, command's '$(field SID "$f")')"; fi
+	run_one_tool "$tool" snosetsid 10 /dev/null -t 5 - SYSTEM:"$ENVSH"
+	check_eq "$w: SYSTEM without setsid: the command stays in the tool's session" "$MYSID" "$(field SID "$DR_DIR/snosetsid.$tn.out")"
+
+	# stderr: the child's stderr goes into the channel too
+	run_one_tool "$tool" stderr 10 /dev/null -t 5 - SYSTEM:'echo out; echo err >&2',stderr
+	check_eq "$w: SYSTEM stderr: exit code" 0 "$RUN_RC"
+	check_eq "$w: SYSTEM stderr: stdout and stderr of the child reach the peer" "$(printf 'out\nerr')" "$(cat "$DR_DIR/stderr.$tn.out")"
+	check_eq "$w: SYSTEM stderr: nothing on the tool's own stderr" "" "$(cat "$DR_DIR/stderr.$tn.err")"
+	run_one_tool "$tool" nostderr 10 /dev/null -t 5 - SYSTEM:'echo out; echo err >&2'
+	check_eq "$w: SYSTEM without stderr: only stdout reaches the peer" out "$(cat "$DR_DIR/nostderr.$tn.out")"
+	check_eq "$w: SYSTEM without stderr: the child's stderr is the tool's stderr" err "$(cat "$DR_DIR/nostderr.$tn.err")"
+
+	# nofork: as second address the program replaces the tool's process
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,reuseaddr EXEC:"$ENVSH",nofork 2>"$TMP/nofork.$tn.err"
+	tpid=$BG_PID
+	wait_listen "$P"
+	client TCP:127.0.0.1:$P x >"$TMP/nofork.$tn.out" 2>&1
+	f=$TMP/nofork.$tn.out
+	check_eq "$w: TCP-LISTEN EXEC,nofork: the program runs in the tool's process" "$tpid" "$(field ME "$f")"
+	check_eq "$w: TCP-LISTEN EXEC,nofork: its stdin is the connection (a socket)" socket "$(field IN "$f")"
+	check_eq "$w: TCP-LISTEN EXEC,nofork: SOCAT_PID is the program's own pid" yes "$(field PIDISME "$f")"
+	check_eq "$w: TCP-LISTEN EXEC,nofork: SOCAT_PEERADDR" 127.0.0.1 "$(field PEERADDR "$f")"
+	wait_gone "$tpid" 10
+	wait "$tpid"
+	check_eq "$w: TCP-LISTEN EXEC,nofork: exit code (the program's)" 0 "$?"
+	printf 'hi\n' >"$TMP/hi"
+	run_one_tool "$tool" nofork1 10 "$TMP/hi" EXEC:cat,nofork -
+	check_eq "$w: nofork on the first address: exit code" 1 "$RUN_RC"
+	check "$w: nofork on the first address: E log line" has_elog "$DR_DIR/nofork1.$tn.err"
+	run_one_tool "$tool" nofork2 10 "$TMP/hi" - EXEC:cat,nofork
+	check_eq "$w: - EXEC:cat,nofork: exit code" 0 "$RUN_RC"
+	check_eq "$w: - EXEC:cat,nofork: bytes come back" hi "$(cat "$DR_DIR/nofork2.$tn.out")"
+done
+
+# --- EXEC's command line: socat splits it into words after the address
+# parser has taken its own quotes and backslashes off.  So "a b" reaches the
+# word splitter as a b (two words), \"a b\" as "a b" (one word), a\\ b as
+# a\ b (one word); a comma needs quotes or a backslash (a bare one starts an
+# option), and parentheses keep it.  These are socat 1.7.4's results.
+i=0
+while IFS='|' read -r cmdline want; do
+	i=$((i + 1))
+	diff_run q$i -- - "EXEC:$cmdline"
+	check_eq "socat (reference): EXEC:$cmdline: words" "$want" "$(cat "$DR_DIR/q$i.socat.out")"
+	check_eq "socat (reference): EXEC:$cmdline: exit code" 0 "$DR_SOCAT_RC"
+	check_eq "relay: EXEC:$cmdline: words" "$want" "$(cat "$DR_DIR/q$i.relay.out")"
+	check_eq "relay: EXEC:$cmdline: exit code" 0 "$DR_RELAY_RC"
+done <<'EOF'
+printf [%s][%s]  a   b|[a][b]
+printf [%s][%s] "a b" c|[a][b][c][]
+printf [%s][%s] \"a b\" c|[a b][c]
+printf [%s][%s] \'a b\' c|[a b][c]
+printf [%s][%s] a\\ b c|[a b][c]
+printf [%s] a\,b|[a,b]
+printf [%s] "a,b"|[a,b]
+printf [%s] (a,b)|[(a,b)]
+EOF
+diff_run qerr -- - 'EXEC:printf [%s] a,b'
+for tn in socat relay; do
+	if [ $tn = socat ]; then rc=$DR_SOCAT_RC; else rc=$DR_RELAY_RC; fi
+	check_eq "$(who $tn): EXEC:printf [%s] a,b (the comma starts an unknown option): exit code" 1 "$rc"
+	check "$(who $tn): EXEC:printf [%s] a,b: E log line" has_elog "$DR_DIR/qerr.$tn.err"
+	check_eq "$(who $tn): EXEC:printf [%s] a,b: nothing ran" "" "$(cat "$DR_DIR/qerr.$tn.out")"
+done
+
+# --- the child's environment behind a listener
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for kind in EXEC SYSTEM; do
+		P=$(dport)
+		R=$(dport)
+		bg "$tool" TCP-LISTEN:$P,reuseaddr $kind:"$ENVSH"
+		tpid=$BG_PID
+		wait_listen "$P"
+		f=$TMP/env.$tn.$kind
+		client TCP:127.0.0.1:$P,bind=127.0.0.1:$R x >"$f" 2>&1
+		check_eq "$w: TCP-LISTEN $kind: SOCAT_PEERADDR" 127.0.0.1 "$(field PEERADDR "$f")"
+		check_eq "$w: TCP-LISTEN $kind: SOCAT_PEERPORT (the client's port)" "$R" "$(field PEERPORT "$f")"
+		check_eq "$w: TCP-LISTEN $kind: SOCAT_SOCKADDR" 127.0.0.1 "$(field SOCKADDR "$f")"
+		check_eq "$w: TCP-LISTEN $kind: SOCAT_SOCKPORT" "$P" "$(field SOCKPORT "$f")"
+		check_eq "$w: TCP-LISTEN $kind: SOCAT_PID is a number" yes "$(field PIDNUM "$f")"
+		for v in PEERADDR PEERPORT SOCKADDR SOCKPORT PID; do
+			case ",$(field NAMES "$f")" in
+			*,SOCAT_$v,*) ok "$w: TCP-LISTEN $kind: SOCAT_$v is set" ;;
+			*) not_ok "$w: TCP-LISTEN $kind: SOCAT_$v is set (got $(field NAMES "$f"))" ;;
+			esac
+		done
+		[ $kind = EXEC ] && check_eq "$w: TCP-LISTEN EXEC: SOCAT_PID is the program's parent" yes "$(field PIDISPPID "$f")"
+		wait_gone "$tpid" 10 || stop_tool "$tpid"
+	done
+	# -lp NAME: the prefix becomes NAME in upper case
+	P=$(dport)
+	bg env ENV_PREFIX=MYRELAY "$tool" -lp myrelay TCP-LISTEN:$P,reuseaddr EXEC:"$ENVSH"
+	tpid=$BG_PID
+	wait_listen "$P"
+	f=$TMP/envlp.$tn
+	client TCP:127.0.0.1:$P x >"$f" 2>&1
+	check_eq "$w: -lp myrelay: MYRELAY_SOCKPORT" "$P" "$(field SOCKPORT "$f")"
+	check_eq "$w: -lp myrelay: MYRELAY_PEERADDR" 127.0.0.1 "$(field PEERADDR "$f")"
+	wait_gone "$tpid" 10 || stop_tool "$tpid"
+done
+
+# --- exit status when the child fails.  socat 1.7.4: a non-zero status is
+# logged as "E waitpid(): child N exited with status 3" and gives exit 1 only
+# when socat notices the child before it ends (a race: about 1 run in 6 exits
+# 0); death by a signal is only a warning ("W ... returned with status 9")
+# and exit 0.  The issue follows socat 1.8: relay logs E and exits 1 in both
+# cases, so relay's exit code is checked against that directly and socat's
+# run only has its bytes checked.
+printf 'x\n' >"$TMP/x"
+for how in 'exit 3' 'kill -9 $$' 'kill -TERM $$'; do
+	diff_run fail -i "$TMP/x" -- - SYSTEM:"cat; $how"
+	check_eq "socat (reference): SYSTEM:'cat; $how': the bytes come back" x "$(cat "$DR_DIR/fail.socat.out")"
+	check_eq "relay: SYSTEM:'cat; $how': the bytes come back" x "$(cat "$DR_DIR/fail.relay.out")"
+	check_eq "relay: SYSTEM:'cat; $how': exit code 1 (as socat 1.8)" 1 "$DR_RELAY_RC"
+	check "relay: SYSTEM:'cat; $how': E log line" has_elog "$DR_DIR/fail.relay.err"
+done
+diff_run fail -- - EXEC:"sh -c \\\"cat; exit 5\\\""
+check_eq "relay: EXEC:'sh -c \"cat; exit 5\"': exit code 1 (as socat 1.8)" 1 "$DR_RELAY_RC"
+check "relay: EXEC:'sh -c \"cat; exit 5\"': E log line" has_elog "$DR_DIR/fail.relay.err"
+diff_run okexit -i "$TMP/x" -- - SYSTEM:'cat; exit 0'
+for tn in socat relay; do
+	if [ $tn = socat ]; then rc=$DR_SOCAT_RC; else rc=$DR_RELAY_RC; fi
+	check_eq "$(who $tn): SYSTEM:'cat; exit 0': exit code" 0 "$rc"
+	check_eq "$(who $tn): SYSTEM:'cat; exit 0': no log line" "" "$(cat "$DR_DIR/okexit.$tn.err")"
+	check_eq "$(who $tn): SYSTEM:'cat; exit 0': bytes" x "$(cat "$DR_DIR/okexit.$tn.out")"
+done
+
+# --- a program that cannot be started
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	# socat 1.7.4 exits 1 here only when it notices its child's exit
+	# status in time (a race, like above); relay follows 1.8: always 1.
+	run_one_tool "$tool" missing 10 "$TMP/x" - EXEC:"$TMP/no-such-program"
+	[ "$tn" = relay ] && check_eq "$w: - EXEC:<missing>: exit code" 1 "$RUN_RC"
+	check "$w: - EXEC:<missing>: E log line" has_elog "$DR_DIR/missing.$tn.err"
+	check_eq "$w: - EXEC:<missing>: no output" "" "$(cat "$DR_DIR/missing.$tn.out")"
+
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr EXEC:"$TMP/no-such-program" 2>"$TMP/mfork.$tn.err"
+	tpid=$BG_PID
+	wait_listen "$P"
+	for i in 1 2; do
+		check_eq "$w: TCP-LISTEN fork EXEC:<missing>: client $i gets EOF, no bytes" "" "$(client TCP:127.0.0.1:$P c$i 2>/dev/null)"
+		sleep 0.2
+		check "$w: TCP-LISTEN fork EXEC:<missing>: listener still serving after client $i" kill -0 "$tpid"
+	done
+	check "$w: TCP-LISTEN fork EXEC:<missing>: E log line" has_elog "$TMP/mfork.$tn.err"
+	stop_tool "$tpid"
+
+	# a fork listener whose program writes first then echoes
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr SYSTEM:'echo hi; cat'
+	tpid=$BG_PID
+	wait_listen "$P"
+	for i in 1 2 3; do
+		check_eq "$w: TCP-LISTEN:P,fork SYSTEM:'echo hi; cat': client $i" "$(printf 'hi\nclient %s' $i)" "$(client TCP:127.0.0.1:$P "client $i")"
+	done
+	check "$w: TCP-LISTEN:P,fork SYSTEM:'echo hi; cat': listener still running" kill -0 "$tpid"
+	stop_tool "$tpid"
+
+	# HTTP served by SYSTEM: curl, and the tool itself as the client
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr SYSTEM:"sh $HTTPSH"
+	tpid=$BG_PID
+	wait_listen "$P"
+	if command -v curl >/dev/null; then
+		got=$(timeout 10 curl -s -S --max-time 5 -w '|%{http_code}' "http://127.0.0.1:$P/index.html" 2>&1)
+		check_eq "$w: HTTP by SYSTEM: curl gets the body and 200" "served by sh 1
+|200" "$got"
+	else
+		not_ok "$w: HTTP by SYSTEM: curl is not installed"
+	fi
+	printf 'GET / HTTP/1.0\r\nHost: x\r\n\r\n' >"$TMP/req"
+	run_one_tool "$tool" httpc 10 "$TMP/req" -t 5 - TCP:127.0.0.1:$P
+	check_eq "$w: HTTP by SYSTEM: the tool as client: exit code" 0 "$RUN_RC"
+	check_eq "$w: HTTP by SYSTEM: the tool as client: status line" "HTTP/1.0 200 OK" "$(head -n 1 "$DR_DIR/httpc.$tn.out" | tr -d '\r')"
+	check_eq "$w: HTTP by SYSTEM: the tool as client: body" "served by sh 1" "$(tail -n 1 "$DR_DIR/httpc.$tn.out")"
+	stop_tool "$tpid"
+done
+
+finish
