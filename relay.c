@@ -83,6 +83,7 @@ static struct {
 	const char	*envprefix;	/* of the variables a program gets */
 	int		 retrying;	/* an open that fails will be retried */
 	int		 logusec;	/* -lu */
+	int		 is_child;	/* a fork child: the lock file is not ours */
 	const char	*loghost;	/* -lh: the host name, or NULL */
 	int		 dump;		/* -v 1, -x 2, both 3 */
 	int		 rawfd[2];	/* -r and -R files, or -1 */
@@ -100,6 +101,7 @@ static struct {
  * belongs to the listener.
  */
 static char			 unlink_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static char			 lock_path[PATH_MAX];	/* -L/-W, removed at exit */
 static long			 utc_offset;	/* seconds east of UTC, at start */
 static volatile sig_atomic_t	 children_forked;
 static volatile sig_atomic_t	 children_reaped;
@@ -370,6 +372,7 @@ const struct addr_type addr_types[] = {
 	    0, open_file },
 	{ "PIPE", NULL, -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
+	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD, 1, open_pipe },
 	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
 	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD, 1, open_stdio },
 	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD, 3, open_stdio },
@@ -1359,8 +1362,11 @@ open_pipe(struct addr *a, struct endpoint *ep)
 	int p[2], fd, acc;
 
 	if (a->nparams == 0) {
-		if (pipe(p) == -1) {
-			logmsg(L_ERROR, "pipe(): %s", strerror(errno));
+		/* SOCKETPAIR (arg 1) echoes as PIPE does, over a socketpair. */
+		if ((a->type->arg == 1 ? socketpair(AF_UNIX, SOCK_STREAM, 0, p) :
+		    pipe(p)) == -1) {
+			logmsg(L_ERROR, "%s(): %s", a->type->arg == 1 ?
+			    "socketpair" : "pipe", strerror(errno));
 			return -1;
 		}
 		(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
@@ -2207,8 +2213,10 @@ serve(struct addr *a, struct endpoint *ep)
 			continue;
 		}
 		if (!a->set.fork || pid == 0) {
-			if (a->set.fork)
+			if (a->set.fork) {
 				unlink_path[0] = '\0';
+				g.is_child = 1;
+			}
 			break;
 		}
 		children_forked++;
@@ -2822,6 +2830,8 @@ relay_exit(int status)
 {
 	if (unlink_path[0] != '\0')
 		(void)unlink(unlink_path);
+	if (lock_path[0] != '\0' && !g.is_child)
+		(void)unlink(lock_path);
 	logmsg(L_NOTICE, "exiting with status %d", status);
 	exit(status);
 }
@@ -2839,6 +2849,8 @@ on_fatal_signal(int sig)
 
 	if (unlink_path[0] != '\0')
 		(void)unlink(unlink_path);
+	if (lock_path[0] != '\0' && !g.is_child)
+		(void)unlink(lock_path);
 	if (L_WARN >= g.loglevel) {
 		n = format_time(time(NULL), line);
 		line[n++] = ' ';
@@ -2900,6 +2912,34 @@ setup_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/*
+ * Takes the lock file of -L (fail if it exists) or -W (wait until it is
+ * gone, checking every second, as socat does), writing relay's pid to it.
+ * Dies when it cannot.
+ */
+static void
+take_lock(const char *path, int wait)
+{
+	char pid[24];
+	int fd, n;
+
+	if (strlen(path) >= sizeof(lock_path))
+		die("lock file name too long");
+	while ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1) {
+		if (errno != EEXIST)
+			die("open(\"%s\"): %s", path, strerror(errno));
+		if (!wait)
+			die("lock file \"%s\" exists", path);
+		logmsg(L_INFO, "waiting for lock file \"%s\"", path);
+		poll(NULL, 0, 1000);
+	}
+	snprintf(lock_path, sizeof(lock_path), "%s", path);
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	(void)!write(fd, pid, (size_t)n);
+	close(fd);
+}
+
 static void
 usage(void)
 {
@@ -2928,6 +2968,7 @@ usage(void)
 	    "  -T <sec> end after this long without any data\n"
 	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
 	    "  -r <file> / -R <file>  write left-to-right / right-to-left data to file\n"
+	    "  -L <lockfile>  fail if it exists, else hold it; -W: wait for it\n"
 	    "  -u       unidirectional: left to right only\n"
 	    "  -U       unidirectional: right to left only\n"
 	    "  -b <size> transfer block size (8192)\n"
@@ -3013,6 +3054,8 @@ parse_flags(int argc, char **argv)
 			if (n == -1)
 				die("open(\"%s\"): %s", v, strerror(errno));
 			g.rawfd[arg[1] == 'R'] = n;
+		} else if (strcmp(arg, "-L") == 0 || strcmp(arg, "-W") == 0) {
+			take_lock(flag_value(argv, &i, 2), arg[1] == 'W');
 		} else if (strcmp(arg, "-u") == 0) {
 			g.unidir = 1;
 		} else if (strcmp(arg, "-U") == 0) {

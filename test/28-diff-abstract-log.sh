@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ABSTRACT-LISTEN/-CONNECT/-CLIENT (Linux's abstract UNIX namespace), each
-# side against the real socat, and the log format flags -lu, -lh, -ls, -lp.
+# side against the real socat; the log format flags -lu, -lh, -ls, -lp; the
+# lock files of -L and -W; SOCKETPAIR.
 . "$(dirname "$0")/lib.sh"
 
 name=relay-test-$$-$RANDOM
@@ -37,4 +38,25 @@ HOSTNAME=somehost timeout 5 "$RELAY" -lh TCP:127.0.0.1:$P - </dev/null 2>"$TMP/l
 check "-lh takes \$HOSTNAME" grep -q ' somehost relay\[' "$TMP/lh"
 timeout 5 "$RELAY" -lp myname TCP:127.0.0.1:$P - </dev/null 2>"$TMP/lp"
 check "-lp names the program in log lines" grep -q ' myname\[[0-9]*\] E ' "$TMP/lp"
+# Lock files: -L refuses when the file exists, -W waits for it; the file
+# is gone again when the tool ends.
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	lock=$TMP/lock.$w
+	got=$(echo held | timeout 5 "$tool" -L "$lock" -u - STDOUT)
+	check_eq "$w -L: runs when the lock file is free" held "$got"
+	check "$w -L: the lock file is removed at exit" test ! -e "$lock"
+	touch "$lock"
+	timeout 5 "$tool" -L "$lock" -u - STDOUT </dev/null 2>"$TMP/lerr"
+	check_eq "$w -L: exit code when the lock file exists" 1 "$?"
+	check "$w -L: an E line when the lock file exists" grep -q '\] E ' "$TMP/lerr"
+	(sleep 1; rm -f "$lock") &
+	got=$(echo waited | timeout 10 "$tool" -W "$lock" -u - STDOUT)
+	check_eq "$w -W: runs once the lock file is gone" waited "$got"
+	wait
+done
+
+# SOCKETPAIR: an echo, like PIPE.
+got=$(echo pair | timeout 5 "$RELAY" - SOCKETPAIR)
+check_eq "SOCKETPAIR echoes" pair "$got"
 finish
