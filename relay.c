@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,11 +98,16 @@ static struct {
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
- * here beforehand.  A fork child clears unlink_path, since the socket file
- * belongs to the listener.
+ * here beforehand.  The files relay made and removes at exit (a UNIX-LISTEN
+ * socket, a FIFO, PTY links, the -L lock) belong to the first process: a
+ * fork child never removes them.  Terminals relay changed are restored.
  */
-static char			 unlink_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-static char			 lock_path[PATH_MAX];	/* -L/-W, removed at exit */
+#define MAX_CLEANUP	4
+static char			 cleanup_paths[MAX_CLEANUP][PATH_MAX];
+static struct {
+	int		 fd;
+	struct termios	 saved;
+}				 tty_saved[2] = { { .fd = -1 }, { .fd = -1 } };
 static long			 utc_offset;	/* seconds east of UTC, at start */
 static volatile sig_atomic_t	 children_forked;
 static volatile sig_atomic_t	 children_reaped;
@@ -222,6 +228,36 @@ die(const char *fmt, ...)
 	relay_exit(1);
 }
 
+/* Notes path for removal when relay ends (see cleanup_paths). */
+static void
+add_cleanup(const char *path)
+{
+	int i;
+
+	for (i = 0; i < MAX_CLEANUP; i++)
+		if (cleanup_paths[i][0] == '\0') {
+			snprintf(cleanup_paths[i], PATH_MAX, "%s", path);
+			return;
+		}
+}
+
+/*
+ * Removes the files relay made and restores the terminals it changed;
+ * async-signal-safe, for the fatal signal handler too.
+ */
+static void
+cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (tty_saved[i].fd != -1)
+			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
+	for (i = 0; i < MAX_CLEANUP && !g.is_child; i++)
+		if (cleanup_paths[i][0] != '\0')
+			(void)unlink(cleanup_paths[i]);
+}
+
 /* ------------------------------------------------------------------ */
 /* Tables                                                              */
 /* ------------------------------------------------------------------ */
@@ -238,6 +274,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(backlog), "<count>" },
 	{ "bind", NULL, G_IP | G_CONNECT, PH_OPEN, OT_STRING,
 	    SETTING(bind), "<[host][:port]|path>" },
+	{ "cfmakeraw", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    SETTING(raw), NULL },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
 	    SETTING(connect_timeout), "<seconds>" },
 	{ "creat", "create", G_FILE, PH_OPEN, OT_BOOL,
@@ -246,6 +284,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(crnl), NULL },
 	{ "ctty", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(ctty), NULL },
+	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 2, ECHO, 0, "<0|1>" },
 	{ "excl", NULL, G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_EXCL, 0, NULL },
 	{ "forever", NULL, G_RETRY, PH_OPEN, OT_BOOL,
@@ -254,12 +294,20 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(fork), NULL },
 	{ "group", "owner-group", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(group), "<group>" },
+	{ "icanon", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 2, ICANON, 0, "<0|1>" },
+	{ "icrnl", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 0, ICRNL, 0, "<0|1>" },
+	{ "iexten", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 2, IEXTEN, 0, "<0|1>" },
 	{ "ignoreeof", NULL, G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(ignoreeof), NULL },
 	{ "interval", NULL, G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only", G_IP6, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
+	{ "isig", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 2, ISIG, 0, "<0|1>" },
 	{ "keepalive", "so-keepalive", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_KEEPALIVE), NULL },
 	{ "keepcnt", "tcp-keepcnt", G_TCP, PH_PREBIND, OT_INT,
@@ -268,6 +316,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPIDLE), "<seconds>" },
 	{ "keepintvl", "tcp-keepintvl", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPINTVL), "<seconds>" },
+	{ "link", "symbolic-link", G_TERMIOS, PH_OPEN, OT_STRING,
+	    SETTING(link), "<path>" },
 	{ "lowport", NULL, G_IPSERVER, PH_ACCEPT, OT_BOOL,
 	    SETTING(lowport), NULL },
 	{ "max-children", NULL, G_CHILD, PH_ACCEPT, OT_INT,
@@ -280,6 +330,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(nofork), NULL },
 	{ "nonblock", NULL, G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	{ "opost", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 1, OPOST, 0, "<0|1>" },
 	{ "pgid", "setpgid", G_PROGRAM, PH_OPEN, OT_INT,
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
@@ -288,6 +340,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(pty), NULL },
 	{ "range", NULL, G_IPSERVER, PH_ACCEPT, OT_STRING,
 	    SETTING(range), "<addr/bits|addr:mask>" },
+	{ "raw", "rawer", G_TERMIOS, PH_OPEN, OT_BOOL,
+	    SETTING(raw), NULL },
 	{ "rcvbuf", "so-rcvbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_RCVBUF), "<bytes>" },
 	{ "rdonly", NULL, G_FILE, PH_OPEN, OT_BOOL,
@@ -298,6 +352,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(retry), "<count>" },
 	{ "reuseaddr", "so-reuseaddr", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEADDR), NULL },
+	{ "sane", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    SETTING(sane), NULL },
 	{ "setsid", "sid", G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(setsid), NULL },
 	{ "sndbuf", "so-sndbuf", G_SOCKET, PH_PREBIND, OT_INT,
@@ -318,6 +374,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(unlink_early), NULL },
 	{ "user", "owner", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(user), "<user>" },
+	{ "wait-slave", "waitslave", G_TERMIOS, PH_OPEN, OT_BOOL,
+	    SETTING(wait_slave), NULL },
 	{ "wronly", NULL, G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_WRONLY, 0, NULL },
 };
@@ -333,6 +391,7 @@ static int open_program(struct addr *, struct endpoint *);
 static int open_file(struct addr *, struct endpoint *);
 static int open_pipe(struct addr *, struct endpoint *);
 static int open_fd(struct addr *, struct endpoint *);
+static int open_pty(struct addr *, struct endpoint *);
 
 #define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
 #define GR_TCP_C	(GR_TCP | G_CONNECT)
@@ -342,8 +401,8 @@ static int open_fd(struct addr *, struct endpoint *);
 #define GR_UDP_L	(GR_UDP | G_LISTEN | G_CHILD | G_IPSERVER)
 #define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT)
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
-#define GR_FILE		(G_FD | G_FILE | G_NAMED)
-#define GR_PROG		(G_FD | G_PROGRAM)
+#define GR_FILE		(G_FD | G_FILE | G_NAMED | G_TERMIOS)
+#define GR_PROG		(G_FD | G_PROGRAM | G_TERMIOS)
 
 #define O_GOPEN		(O_APPEND | O_CREAT)
 
@@ -365,18 +424,22 @@ const struct addr_type addr_types[] = {
 	    O_CREAT | O_TRUNC, open_file },
 	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    0, open_program },
-	{ "FD", NULL, 1, ":<num>", K_FD, 0, 0, 0, G_FD, 3, open_fd },
+	{ "FD", NULL, 1, ":<num>", K_FD, 0, 0, 0, G_FD | G_TERMIOS, 3, open_fd },
 	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    O_GOPEN, open_file },
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    0, open_file },
 	{ "PIPE", NULL, -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
+	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0, G_FD | G_TERMIOS, 0, open_pty },
 	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD, 1, open_pipe },
 	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
-	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD, 1, open_stdio },
-	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD, 3, open_stdio },
-	{ "STDOUT", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD, 2, open_stdio },
+	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 1,
+	    open_stdio },
+	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 3,
+	    open_stdio },
+	{ "STDOUT", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 2,
+	    open_stdio },
 	{ "SYSTEM", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    1, open_program },
 	{ "TCP", "TCP-CONNECT", 2, ":<host>:<port>", K_STREAM_CONNECT,
@@ -449,7 +512,7 @@ const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 static const char *const features[] = {
 	"STDIO", "FDNUM", "FILE", "CREAT", "GOPEN", "PIPE", "UNIX", "IP4",
 	"IP6", "TCP", "UDP", "LISTEN", "SYSTEM", "EXEC", "RETRY",
-	"ABSTRACT_UNIXSOCKET",
+	"ABSTRACT_UNIXSOCKET", "TERMIOS", "PTY",
 };
 
 /* Returns nonzero when name is one of the space-separated words in list. */
@@ -688,6 +751,32 @@ parse_range(const char *s, struct addr *a)
 	return 0;
 }
 
+/* Returns the termios speed for a baud rate, or (speed_t)-1. */
+static speed_t
+baud_speed(long baud)
+{
+	static const struct { long baud; speed_t speed; } speeds[] = {
+		{ 0, B0 }, { 50, B50 }, { 75, B75 }, { 110, B110 }, { 134, B134 },
+		{ 150, B150 }, { 200, B200 }, { 300, B300 }, { 600, B600 },
+		{ 1200, B1200 }, { 1800, B1800 }, { 2400, B2400 },
+		{ 4800, B4800 }, { 9600, B9600 }, { 19200, B19200 },
+		{ 38400, B38400 }, { 57600, B57600 }, { 115200, B115200 },
+		{ 230400, B230400 },
+#ifdef B460800
+		{ 460800, B460800 }, { 500000, B500000 }, { 921600, B921600 },
+		{ 1000000, B1000000 }, { 1500000, B1500000 },
+		{ 2000000, B2000000 }, { 3000000, B3000000 },
+		{ 4000000, B4000000 },
+#endif
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(speeds) / sizeof(speeds[0]); i++)
+		if (speeds[i].baud == baud)
+			return speeds[i].speed;
+	return (speed_t)-1;
+}
+
 /* Stores value into a's settings or socket options.  Returns 0, or -1. */
 static int
 set_option(struct addr *a, const struct opt_desc *o, const char *value)
@@ -719,6 +808,15 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 		case OA_ACCMODE:
 			if (v)
 				a->set.accmode = o->optname;
+			return 0;
+		case OA_TERMIOS:
+			if (v) {
+				a->set.tset[o->level] |= (unsigned)o->optname;
+				a->set.tclr[o->level] &= ~(unsigned)o->optname;
+			} else {
+				a->set.tclr[o->level] |= (unsigned)o->optname;
+				a->set.tset[o->level] &= ~(unsigned)o->optname;
+			}
 			return 0;
 		case OA_SOCKOPT:
 			break;
@@ -781,6 +879,7 @@ free_address(struct addr *a)
 	free(a->set.group);
 	free(a->set.range);
 	free(a->set.su);
+	free(a->set.link);
 	if (a->numeric != NULL)
 		freeaddrinfo(a->numeric);
 	if (a->writer != NULL) {
@@ -907,6 +1006,18 @@ parse_address(const char *text, struct addr *a)
 			free(word);
 			free(value);
 			word = value = NULL;
+			continue;
+		}
+		/* b<baud>, as b9600 or b115200: a speed for a terminal. */
+		if ((word[0] == 'b' || word[0] == 'B') && word[1] != '\0' &&
+		    strspn(word + 1, "0123456789") == strlen(word + 1) &&
+		    value == NULL && (a->type->groups & G_TERMIOS)) {
+			if (baud_speed(a->set.baud = atol(word + 1)) == (speed_t)-1) {
+				logmsg(L_ERROR, "option \"%s\": unknown speed", word);
+				goto err;
+			}
+			free(word);
+			word = NULL;
 			continue;
 		}
 		if ((o = find_option(word)) == NULL) {
@@ -1215,6 +1326,54 @@ socket_endpoint(struct endpoint *ep, int fd)
 }
 
 /*
+ * Applies a's terminal options (raw, sane, echo=, b<baud>, ...) to fd,
+ * noting the old settings of a terminal relay does not own so that they
+ * come back at exit.  Returns 0, or -1 after logging (fd is no terminal).
+ */
+static int
+apply_termios(int fd, const struct addr *a, int restore)
+{
+	const struct addr_settings *st = &a->set;
+	struct termios t;
+	int i;
+
+	if (!st->raw && !st->sane && st->baud == 0 && !(st->tset[0] | st->tclr[0] |
+	    st->tset[1] | st->tclr[1] | st->tset[2] | st->tclr[2]))
+		return 0;
+	if (tcgetattr(fd, &t) == -1) {
+		logmsg(L_ERROR, "tcgetattr(%d): %s", fd, strerror(errno));
+		return -1;
+	}
+	for (i = 0; restore && i < 2; i++)
+		if (tty_saved[i].fd == -1 || tty_saved[i].fd == fd) {
+			if (tty_saved[i].fd == -1)
+				tty_saved[i].saved = t;
+			tty_saved[i].fd = fd;
+			break;
+		}
+	if (st->sane) {
+		t.c_iflag |= BRKINT | ICRNL | IXON;
+		t.c_oflag |= OPOST | ONLCR;
+		t.c_lflag |= ISIG | ICANON | IEXTEN | ECHO | ECHOE | ECHOK;
+	}
+	if (st->raw)
+		cfmakeraw(&t);
+	t.c_iflag = (t.c_iflag | st->tset[0]) & ~(tcflag_t)st->tclr[0];
+	t.c_oflag = (t.c_oflag | st->tset[1]) & ~(tcflag_t)st->tclr[1];
+	t.c_lflag = (t.c_lflag | st->tset[2]) & ~(tcflag_t)st->tclr[2];
+	if (st->baud != 0 && (cfsetispeed(&t, baud_speed(st->baud)) == -1 ||
+	    cfsetospeed(&t, baud_speed(st->baud)) == -1)) {
+		logmsg(L_ERROR, "cfsetspeed(%ld): %s", st->baud, strerror(errno));
+		return -1;
+	}
+	if (tcsetattr(fd, TCSANOW, &t) == -1) {
+		logmsg(L_ERROR, "tcsetattr(%d): %s", fd, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Fills ep for fds relay did not create.  An EOF is passed on to a socket
  * with shutdown(), to a pipe by closing it, and not at all to a tty or a
  * file.
@@ -1247,6 +1406,8 @@ open_stdio(struct addr *a, struct endpoint *ep)
 	int r = (a->type->arg & 1) && (a->dir & 1);
 	int w = (a->type->arg & 2) && (a->dir & 2);
 
+	if (apply_termios(r ? STDIN_FILENO : STDOUT_FILENO, a, 1) == -1)
+		return -1;
 	fd_endpoint(ep, r ? STDIN_FILENO : -1, w ? STDOUT_FILENO : -1);
 	logmsg(L_NOTICE, "%s", r && w ? "reading from and writing to stdio" :
 	    r ? "using stdin for reading" : "using stdout for writing");
@@ -1265,6 +1426,8 @@ open_fd(struct addr *a, struct endpoint *ep)
 		    fd < 0 || errno != EBADF ? "invalid number" : strerror(EBADF));
 		return -1;
 	}
+	if (apply_termios(fd, a, 1) == -1)
+		return -1;
 	fd_endpoint(ep, a->type->arg != 2 && (a->dir & 1) ? fd : -1,
 	    a->dir & 2 ? fd : -1);
 	return 0;
@@ -1339,7 +1502,7 @@ open_file(struct addr *a, struct endpoint *ep)
 		    strerror(errno));
 		return -1;
 	}
-	if (set_owner_mode(a, path, fd) == -1) {
+	if (set_owner_mode(a, path, fd) == -1 || apply_termios(fd, a, 0) == -1) {
 		close(fd);
 		return -1;
 	}
@@ -1376,9 +1539,8 @@ open_pipe(struct addr *a, struct endpoint *ep)
 	}
 	if (mkfifo(a->params[0], a->set.mode != -1 ? a->set.mode : 0666) == 0) {
 		/* A FIFO relay made is removed at exit, as socat does. */
-		if (a->set.unlink_close && unlink_path[0] == '\0')
-			snprintf(unlink_path, sizeof(unlink_path), "%s",
-			    a->params[0]);
+		if (a->set.unlink_close)
+			add_cleanup(a->params[0]);
 	} else if (errno != EEXIST) {
 		logmsg(L_ERROR, "mkfifo(\"%s\"): %s", a->params[0], strerror(errno));
 		return -1;
@@ -1394,6 +1556,58 @@ open_pipe(struct addr *a, struct endpoint *ep)
 	}
 	fd_endpoint(ep, a->dir & 1 ? fd : -1, a->dir & 2 ? fd : -1);
 	return 0;
+}
+
+/*
+ * Opens a pseudo terminal: relay holds the master and keeps a slave fd
+ * open too, so that clients may come and go on the slave (or its link=)
+ * without the master reading EIO.  Returns 0, or -1 after logging.
+ */
+static int
+open_pty(struct addr *a, struct endpoint *ep)
+{
+	struct pollfd pfd;
+	const char *name;
+	int master, slave = -1;
+
+	if ((master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
+	    grantpt(master) == -1 || unlockpt(master) == -1 ||
+	    (name = ptsname(master)) == NULL) {
+		logmsg(L_ERROR, "posix_openpt(): %s", strerror(errno));
+		goto err;
+	}
+	if (a->set.link != NULL) {
+		(void)unlink(a->set.link);
+		if (symlink(name, a->set.link) == -1) {
+			logmsg(L_ERROR, "symlink(\"%s\", \"%s\"): %s", name,
+			    a->set.link, strerror(errno));
+			goto err;
+		}
+		add_cleanup(a->set.link);
+	}
+	logmsg(L_NOTICE, "PTY is %s", name);
+	if (a->set.wait_slave) {
+		/* Until a slave is open, the master polls as hung up. */
+		pfd.fd = master;
+		pfd.events = POLLIN;
+		while (poll(&pfd, 1, 100) >= 0 && (pfd.revents & POLLHUP))
+			poll(NULL, 0, 100);
+	}
+	if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
+		logmsg(L_ERROR, "open(\"%s\"): %s", name, strerror(errno));
+		goto err;
+	}
+	if (apply_termios(slave, a, 0) == -1)
+		goto err;
+	fd_endpoint(ep, master, master);
+	ep->shut = SHUT_NOTHING;	/* a terminal has no half-close */
+	return 0;	/* slave stays open for the life of relay */
+err:
+	if (slave != -1)
+		close(slave);
+	if (master != -1)
+		close(master);
+	return -1;
 }
 
 /*
@@ -1566,7 +1780,7 @@ open_program(struct addr *a, struct endpoint *ep)
 		goto err;
 	}
 	if (pid == 0) {
-		unlink_path[0] = '\0';
+		g.is_child = 1;
 		if (a->set.pty) {
 			int slave;
 
@@ -1576,6 +1790,8 @@ open_program(struct addr *a, struct endpoint *ep)
 			if ((slave = open(ptsname(sv[0]), O_RDWR)) == -1)
 				die("open(\"%s\"): %s", ptsname(sv[0]),
 				    strerror(errno));
+			if (apply_termios(slave, a, 0) == -1)
+				_exit(1);
 #ifdef TIOCSCTTY
 			if (a->set.ctty && ioctl(slave, TIOCSCTTY, 0) == -1)
 				logmsg(L_WARN, "ioctl(TIOCSCTTY): %s",
@@ -1807,8 +2023,7 @@ bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr 
 	}
 	if (sa->sa_family == AF_UNIX && !IS_ABSTRACT(a)) {
 		if (a->set.unlink_close)
-			snprintf(unlink_path, sizeof(unlink_path), "%s",
-			    ((const struct sockaddr_un *)(const void *)sa)->sun_path);
+			add_cleanup(a->params[0]);
 		if (set_owner_mode(a, a->params[0], -1) == -1)
 			return -1;
 	}
@@ -2213,10 +2428,8 @@ serve(struct addr *a, struct endpoint *ep)
 			continue;
 		}
 		if (!a->set.fork || pid == 0) {
-			if (a->set.fork) {
-				unlink_path[0] = '\0';
+			if (a->set.fork)
 				g.is_child = 1;
-			}
 			break;
 		}
 		children_forked++;
@@ -2828,10 +3041,7 @@ finish_program(const struct endpoint *ep)
 static void
 relay_exit(int status)
 {
-	if (unlink_path[0] != '\0')
-		(void)unlink(unlink_path);
-	if (lock_path[0] != '\0' && !g.is_child)
-		(void)unlink(lock_path);
+	cleanup();
 	logmsg(L_NOTICE, "exiting with status %d", status);
 	exit(status);
 }
@@ -2847,10 +3057,7 @@ on_fatal_signal(int sig)
 	int n, p;
 	char num[16];
 
-	if (unlink_path[0] != '\0')
-		(void)unlink(unlink_path);
-	if (lock_path[0] != '\0' && !g.is_child)
-		(void)unlink(lock_path);
+	cleanup();
 	if (L_WARN >= g.loglevel) {
 		n = format_time(time(NULL), line);
 		line[n++] = ' ';
@@ -2923,7 +3130,7 @@ take_lock(const char *path, int wait)
 	char pid[24];
 	int fd, n;
 
-	if (strlen(path) >= sizeof(lock_path))
+	if (strlen(path) >= PATH_MAX)
 		die("lock file name too long");
 	while ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0644)) == -1) {
@@ -2934,7 +3141,7 @@ take_lock(const char *path, int wait)
 		logmsg(L_INFO, "waiting for lock file \"%s\"", path);
 		poll(NULL, 0, 1000);
 	}
-	snprintf(lock_path, sizeof(lock_path), "%s", path);
+	add_cleanup(path);
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	(void)!write(fd, pid, (size_t)n);
 	close(fd);
@@ -2951,6 +3158,7 @@ usage(void)
 		[K_DGRAM_LISTEN] = "listen", [K_RECVFROM] = "listen",
 		[K_SENDTO] = "sendto", [K_RECV] = "listen", [K_PROGRAM] = "program",
 		[K_FILE] = "file", [K_PIPE] = "pipe", [K_FD] = "fd",
+		[K_PTY] = "pty",
 	};
 	size_t i;
 

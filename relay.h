@@ -38,6 +38,7 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_PROGRAM	0x0800	/* EXEC and SYSTEM */
 #define G_UDP		0x1000
 #define G_IPSERVER	0x2000	/* IP addresses that take in clients */
+#define G_TERMIOS	0x4000	/* addresses that may be a terminal */
 #define G_RETRY		(G_CONNECT | G_LISTEN)
 
 /*
@@ -47,7 +48,7 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 enum addr_kind {
 	K_STDIO, K_STREAM_CONNECT, K_STREAM_LISTEN, K_DGRAM_CONNECT,
 	K_DGRAM_LISTEN, K_RECVFROM, K_SENDTO, K_RECV, K_PROGRAM, K_FILE,
-	K_PIPE, K_FD
+	K_PIPE, K_FD, K_PTY
 };
 
 /*
@@ -61,10 +62,11 @@ enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
 
 /*
  * How an option is applied: setsockopt() from the row, a settings field,
- * or open() flags (OA_OFLAG adds the row's flag bits, OA_ACCMODE sets the
- * access mode).
+ * open() flags (OA_OFLAG adds the row's flag bits, OA_ACCMODE sets the
+ * access mode), or a terminal flag (OA_TERMIOS: the row's level says which
+ * of c_iflag, c_oflag, c_lflag, its optname which bits).
  */
-enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE };
+enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS };
 
 struct opt_desc {
 	const char	*name;
@@ -109,6 +111,12 @@ struct addr_settings {
 	int	 pgid;			/* -1: leave */
 	int	 pty;			/* EXEC/SYSTEM: on a pseudo terminal */
 	int	 ctty;			/* ... as its controlling terminal */
+	char	*link;			/* PTY: a symlink to the slave */
+	int	 wait_slave;		/* PTY: until someone opens the slave */
+	int	 raw;			/* terminal: cfmakeraw() */
+	int	 sane;			/* terminal: the usual cooked mode */
+	long	 baud;			/* terminal: b<baud>, or 0 */
+	unsigned tset[3], tclr[3];	/* terminal: c_i/o/lflag bits */
 };
 
 struct addr;

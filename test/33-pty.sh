@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# PTY addresses and terminal options: the virtual serial line (two PTYs
+# joined, bytes written to one link arrive at the other unchanged, raw and
+# canonical), links removed at exit, "-,raw,echo=0" restoring the terminal,
+# and terminal options on something that is no terminal (an E, as socat).
+. "$(dirname "$0")/lib.sh"
+
+pair() { # pair TOOL OPTS: a PTY pair with links $TMP/ttyA, $TMP/ttyB
+	rm -f "$TMP/ttyA" "$TMP/ttyB"
+	bg "$1" -d -d pty,$2,link=$TMP/ttyA pty,$2,link=$TMP/ttyB
+	PAIR=$BG_PID
+	for _ in $(seq 50); do
+		[ -L "$TMP/ttyA" ] && [ -L "$TMP/ttyB" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+head -c 4096 /dev/urandom >"$TMP/bin"
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	check "$w: a raw PTY pair comes up with both links" pair "$tool" raw,echo=0
+	# Raw: every byte, binary included, arrives unchanged, both ways.
+	timeout 5 head -c 4096 "$TMP/ttyB" >"$TMP/gotB.$w" &
+	r=$!
+	sleep 0.3
+	cat "$TMP/bin" >"$TMP/ttyA"
+	wait $r
+	check "$w raw: 4 KiB of binary data from link A arrive at link B unchanged" cmp -s "$TMP/bin" "$TMP/gotB.$w"
+	timeout 5 head -c 6 "$TMP/ttyA" >"$TMP/gotA.$w" &
+	r=$!
+	sleep 0.3
+	printf 'back\r\n' >"$TMP/ttyB"
+	wait $r
+	check_eq "$w raw: and back from B to A, \\r\\n kept" "$(printf 'back\r\n' | od -c)" "$(od -c <"$TMP/gotA.$w")"
+	# A client may close and another come: the line stays up.
+	timeout 5 head -c 5 "$TMP/ttyB" >"$TMP/again.$w" &
+	r=$!
+	sleep 0.3
+	printf 'again' >"$TMP/ttyA"
+	wait $r
+	check_eq "$w raw: a second client on the same links" again "$(cat "$TMP/again.$w")"
+	kill "$PAIR"
+	wait "$PAIR" 2>/dev/null
+	check "$w: the links are removed at exit" test ! -e "$TMP/ttyA" -a ! -e "$TMP/ttyB"
+	# Canonical mode: a line is delivered when it is complete.
+	check "$w: a canonical PTY pair comes up" pair "$tool" icanon=1,echo=0
+	timeout 5 head -n 1 "$TMP/ttyB" >"$TMP/line.$w" &
+	r=$!
+	sleep 0.3
+	printf 'one line\n' >"$TMP/ttyA"
+	wait $r
+	check_eq "$w canonical: the line arrives" "one line" "$(tr -d '\r' <"$TMP/line.$w")"
+	kill "$PAIR"
+	wait "$PAIR" 2>/dev/null
+done
+
+# -d -d logs the PTY names, as socat does.
+rm -f "$TMP/ttyA" "$TMP/ttyB"
+timeout 2 "$RELAY" -d -d pty,link=$TMP/ttyA pty,link=$TMP/ttyB 2>"$TMP/names" </dev/null
+check_eq "-d -d: one 'N PTY is /dev/pts/N' line per PTY" 2 "$(grep -Ec ' N PTY is /dev/pts/[0-9]+$' "$TMP/names")"
+
+# Terminal options on no terminal: an E and exit 1, as socat.
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	echo x | timeout 5 "$tool" -u -,raw,echo=0 - >/dev/null 2>"$TMP/e.$w"
+	check_eq "$w: -,raw,echo=0 on a pipe: exit code" 1 "$?"
+	check "$w: -,raw,echo=0 on a pipe: an E line" grep -q '\] E tcgetattr' "$TMP/e.$w"
+done
+
+# "-,raw,echo=0" on a real terminal: raw while relay runs, restored after.
+if command -v script >/dev/null; then
+	cat >"$TMP/term.sh" <<SH
+stty -g >"$TMP/before"
+(sleep 0.5; stty -g <&0 >"$TMP/during"; sleep 0.5) &
+echo hi | timeout 3 "$RELAY" -t 1.5 -,raw,echo=0 SYSTEM:'sleep 1; cat' >/dev/null 2>&1 <&0
+wait
+stty -g >"$TMP/after"
+SH
+	timeout 20 script -qec "bash $TMP/term.sh" /dev/null </dev/null >/dev/null 2>&1
+	check "-,raw,echo=0: the terminal changes while relay runs" sh -c "! cmp -s '$TMP/before' '$TMP/during'"
+	check "-,raw,echo=0: the terminal is restored afterwards" cmp -s "$TMP/before" "$TMP/after"
+else
+	not_ok "script (util-linux) is not installed"
+fi
+finish
