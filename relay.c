@@ -654,18 +654,26 @@ parse_int(const char *s, int *v)
 	return 0;
 }
 
-/* Parses seconds, fractions allowed, into *secs.  Returns 0, or -1. */
+/*
+ * Parses seconds as "N" or "N.F" (no sign, no exponent, at most 10^9),
+ * into *secs.  Returns 0, or -1 if malformed.  Hand-made rather than
+ * strtod(), which would bring a whole float parser into a static binary.
+ */
 int
 parse_time(const char *s, double *secs)
 {
-	char *end;
-	double d;
+	double v = 0, scale = 1;
+	const char *p = s;
+	int digits = 0;
 
-	errno = 0;
-	d = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || errno != 0 || !(d >= 0) || d > 1e9)
+	for (; *p >= '0' && *p <= '9'; p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+			v += (*p - '0') * (scale /= 10);
+	if (digits == 0 || *p != '\0' || v > 1e9)
 		return -1;
-	*secs = d;
+	*secs = v;
 	return 0;
 }
 

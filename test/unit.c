@@ -103,6 +103,12 @@ main(void)
 	check(parse_time("-1", &t) == -1, "negative time refused");
 	check(parse_time("nan", &t) == -1, "time nan refused");
 	check(parse_time("", &t) == -1, "empty time refused");
+	check(parse_time(".25", &t) == 0 && t == 0.25, "time .25");
+	check(parse_time("1.", &t) == 0 && t == 1, "time 1.");
+	check(parse_time(".", &t) == -1, "time . refused");
+	check(parse_time("1e2", &t) == -1, "time 1e2 refused");
+	check(parse_time("1.5.2", &t) == -1, "time 1.5.2 refused");
+	check(parse_time("2000000000", &t) == -1, "time over 10^9 refused");
 	check(parse_int("12", &v) == 0 && v == 12, "int 12");
 	check(parse_int("1.5", &v) == -1, "int 1.5 refused");
 	check(parse_int("99999999999", &v) == -1, "int overflow refused");
