@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <strings.h>
 #include <termios.h>
 #include <time.h>
@@ -84,6 +85,7 @@ static struct {
 	const char	*envprefix;	/* of the variables a program gets */
 	int		 retrying;	/* an open that fails will be retried */
 	int		 logusec;	/* -lu */
+	int		 syslog;	/* -ly: 1; -lm: 2 until the switch */
 	int		 is_child;	/* a fork child: the lock file is not ours */
 	const char	*loghost;	/* -lh: the host name, or NULL */
 	int		 dump;		/* -v 1, -x 2, both 3 */
@@ -186,6 +188,17 @@ vlogmsg(int level, const char *fmt, va_list ap)
 		level = L_NOTICE;
 	if (level < g.loglevel)
 		return;
+	if (g.syslog == 1) {
+		/* syslog adds the time, name and pid itself, as for socat. */
+		static const int prio[] = { LOG_DEBUG, LOG_INFO, LOG_NOTICE,
+		    LOG_WARNING, LOG_ERR, LOG_CRIT };
+
+		line[0] = level_letter[level];
+		line[1] = ' ';
+		vsnprintf(line + 2, sizeof(line) - 2, fmt, ap);
+		syslog(prio[level], "%s\n", line);
+		return;
+	}
 	gettimeofday(&tv, NULL);
 	n = format_time(tv.tv_sec, line);
 	if (g.logusec)
@@ -226,6 +239,42 @@ die(const char *fmt, ...)
 	vlogmsg(L_ERROR, fmt, ap);
 	va_end(ap);
 	relay_exit(1);
+}
+
+/*
+ * -lm: start-up messages went to stderr; from the transfer (or a fork
+ * listener's first accept) on, they go to syslog, as in socat.
+ */
+static void
+mixed_log_switch(void)
+{
+	if (g.syslog == 2)
+		g.syslog = 1;
+}
+
+/* Returns the syslog facility called name (default daemon), or -1. */
+static int
+syslog_facility(const char *name)
+{
+	static const struct { const char *name; int facility; } f[] = {
+		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+		{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
+		{ "kern", LOG_KERN }, { "local0", LOG_LOCAL0 },
+		{ "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
+		{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
+		{ "local7", LOG_LOCAL7 }, { "lpr", LOG_LPR }, { "mail", LOG_MAIL },
+		{ "news", LOG_NEWS }, { "syslog", LOG_SYSLOG }, { "user", LOG_USER },
+		{ "uucp", LOG_UUCP },
+	};
+	size_t i;
+
+	if (*name == '\0')
+		return LOG_DAEMON;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (strcasecmp(f[i].name, name) == 0)
+			return f[i].facility;
+	return -1;
 }
 
 /* Notes path for removal when relay ends (see cleanup_paths). */
@@ -2421,6 +2470,8 @@ serve(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "out of memory");
 		return -1;
 	}
+	if (a->set.fork)
+		mixed_log_switch();
 	for (;;) {
 		if (a->set.fork && a->set.max_children > 0)
 			wait_for_child_slot(a->set.max_children);
@@ -2911,6 +2962,7 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 	double last = now(), deadline, wait, t;
 
 	memset(h, 0, sizeof(h));
+	mixed_log_switch();
 	logmsg(L_NOTICE, "starting data transfer loop with FDs [%d,%d] and [%d,%d]",
 	    left->rfd, left->wfd, right->rfd, right->wfd);
 	if (half_init(&h[0], 1, left, right) == -1 ||
@@ -3066,7 +3118,7 @@ on_fatal_signal(int sig)
 	char num[16];
 
 	cleanup();
-	if (L_WARN >= g.loglevel) {
+	if (L_WARN >= g.loglevel && g.syslog != 1) {
 		n = format_time(time(NULL), line);
 		line[n++] = ' ';
 		for (p = 0; g.prog[p] != '\0' && n < 80; p++)
@@ -3180,6 +3232,7 @@ usage(void)
 	    "  -lf <file>  log to file instead of stderr\n"
 	    "  -lp <name>  name in log lines and program variables (SOCAT)\n"
 	    "  -lu / -lh / -ls  microseconds / host name in log lines / log to stderr\n"
+	    "  -ly[facility] log to syslog; -lm[facility]: stderr, then syslog\n"
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
 	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
@@ -3300,6 +3353,12 @@ parse_flags(int argc, char **argv)
 			for (n = 0; p[n] != '\0'; n++)
 				p[n] = (char)toupper((unsigned char)p[n]);
 			g.envprefix = p;
+		} else if (strncmp(arg, "-ly", 3) == 0 || strncmp(arg, "-lm", 3) == 0) {
+			/* The facility is attached only: "-lylocal3". */
+			if ((n = syslog_facility(arg + 3)) == -1)
+				die("option \"%s\": unknown syslog facility", arg);
+			openlog(g.prog, LOG_PID | LOG_NDELAY, n);
+			g.syslog = arg[2] == 'y' ? 1 : 2;
 		} else if (strcmp(arg, "-lu") == 0) {
 			g.logusec = 1;
 		} else if (strcmp(arg, "-lh") == 0) {

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# -ly and -lm: messages go to syslog (a local datagram socket at /dev/log
+# that this test runs), with socat's priorities and text; -lm writes the
+# start-up messages to stderr first.  Compared with the real socat.
+. "$(dirname "$0")/lib.sh"
+
+# A private /dev/log: bound over the real one in a mount namespace when
+# there is one, created (and removed at exit) when there is none.
+if [ -e /dev/log ]; then
+	run_logged() { unshare -m sh -c 'mount --bind "$1" /dev/log && shift && exec "$@"' sh "$TMP/log.sock" "$@"; }
+else
+	run_logged() { "$@"; }
+fi
+start_log() {
+	rm -f "$TMP/log.sock" "$TMP/log"
+	bg "$SOCAT" -u UNIX-RECV:"$TMP/log.sock" OPEN:"$TMP/log",creat,append
+	for _ in $(seq 50); do [ -S "$TMP/log.sock" ] && break; sleep 0.1; done
+	if [ ! -e /dev/log ] || [ -n "${OWN_DEVLOG:-}" ]; then
+		ln -sf "$TMP/log.sock" /dev/log && OWN_DEVLOG=1
+	fi
+}
+trap 't_cleanup; [ -n "${OWN_DEVLOG:-}" ] && rm -f /dev/log' EXIT
+P=$(free_port)
+
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	start_log
+	run_logged timeout 5 "$tool" -ly TCP:127.0.0.1:$P - </dev/null 2>"$TMP/err.$w"
+	check_eq "$w -ly: exit code" 1 "$?"
+	check_eq "$w -ly: nothing on stderr" "" "$(cat "$TMP/err.$w")"
+	sleep 0.3
+	# <27> = daemon (3<<3) | err (3).
+	check "$w -ly: the E line reaches syslog as daemon.err" grep -Eq "^<27>.* $w\[[0-9]+\]: E connect\(" "$TMP/log"
+	start_log
+	run_logged timeout 5 "$tool" -lylocal3 -d -d TCP:127.0.0.1:$P - </dev/null 2>/dev/null
+	sleep 0.3
+	# local3 = 19<<3 = 152: notice 157, err 155.
+	check "$w -lylocal3 -d -d: notices as local3.notice" grep -Eq "^<157>.* $w\[[0-9]+\]: N opening connection" "$TMP/log"
+	check "$w -lylocal3: the error as local3.err" grep -Eq "^<155>.* $w\[[0-9]+\]: E connect\(" "$TMP/log"
+	start_log
+	run_logged timeout 5 "$tool" -lm -d -d - SYSTEM:true </dev/null 2>"$TMP/mixed.$w"
+	sleep 0.3
+	check "$w -lm: start-up notices on stderr" grep -q ' N reading from and writing to stdio' "$TMP/mixed.$w"
+	check "$w -lm: from the transfer on, syslog" grep -Eq "^<29>.* $w\[[0-9]+\]: N starting data transfer loop" "$TMP/log"
+	check "$w -lm: the transfer's lines are not on stderr" sh -c "! grep -q 'starting data transfer' '$TMP/mixed.$w'"
+done
+timeout 5 "$RELAY" -lynosuchfacility TCP:127.0.0.1:$P - </dev/null 2>"$TMP/bad"
+check_eq "-ly with an unknown facility: exit code" 1 "$?"
+finish
