@@ -86,7 +86,7 @@ static struct {
 	int		 retrying;	/* an open that fails will be retried */
 	int		 logusec;	/* -lu */
 	int		 syslog;	/* -ly: 1; -lm: 2 until the switch */
-	int		 is_child;	/* a fork child: the lock file is not ours */
+	pid_t		 main_pid;	/* the first process: the one that cleans up */
 	const char	*loghost;	/* -lh: the host name, or NULL */
 	int		 dump;		/* -v 1, -x 2, both 3 */
 	int		 rawfd[2];	/* -r and -R files, or -1 */
@@ -105,7 +105,7 @@ static struct {
  * fork child never removes them.  Terminals relay changed are restored.
  */
 #define MAX_CLEANUP	4
-static char			 cleanup_paths[MAX_CLEANUP][PATH_MAX];
+static char			*cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
 	struct termios	 saved;
@@ -284,8 +284,8 @@ add_cleanup(const char *path)
 	int i;
 
 	for (i = 0; i < MAX_CLEANUP; i++)
-		if (cleanup_paths[i][0] == '\0') {
-			snprintf(cleanup_paths[i], PATH_MAX, "%s", path);
+		if (cleanup_paths[i] == NULL) {
+			cleanup_paths[i] = strdup(path);
 			return;
 		}
 }
@@ -302,8 +302,9 @@ cleanup(void)
 	for (i = 0; i < 2; i++)
 		if (tty_saved[i].fd != -1)
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
-	for (i = 0; i < MAX_CLEANUP && !g.is_child; i++)
-		if (cleanup_paths[i][0] != '\0')
+	/* A fork child writes nothing here: its pages stay shared. */
+	for (i = 0; i < MAX_CLEANUP && getpid() == g.main_pid; i++)
+		if (cleanup_paths[i] != NULL)
 			(void)unlink(cleanup_paths[i]);
 }
 
@@ -1837,7 +1838,6 @@ open_program(struct addr *a, struct endpoint *ep)
 		goto err;
 	}
 	if (pid == 0) {
-		g.is_child = 1;
 		if (a->set.pty) {
 			int slave;
 
@@ -2487,8 +2487,6 @@ serve(struct addr *a, struct endpoint *ep)
 			continue;
 		}
 		if (!a->set.fork || pid == 0) {
-			if (a->set.fork)
-				g.is_child = 1;
 			break;
 		}
 		children_forked++;
@@ -2529,15 +2527,21 @@ open_once(struct addr *a, struct endpoint *ep)
 	memset(ep, 0, sizeof(*ep));
 	ep->listen_fd = -1;
 	for (attempt = 0;; attempt++) {
-		/* A failed attempt that will be retried is only a notice. */
-		g.retrying = a->set.forever || attempt < a->set.retry;
+		/*
+		 * A failed attempt that will be retried is only a notice.
+		 * (Written only when it changes: a fork child that writes no
+		 * global keeps its pages shared with the listener.)
+		 */
+		if (g.retrying != (a->set.forever || attempt < a->set.retry))
+			g.retrying = !g.retrying;
 		if (a->type->open(a, ep) == 0)
 			break;
 		if (!g.retrying)
 			return -1;
 		poll(NULL, 0, (int)(a->set.interval * 1000));
 	}
-	g.retrying = 0;
+	if (g.retrying)
+		g.retrying = 0;
 	ep->crnl = a->set.crnl;
 	ep->ignoreeof = a->set.ignoreeof;
 	if (ep->listen_fd == -1)
@@ -3396,6 +3400,7 @@ main(int argc, char **argv)
 	const char *slash;
 	int first, i, status;
 
+	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];
 	if (localtime_r(&t, &tm) != NULL)
@@ -3422,9 +3427,13 @@ main(int argc, char **argv)
 			addrs[i].dir = (i == 0) == (g.unidir == 1) ? 1 : 2;
 	if (open_address(&addrs[0], &ep[0]) == -1)
 		relay_exit(1);
-	g.first = &ep[0];
-	if (ep[0].is_socket)
-		peer_fd = ep[0].rfd != -1 ? ep[0].rfd : ep[0].wfd;
+	/* Only a program needs the first address: SOCAT_* and nofork. */
+	if (addrs[1].type->kind == K_PROGRAM ||
+	    (addrs[1].writer != NULL && addrs[1].writer->type->kind == K_PROGRAM)) {
+		g.first = &ep[0];
+		if (ep[0].is_socket)
+			peer_fd = ep[0].rfd != -1 ? ep[0].rfd : ep[0].wfd;
+	}
 	if (open_address(&addrs[1], &ep[1]) == -1)
 		relay_exit(1);
 	status = transfer(&ep[0], &ep[1]);
