@@ -8,7 +8,8 @@ MANDIR = $(PREFIX)/share/man/man1
 INSTALL ?= install
 
 ifeq ($(SANITIZE),1)
-CFLAGS += -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS += -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 
@@ -43,6 +44,11 @@ install: relay
 	$(INSTALL) -m 755 ambassador $(DESTDIR)$(BINDIR)/ambassador
 	$(INSTALL) -m 644 man/relay.1 $(DESTDIR)$(MANDIR)/relay.1
 
+# libFuzzer harnesses for the parsers (clang, libclang-rt-14-dev), run for
+# FUZZ_SECONDS each; crashes are kept in test/fuzz/crashes/.
+fuzz:
+	test/fuzz/run
+
 # Benchmarks against socat, HAProxy and nginx: never part of check.
 # bench-static measures the static musl build that goes into the image.
 bench: relay
@@ -54,4 +60,4 @@ bench-static: relay-static
 clean:
 	rm -f relay relay-static test/unit
 
-.PHONY: all static check bench bench-static install clean
+.PHONY: all static check fuzz bench bench-static install clean
