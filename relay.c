@@ -86,6 +86,8 @@ static struct {
 	int		 retrying;	/* an open that fails will be retried */
 	int		 logusec;	/* -lu */
 	int		 syslog;	/* -ly: 1; -lm: 2 until the switch */
+	int		 syslog_facility;
+	int		 syslog_fd;	/* the /dev/log socket, or -1 */
 	pid_t		 main_pid;	/* the first process: the one that cleans up */
 	const char	*loghost;	/* -lh: the host name, or NULL */
 	int		 dump;		/* -v 1, -x 2, both 3 */
@@ -95,7 +97,7 @@ static struct {
 } g = {
 	.prog = "relay", .loglevel = L_ERROR, .logfd = 2, .closewait = 0.5,
 	.bufsize = 8192, .pf = AF_UNSPEC, .envprefix = "SOCAT",
-	.rawfd = { -1, -1 },
+	.rawfd = { -1, -1 }, .syslog_fd = -1,
 };
 
 /*
@@ -176,6 +178,41 @@ format_time(time_t t, char *buf)
 	return (int)(p - buf);
 }
 
+/*
+ * Sends one message to the local syslog socket as syslog(3) would:
+ * "<pri>Mmm dd hh:mm:ss prog[pid]: L message".  Done by hand so that the
+ * static binary carries no strftime(); the socket is (re)connected when
+ * needed.
+ */
+static void
+syslog_line(int level, const char *fmt, va_list ap)
+{
+	static const int prio[] = { LOG_DEBUG, LOG_INFO, LOG_NOTICE,
+	    LOG_WARNING, LOG_ERR, LOG_CRIT };
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	char stamp[24], msg[1100];
+	int n, m, month;
+
+	if (g.syslog_fd == -1 &&
+	    (g.syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	format_time(time(NULL), stamp);		/* YYYY/MM/DD HH:MM:SS */
+	month = (stamp[5] - '0') * 10 + (stamp[6] - '0');
+	n = snprintf(msg, sizeof(msg), "<%d>%.3s %c%c %.8s %s[%ld]: %c ",
+	    g.syslog_facility | prio[level], months + 3 * (month - 1),
+	    stamp[8] == '0' ? ' ' : stamp[8], stamp[9], stamp + 11, g.prog,
+	    (long)getpid(), level_letter[level]);
+	m = vsnprintf(msg + n, sizeof(msg) - n - 1, fmt, ap);
+	n += m < 0 ? 0 : m;
+	if (n > (int)sizeof(msg) - 2)
+		n = (int)sizeof(msg) - 2;
+	msg[n++] = '\n';
+	if (send(g.syslog_fd, msg, (size_t)n, MSG_NOSIGNAL) == -1 &&
+	    connect(g.syslog_fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		(void)send(g.syslog_fd, msg, (size_t)n, MSG_NOSIGNAL);
+}
+
 /* Writes one log line "date time prog[pid] L message" in a single write(). */
 static void
 vlogmsg(int level, const char *fmt, va_list ap)
@@ -189,14 +226,7 @@ vlogmsg(int level, const char *fmt, va_list ap)
 	if (level < g.loglevel)
 		return;
 	if (g.syslog == 1) {
-		/* syslog adds the time, name and pid itself, as for socat. */
-		static const int prio[] = { LOG_DEBUG, LOG_INFO, LOG_NOTICE,
-		    LOG_WARNING, LOG_ERR, LOG_CRIT };
-
-		line[0] = level_letter[level];
-		line[1] = ' ';
-		vsnprintf(line + 2, sizeof(line) - 2, fmt, ap);
-		syslog(prio[level], "%s\n", line);
+		syslog_line(level, fmt, ap);
 		return;
 	}
 	gettimeofday(&tv, NULL);
@@ -3369,7 +3399,7 @@ parse_flags(int argc, char **argv)
 			/* The facility is attached only: "-lylocal3". */
 			if ((n = syslog_facility(arg + 3)) == -1)
 				die("option \"%s\": unknown syslog facility", arg);
-			openlog(g.prog, LOG_PID | LOG_NDELAY, n);
+			g.syslog_facility = n;
 			g.syslog = arg[2] == 'y' ? 1 : 2;
 		} else if (strcmp(arg, "-lu") == 0) {
 			g.logusec = 1;
