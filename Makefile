@@ -35,8 +35,9 @@ static: relay-static
 test/unit: test/unit.c relay.c relay.h
 	$(CC) $(CFLAGS) $(WARN) -DRELAY_NO_MAIN -I. -o $@ test/unit.c relay.c $(LDFLAGS)
 
+# TESTS picks scenarios (default: all), e.g. make check TESTS="unit 32-engine".
 check: relay test/unit
-	test/run
+	test/run $(TESTS)
 
 install: relay
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
