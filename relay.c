@@ -1562,29 +1562,15 @@ set_owner_mode(const struct addr *a, const char *path, int fd)
 }
 
 /*
- * Opens OPEN, CREATE and GOPEN.  GOPEN connects to a UNIX socket and
- * otherwise appends, creating the file if need be, as in socat.
- * Returns 0, or -1 after logging.
+ * Opens path with flags for a's directions and gives it a's owner, mode
+ * and terminal settings.  Returns 0, or -1 after logging.
  */
 static int
-open_file(struct addr *a, struct endpoint *ep)
+open_path(struct addr *a, struct endpoint *ep, const char *path, int flags)
 {
-	const char *path = a->params[0];
-	struct stat st;
-	int acc, flags, fd;
+	int fd;
 
-	if (a->set.unlink_early && unlink(path) == -1 && errno != ENOENT) {
-		logmsg(L_ERROR, "unlink(\"%s\"): %s", path, strerror(errno));
-		return -1;
-	}
-	if ((a->type->arg & O_GOPEN) == O_GOPEN && stat(path, &st) == 0 &&
-	    S_ISSOCK(st.st_mode))
-		return open_unix_connect(a, ep);
-	acc = a->set.accmode;
-	if (acc == -1)
-		acc = a->type->arg & O_TRUNC ? O_WRONLY :	/* creat() */
-		    a->dir == 1 ? O_RDONLY : a->dir == 2 ? O_WRONLY : O_RDWR;
-	flags = acc | a->type->arg | a->set.oflags | O_CLOEXEC | O_NOCTTY;
+	flags |= O_CLOEXEC | O_NOCTTY;
 	if ((fd = open(path, flags, a->set.mode != -1 ? a->set.mode : 0666)) == -1) {
 		logmsg(L_ERROR, "open(\"%s\", 0%o): %s", path, (unsigned)flags,
 		    strerror(errno));
@@ -1604,13 +1590,39 @@ open_file(struct addr *a, struct endpoint *ep)
 }
 
 /*
+ * Opens OPEN, CREATE and GOPEN.  GOPEN connects to a UNIX socket and
+ * otherwise appends, creating the file if need be, as in socat.
+ * Returns 0, or -1 after logging.
+ */
+static int
+open_file(struct addr *a, struct endpoint *ep)
+{
+	const char *path = a->params[0];
+	struct stat st;
+	int acc;
+
+	if (a->set.unlink_early && unlink(path) == -1 && errno != ENOENT) {
+		logmsg(L_ERROR, "unlink(\"%s\"): %s", path, strerror(errno));
+		return -1;
+	}
+	if ((a->type->arg & O_GOPEN) == O_GOPEN && stat(path, &st) == 0 &&
+	    S_ISSOCK(st.st_mode))
+		return open_unix_connect(a, ep);
+	acc = a->set.accmode;
+	if (acc == -1)
+		acc = a->type->arg & O_TRUNC ? O_WRONLY :	/* creat() */
+		    a->dir == 1 ? O_RDONLY : a->dir == 2 ? O_WRONLY : O_RDWR;
+	return open_path(a, ep, path, acc | a->type->arg | a->set.oflags);
+}
+
+/*
  * Opens PIPE: without a path an unnamed pipe, which echoes; with one a
  * FIFO, created if missing.  Returns 0, or -1 after logging.
  */
 static int
 open_pipe(struct addr *a, struct endpoint *ep)
 {
-	int p[2], fd, acc;
+	int p[2];
 
 	if (a->nparams == 0) {
 		/* SOCKETPAIR (arg 1) echoes as PIPE does, over a socketpair. */
@@ -1633,17 +1645,8 @@ open_pipe(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "mkfifo(\"%s\"): %s", a->params[0], strerror(errno));
 		return -1;
 	}
-	acc = a->dir == 1 ? O_RDONLY : a->dir == 2 ? O_WRONLY : O_RDWR;
-	if ((fd = open(a->params[0], acc | O_CLOEXEC)) == -1) {
-		logmsg(L_ERROR, "open(\"%s\"): %s", a->params[0], strerror(errno));
-		return -1;
-	}
-	if (set_owner_mode(a, a->params[0], fd) == -1) {
-		close(fd);
-		return -1;
-	}
-	fd_endpoint(ep, a->dir & 1 ? fd : -1, a->dir & 2 ? fd : -1);
-	return 0;
+	return open_path(a, ep, a->params[0],
+	    a->dir == 1 ? O_RDONLY : a->dir == 2 ? O_WRONLY : O_RDWR);
 }
 
 /*
