@@ -172,20 +172,29 @@ for tool in "${TOOLS[@]}"; do
 	c2=$BG_PID
 	wait_file_size "$f.srv" 1 5
 	sleep 0.5
-	check_eq "$w: UDP-LISTEN,fork: two client peers, two children" 2 "$(children "$tpid")"
+	# socat 1.7.4 forks before connecting the child's socket, so a second
+	# client's first datagram can land in the first child (seen under
+	# load).  Its results are shown, not asserted; relay's are asserted
+	# (relay connects before it forks).
+	if [ "$tn" = socat ]; then
+		race() { "$@" | sed 's/^not ok - /# socat race, not asserted: /'; }
+	else
+		race() { "$@"; }
+	fi
+	race check_eq "$w: UDP-LISTEN,fork: two client peers, two children" 2 "$(children "$tpid")"
 	wait_gone "$c1" 10
 	wait_gone "$c2" 10
-	same_list "$w: UDP-LISTEN,fork: client 1 gets its own echoes" "$(peer expect 100 200 300)" "$(sizes "$f.c1")"
-	same_list "$w: UDP-LISTEN,fork: client 2 gets its own echoes" "$(peer expect 1000 20000 3000)" "$(sizes "$f.c2")"
-	check_eq "$w: UDP-LISTEN,fork: the server sees 6 datagrams" 6 "$(wc -l <"$f.srv")"
-	check_eq "$w: UDP-LISTEN,fork: from 2 source ports (one socket per child)" 2 "$(cut -d' ' -f3 "$f.srv" | sort -u | wc -l)"
+	race same_list "$w: UDP-LISTEN,fork: client 1 gets its own echoes" "$(peer expect 100 200 300)" "$(sizes "$f.c1")"
+	race same_list "$w: UDP-LISTEN,fork: client 2 gets its own echoes" "$(peer expect 1000 20000 3000)" "$(sizes "$f.c2")"
+	race check_eq "$w: UDP-LISTEN,fork: the server sees 6 datagrams" 6 "$(wc -l <"$f.srv")"
+	race check_eq "$w: UDP-LISTEN,fork: from 2 source ports (one socket per child)" 2 "$(cut -d' ' -f3 "$f.srv" | sort -u | wc -l)"
 	i=0
 	while [ "$(children "$tpid")" -gt 0 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 	check_eq "$w: UDP-LISTEN,fork -T 3: idle children end" 0 "$(children "$tpid")"
 	check "$w: UDP-LISTEN,fork -T 3: the listener stays" kill -0 "$tpid"
 	peer send 127.0.0.1 "$P" "$f.c3" 1 4242
 	same_list "$w: UDP-LISTEN,fork: a later client peer is served" "$(peer expect 4242)" "$(sizes "$f.c3")"
-	check_eq "$w: UDP-LISTEN,fork: no log line" "" "$(cat "$f.err")"
+	race check_eq "$w: UDP-LISTEN,fork: no log line" "" "$(cat "$f.err")"
 	stop_tool "$tpid"
 done
 
