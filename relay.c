@@ -1012,6 +1012,7 @@ parse_address(const char *text, struct addr *a)
 
 	char *atext = NULL;	/* A of "A!!B" */
 	ptrdiff_t dual;
+	int nopts = 0;
 
 	memset(a, 0, sizeof(*a));
 	a->text = text;
@@ -1082,6 +1083,11 @@ parse_address(const char *text, struct addr *a)
 
 	while (*s == ',') {
 		s++;
+		if (++nopts > MAX_OPTIONS) {
+			logmsg(L_ERROR, "address \"%.40s...\": more than %d options",
+			    text, MAX_OPTIONS);
+			goto err;
+		}
 		if ((word = lex_token(&s, ",=", &err)) == NULL)
 			goto lexerr;
 		if (*s == '=') {

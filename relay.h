@@ -16,6 +16,7 @@
 
 #define MAX_PARAMS	4	/* most parameters any address type takes */
 #define MAX_SOCKOPTS	16	/* socket options one address may carry */
+#define MAX_OPTIONS	256	/* options of one address, all kinds */
 
 /* Severity, in socat's order; a message is shown when >= the log level. */
 enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };

@@ -108,7 +108,17 @@ err_case "mode=9 (not octal)" 5 UNIX-LISTEN:$TMP/m.sock,mode=9 -
 err_case "connection refused" 5 TCP:127.0.0.1:$REFUSED -
 err_case "connection refused (second address)" 5 - TCP:127.0.0.1:$REFUSED
 err_case "nonexistent unix socket" 5 UNIX-CONNECT:$TMP/nonexistent.sock -
+# The resolver here may be a non-local address: the lookup runs in an empty
+# network namespace (unshare -n), where it fails at once and nothing leaves
+# the machine.
+for t in SOCAT RELAY; do
+	printf '#!/bin/sh\nexec unshare -n "%s" "$@"\n' "${!t}" >"$TMP/offline-$t"
+	chmod +x "$TMP/offline-$t"
+done
+SOCAT0=$SOCAT RELAY0=$RELAY
+SOCAT=$TMP/offline-SOCAT RELAY=$TMP/offline-RELAY
 err_case "unresolvable name" 10 TCP:nonexistent.invalid:80 -
+SOCAT=$SOCAT0 RELAY=$RELAY0
 err_case "bind to an address not on this machine" 5 TCP-LISTEN:$FREE,bind=192.0.2.1 -
 
 # --- relay is stricter than socat 1.7.4 here.  A tool that accepted these
