@@ -25,9 +25,12 @@ p=${ENV_PREFIX:-SOCAT}
 eval "pa=\${${p}_PEERADDR-} pp=\${${p}_PEERPORT-} sa=\${${p}_SOCKADDR-} sp=\${${p}_SOCKPORT-} pid=\${${p}_PID-}"
 echo "PEERADDR=$pa PEERPORT=$pp SOCKADDR=$sa SOCKPORT=$sp"
 echo "PIDISPPID=$([ "$pid" = "$PPID" ] && echo yes || echo no) PIDISME=$([ "$pid" = "$$" ] && echo yes || echo no) PIDNUM=$(case $pid in ''|*[!0-9]*) echo no;; *) echo yes;; esac)"
-sid=$(ps -o sid= -p $$ | tr -d ' ')
+sid=$(cut -d' ' -f6 /proc/$$/stat)	# ps is slow under load
 echo "SIDISME=$([ "$sid" = "$$" ] && echo yes || echo no) SID=$sid ME=$$ IN=$(readlink /proc/$$/fd/0 | cut -d: -f1) OUT=$(readlink /proc/$$/fd/1 | cut -d: -f1)"
 echo "NAMES=$(env | grep "^${p}_" | cut -d= -f1 | sort | tr '\n' ',')"
+# Read what the client sent: a socket closed with unread data is reset,
+# and a reset can throw away the report before the client reads it.
+timeout 5 cat >/dev/null
 EOF
 chmod +x "$ENVSH"
 
