@@ -338,7 +338,12 @@ if netns_add "$NS"; then
 			got=$(ip netns exec "$NS" timeout 10 busybox nslookup $q.relay.test 127.0.0.1 2>&1)
 			case $got in
 			*"Name:"*"$q.relay.test"*"Address: 10.1.2.3"*) ok "$w: DNS over UDP4-RECVFROM:53,fork UDP:127.0.0.1:5300: query $q answered" ;;
-			*) not_ok "$w: DNS over UDP4-RECVFROM:53,fork: query $q answered (got: $(printf '%s' "$got" | tr '\n' ' ' | cut -c1-200))" ;;
+			*)
+				# socat 1.7.4's RECVFROM,fork child can take the
+				# second query of nslookup's A/AAAA pair (its fork
+				# race): shown for socat, asserted for relay.
+				msg="$w: DNS over UDP4-RECVFROM:53,fork: query $q answered (got: $(printf '%s' "$got" | tr '\n' ' ' | cut -c1-200))"
+				if [ "$tn" = socat ]; then echo "# socat race, not asserted: $msg"; else not_ok "$msg"; fi ;;
 			esac
 		done
 		check "$w: DNS forward: the listener still serves" kill -0 "$tpid"
