@@ -1839,7 +1839,7 @@ open_program(struct addr *a, struct endpoint *ep)
 {
 	int sv[2] = { -1, -1 }, in[2] = { -1, -1 }, out[2] = { -1, -1 };
 	sigset_t chld, old;
-	pid_t pid;
+	pid_t pid = 0;
 
 	if (a->set.nofork) {
 		if (g.first == NULL) {
@@ -2513,7 +2513,7 @@ serve(struct addr *a, struct endpoint *ep)
 {
 	enum addr_kind kind = a->type->kind;
 	char *buf = NULL;
-	pid_t pid;
+	pid_t pid = 0;
 	int fd = -1;
 
 	if (kind == K_RECVFROM && (buf = malloc(65536)) == NULL) {
@@ -3196,7 +3196,7 @@ static void
 on_sigchld(int sig)
 {
 	int saved = errno, status;
-	pid_t pid;
+	pid_t pid = 0;
 
 	(void)sig;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
