@@ -33,6 +33,15 @@ echo_client() { printf '%s\n' "$2" | timeout -k 2 10 "$SOCAT" -t 5 STDIO "$1"; }
 # stop_tool PID: end a background tool with SIGTERM and reap it.
 stop_tool() { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
+# tool_done DESC PID EXPECTED FILE: the one-shot listener PID ends by
+# itself with status 0, and FILE holds what it got from its client.
+tool_done() {
+	wait_gone "$2" 10
+	wait "$2"
+	check_eq "$1: exit code" 0 "$?"
+	check_eq "$1: what the tool got" "$3" "$(cat "$4")"
+}
+
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
@@ -147,10 +156,7 @@ for tool in "${TOOLS[@]}"; do
 	tpid=$BG_PID
 	if wait_listen "$P" 5; then ok "$w: reuseaddr: listens despite the TIME_WAIT"; else not_ok "$w: reuseaddr: listens despite the TIME_WAIT ($(first_line "$TMP/reuse.$tn.err"))"; fi
 	check_eq "$w: reuseaddr: client gets the data" "$(cat "$TEXT")" "$(echo_client TCP:127.0.0.1:$P hello)"
-	wait_gone "$tpid" 10
-	wait "$tpid"
-	check_eq "$w: reuseaddr: exit code" 0 "$?"
-	check_eq "$w: reuseaddr: what the tool got" hello "$(cat "$TMP/reuse.$tn.out")"
+	tool_done "$w: reuseaddr" "$tpid" hello "$TMP/reuse.$tn.out"
 done
 
 # --- bind= on a connecting address: the server sees that source address
@@ -189,10 +195,7 @@ for tool in "${TOOLS[@]}"; do
 	echo_client TCP:127.0.0.1:$P x >/dev/null 2>&1
 	check_eq "$w: TCP-LISTEN bind=127.0.0.2: client to 127.0.0.1 is refused" 1 "$?"
 	check_eq "$w: TCP-LISTEN bind=127.0.0.2: client to 127.0.0.2 gets the data" "$(cat "$TEXT")" "$(echo_client TCP:127.0.0.2:$P ping)"
-	wait_gone "$tpid" 10
-	wait "$tpid"
-	check_eq "$w: TCP-LISTEN bind=127.0.0.2: exit code" 0 "$?"
-	check_eq "$w: TCP-LISTEN bind=127.0.0.2: what the tool got" ping "$(cat "$TMP/bindl.$tn.out")"
+	tool_done "$w: TCP-LISTEN bind=127.0.0.2" "$tpid" ping "$TMP/bindl.$tn.out"
 done
 
 # --- backlog=: the listen queue length (ss shows it as Send-Q)
@@ -355,10 +358,7 @@ for tool in "${TOOLS[@]}"; do
 	tpid=$BG_PID
 	if wait_unix "$U" 5; then ok "$w: unlink-early: listens on $U"; else not_ok "$w: unlink-early: listens on $U ($(first_line "$TMP/ue.$tn.err"))"; fi
 	check_eq "$w: unlink-early: client gets the data" "$(cat "$TEXT")" "$(echo_client UNIX-CONNECT:$U ping)"
-	wait_gone "$tpid" 10
-	wait "$tpid"
-	check_eq "$w: unlink-early: exit code" 0 "$?"
-	check_eq "$w: unlink-early: what the tool got" ping "$(cat "$TMP/ue.$tn.out")"
+	tool_done "$w: unlink-early" "$tpid" ping "$TMP/ue.$tn.out"
 	if [ -e "$U" ]; then left=yes; else left=no; fi
 	check_eq "$w: UNIX-LISTEN: socket file removed at exit" no "$left"
 done
