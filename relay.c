@@ -2426,52 +2426,110 @@ accept_one(const struct addr *a, int lfd)
 }
 
 /*
- * Waits for the first datagram of a new client on a UDP listener.
- * UDP-LISTEN leaves it queued and connects the socket to the client;
- * UDP-RECVFROM takes it into *buf.  Returns 0, or -1 to wait again.
+ * Takes the next datagram waiting on a UDP listener, without waiting if
+ * flags say MSG_DONTWAIT.  Returns it, or NULL if there was none, it
+ * failed (logged) or range= and the like refused its sender (logged).
  */
-static int
-receive_one(const struct addr *a, struct endpoint *ep, char *buf, size_t size)
+static struct dgram *
+receive_dgram(const struct addr *a, int lfd, int flags, char *buf)
 {
-	struct sockaddr_storage peer;
-	socklen_t plen = sizeof(peer);
-	int lfd = ep->listen_fd, peek = a->type->kind == K_DGRAM_LISTEN;
-	char pbuf[160], one;
+	struct dgram *d;
+	struct sockaddr_storage from;
+	socklen_t fromlen = sizeof(from);
 	ssize_t n;
 
-	if (peek) {
-		buf = &one;
-		size = 1;
-	}
-	n = recvfrom(lfd, buf, size, peek ? MSG_PEEK : 0,
-	    (struct sockaddr *)&peer, &plen);
+	n = recvfrom(lfd, buf, 65536, flags, (struct sockaddr *)&from, &fromlen);
 	if (n == -1) {
-		if (errno != EINTR) {
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
 			logmsg(L_ERROR, "recvfrom(%d): %s", lfd, strerror(errno));
 			poll(NULL, 0, 100);	/* no busy loop on a lasting error */
 		}
-		return -1;
+		return NULL;
 	}
+	if (!client_allowed(a, (struct sockaddr *)&from, fromlen))
+		return NULL;
+	if ((d = malloc(sizeof(*d) + (size_t)n)) == NULL) {
+		logmsg(L_ERROR, "out of memory, a datagram is dropped");
+		return NULL;
+	}
+	d->next = NULL;
+	memcpy(&d->from, &from, fromlen);
+	d->fromlen = fromlen;
+	d->len = (size_t)n;
+	memcpy(d->data, buf, (size_t)n);
+	return d;
+}
+
+/* Whether datagrams d and e came from the same address and port. */
+static int
+same_sender(const struct dgram *d, const struct dgram *e)
+{
+	return d->fromlen == e->fromlen &&
+	    memcmp(&d->from, &e->from, d->fromlen) == 0;
+}
+
+/* Frees the datagrams of list *dp. */
+static void
+free_dgrams(struct dgram **dp)
+{
+	struct dgram *d;
+
+	while ((d = *dp) != NULL) {
+		*dp = d->next;
+		free(d);
+	}
+}
+
+/*
+ * Gives the UDP listener in ep to the client who sent the first datagram
+ * of *queue: connects the socket to it and moves that client's datagrams
+ * from *queue to ep->held.  With fork, first binds the next listener into
+ * *next, so that no client is ever without a socket to send to.
+ *
+ * Datagrams that came in before connect() are still queued on the socket,
+ * from any client: they are taken off here (a bounded number: a client
+ * that floods keeps its datagrams coming to its own socket), the client's
+ * for its transfer and the others' to *queue for the next client, so none
+ * reaches the wrong one.  Returns 0, or -1 if the first datagram was lost.
+ */
+static int
+claim_client(struct addr *a, struct endpoint *ep, struct dgram **queue,
+    struct endpoint *next, char *buf)
+{
+	struct dgram *first = *queue, *d, **tail, **held = &ep->held;
+	char pbuf[160];
+	int i, lfd = ep->listen_fd;
+
 	logmsg(L_NOTICE, "receiving packet from %s", format_sockaddr(
-	    (struct sockaddr *)&peer, plen, pbuf, sizeof(pbuf)));
-	if (!client_allowed(a, (struct sockaddr *)&peer, plen)) {
-		if (peek)
-			(void)recv(lfd, &one, 1, 0);	/* drop it */
+	    (struct sockaddr *)&first->from, first->fromlen, pbuf, sizeof(pbuf)));
+	if (connect(lfd, (struct sockaddr *)&first->from, first->fromlen) == -1) {
+		logmsg(L_ERROR, "connect(%d, %s): %s", lfd, pbuf, strerror(errno));
+		*queue = first->next;
+		free(first);
 		return -1;
 	}
-	if (peek) {
-		if (connect(lfd, (struct sockaddr *)&peer, plen) == -1) {
-			logmsg(L_ERROR, "connect(%d, %s): %s", lfd, pbuf,
-			    strerror(errno));
-			(void)recv(lfd, &one, 1, 0);
-			return -1;
-		}
-		return 0;
+	if (next != NULL) {
+		memset(next, 0, sizeof(*next));
+		while (a->type->open(a, next) == -1)
+			poll(NULL, 0, 1000);
 	}
-	ep->pending = buf;
-	ep->npending = (size_t)n;
-	memcpy(&ep->to, &peer, plen);
-	ep->tolen = plen;
+	for (tail = queue; *tail != NULL; tail = &(*tail)->next)
+		;
+	for (i = 0; i < 64 &&
+	    (d = receive_dgram(a, lfd, MSG_DONTWAIT, buf)) != NULL; i++) {
+		*tail = d;
+		tail = &d->next;
+	}
+	/* The client's datagrams, in order, go to its transfer. */
+	for (tail = queue; (d = *tail) != NULL;) {
+		if (same_sender(d, first)) {
+			*tail = d->next;
+			d->next = NULL;
+			*held = d;
+			held = &d->next;
+		} else
+			tail = &d->next;
+	}
 	return 0;
 }
 
@@ -2512,11 +2570,13 @@ static int
 serve(struct addr *a, struct endpoint *ep)
 {
 	enum addr_kind kind = a->type->kind;
-	char *buf = NULL;
+	struct endpoint next;
+	struct dgram *queue = NULL;
+	char *buf = NULL, pbuf[160];
 	pid_t pid = 0;
 	int fd = -1;
 
-	if (kind == K_RECVFROM && (buf = malloc(65536)) == NULL) {
+	if (kind != K_STREAM_LISTEN && (buf = malloc(65536)) == NULL) {
 		logmsg(L_ERROR, "out of memory");
 		return -1;
 	}
@@ -2525,29 +2585,45 @@ serve(struct addr *a, struct endpoint *ep)
 	for (;;) {
 		if (a->set.fork && a->set.max_children > 0)
 			wait_for_child_slot(a->set.max_children);
-		if (kind == K_STREAM_LISTEN)
+		if (kind == K_STREAM_LISTEN) {
 			fd = accept_one(a, ep->listen_fd);
-		else if (receive_one(a, ep, buf, 65536) == -1)
-			continue;
+		} else if (kind == K_RECVFROM) {
+			if ((ep->held = receive_dgram(a, ep->listen_fd, 0,
+			    buf)) == NULL)
+				continue;
+			logmsg(L_NOTICE, "receiving packet from %s",
+			    format_sockaddr((struct sockaddr *)&ep->held->from,
+			    ep->held->fromlen, pbuf, sizeof(pbuf)));
+		} else {
+			if (queue == NULL && (queue = receive_dgram(a,
+			    ep->listen_fd, 0, buf)) == NULL)
+				continue;
+			if (claim_client(a, ep, &queue,
+			    a->set.fork ? &next : NULL, buf) == -1)
+				continue;
+		}
 		if (a->set.fork && (pid = fork()) == -1) {
 			logmsg(L_ERROR, "fork(): %s", strerror(errno));
 			if (fd != -1)
 				close(fd);
 			fd = -1;
+			free_dgrams(&ep->held);
+			if (kind == K_DGRAM_LISTEN) {
+				close(ep->listen_fd);	/* this client is lost */
+				ep->listen_fd = next.listen_fd;
+			}
 			continue;
 		}
-		if (!a->set.fork || pid == 0) {
+		if (!a->set.fork || pid == 0)
 			break;
-		}
 		children_forked++;
 		logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
+		free_dgrams(&ep->held);
 		if (kind == K_STREAM_LISTEN) {
 			close(fd);
 		} else if (kind == K_DGRAM_LISTEN) {
-			/* The child has the socket, connected: bind afresh. */
 			close(ep->listen_fd);
-			while (a->type->open(a, ep) == -1)
-				poll(NULL, 0, 1000);
+			ep->listen_fd = next.listen_fd;
 		}
 		fd = -1;
 	}
@@ -2556,11 +2632,19 @@ serve(struct addr *a, struct endpoint *ep)
 		socket_endpoint(ep, fd);
 		return 0;
 	}
+	if (kind == K_DGRAM_LISTEN && a->set.fork)
+		close(next.listen_fd);
+	/* Other clients' datagrams: this process serves one client. */
+	free_dgrams(&queue);
+	free(buf);
 	socket_endpoint(ep, ep->listen_fd);
 	ep->dgram = 1;
 	ep->shut = SHUT_NOTHING;
-	if (kind == K_RECVFROM)
-		ep->rfd = -1;	/* one datagram, kept in ep->pending, is all */
+	if (kind == K_RECVFROM) {
+		ep->to = ep->held->from;
+		ep->tolen = ep->held->fromlen;
+		ep->rfd = -1;	/* the one datagram in ep->held is all */
+	}
 	return 0;
 }
 
@@ -2656,6 +2740,7 @@ struct half {
 	int		 pipe[2];	/* the splice path's pipe, or -1 */
 	size_t		 chunk;		/* most bytes moved per step */
 	size_t		 len, off;	/* pending data is [off..len) */
+	struct dgram	*held;		/* datagrams to pass before reading */
 	double		 wake;		/* ignoreeof: read again from then */
 	int		 eof;		/* the reader reached EOF */
 	int		 done;
@@ -2758,9 +2843,18 @@ push(struct half *h)
 static ssize_t
 pull(struct half *h)
 {
-#ifdef HAVE_SPLICE
 	ssize_t n;
+	struct dgram *d;
 
+	if ((d = h->held) != NULL) {
+		h->held = d->next;
+		n = (ssize_t)(d->len < h->chunk ? d->len : h->chunk);
+		memcpy(h->buf, d->data, (size_t)n);
+		if (h->held == NULL && h->rfd == -1)
+			h->eof = 1;	/* UDP-RECVFROM: the datagram is all */
+		return n;
+	}
+#ifdef HAVE_SPLICE
 	if (h->pipe[1] != -1) {
 		n = splice(h->rfd, NULL, h->pipe[1], NULL, h->chunk,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
@@ -2975,7 +3069,7 @@ half_init(struct half *h, int id, const struct endpoint *from,
 	h->shut = to->shut;
 	h->pipe[0] = h->pipe[1] = -1;
 	h->done = !(g.unidir == 0 || g.unidir == id) || h->wfd == -1 ||
-	    (h->rfd == -1 && from->pending == NULL);
+	    (h->rfd == -1 && from->held == NULL);
 	if (h->done)
 		return 0;
 	if (half_splice(h)) {
@@ -2987,18 +3081,14 @@ half_init(struct half *h, int id, const struct endpoint *from,
 		logmsg(L_ERROR, "malloc(%zu): %s", h->chunk, strerror(errno));
 		return -1;
 	}
-	if (from->pending != NULL) {
-		/*
-		 * A datagram taken in before the transfer, and nothing more.
-		 * Its end reaches a program as EOF (so "wc -c" answers), but
-		 * never as an empty datagram (a DNS server would choke).
-		 */
-		memcpy(h->buf, from->pending, from->npending);
-		h->len = from->npending;
-		h->eof = 1;
-		if (h->shut == SHUT_DGRAM)
-			h->shut = SHUT_NOTHING;
-	}
+	h->held = from->held;
+	/*
+	 * UDP-RECVFROM's one datagram is all: its end reaches a program as
+	 * EOF (so "wc -c" answers), but never as an empty datagram (a DNS
+	 * server would choke).
+	 */
+	if (h->rfd == -1 && h->shut == SHUT_DGRAM)
+		h->shut = SHUT_NOTHING;
 	return 0;
 }
 
@@ -3029,12 +3119,12 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 		if (h[i].shut == SHUT_CLOSE && !h[1 - i].done &&
 		    h[i].wfd == h[1 - i].rfd)
 			h[i].shut = SHUT_NOTHING;
-	/* A datagram read before the transfer goes out first. */
-	for (i = 0; i < 2; i++)
-		if (!h[i].done && h[i].len > 0 && half_write(&h[i]) == -1)
-			goto out;
-
 	while (!(h[0].done && h[1].done)) {
+		/* Datagrams taken in before the transfer go out first. */
+		for (i = 0; i < 2; i++)
+			while (!h[i].done && h[i].len == 0 && h[i].held != NULL)
+				if (half_read(&h[i]) == -1)
+					goto out;
 		deadline = -1;
 		for (n = 0, i = 0; i < 2; i++) {
 			idx[i] = -1;

@@ -169,6 +169,15 @@ struct addr {
  */
 enum shut_how { SHUT_SOCKET, SHUT_CLOSE, SHUT_NOTHING, SHUT_DGRAM };
 
+/* A datagram a listener took in for a client before its transfer. */
+struct dgram {
+	struct dgram		*next;
+	struct sockaddr_storage	 from;
+	socklen_t		 fromlen;
+	size_t			 len;
+	char			 data[];
+};
+
 struct endpoint {
 	int			 rfd;	/* -1: the address cannot be read */
 	int			 wfd;	/* -1: the address cannot be written */
@@ -179,8 +188,7 @@ struct endpoint {
 	pid_t			 pid;	/* EXEC/SYSTEM: the program, or 0 */
 	struct sockaddr_storage	 to;	/* datagrams go here by sendto() */
 	socklen_t		 tolen;	/* 0: the socket is connected */
-	char			*pending; /* a datagram read before transfer */
-	size_t			 npending;
+	struct dgram		*held;	/* datagrams read before transfer */
 	int			 crnl;
 	int			 ignoreeof;
 };
