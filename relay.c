@@ -17,6 +17,9 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/sysmacros.h>	/* major(), minor() */
+#endif
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
@@ -93,6 +96,9 @@ static struct {
 	int		 dump;		/* -v 1, -x 2, both 3 */
 	int		 rawfd[2];	/* -r and -R files, or -1 */
 	unsigned long long dumped[2];	/* bytes dumped per direction */
+	int		 statistics;	/* --statistics: counters at exit */
+	int		 sloppy;	/* -s: an option that fails is no error */
+	int		 fdinfo;	/* -D: describe the fds before transfer */
 	const struct endpoint *first;	/* the first address, once open */
 } g = {
 	.prog = "relay", .loglevel = L_ERROR, .logfd = 2, .closewait = 0.5,
@@ -121,6 +127,17 @@ static volatile pid_t		 program_pid;
 static volatile sig_atomic_t	 program_done;
 static volatile int		 program_status;
 
+/*
+ * What crossed in each direction, for --statistics and SIGUSR1: bytes, and
+ * blocks (socat's "packets": one per read that brought data).
+ */
+static struct {
+	unsigned long long bytes, packets;
+}				 moved[2];
+static int			 transferring;	/* moved[] is live */
+static volatile sig_atomic_t	 stats_wanted;	/* SIGUSR1 came */
+#define NOT_STARTED	"transfer engine not yet started, statistics not available"
+
 /* The first address's socket, whose ends a program learns from SOCAT_*. */
 static int			 peer_fd = -1;
 
@@ -131,6 +148,9 @@ static void relay_exit(int status) __attribute__((noreturn));
 /* ------------------------------------------------------------------ */
 
 static const char level_letter[] = "DINWEF";
+
+/* OR'ed into a level: the line is written whatever -d says. */
+#define L_ALWAYS	0x100
 
 /*
  * Formats t as socat's "YYYY/MM/DD HH:MM:SS" in local time, using the UTC
@@ -219,11 +239,12 @@ vlogmsg(int level, const char *fmt, va_list ap)
 {
 	struct timeval tv;
 	char line[1024];
-	int n, m;
+	int n, m, always = level & L_ALWAYS;
 
+	level &= ~L_ALWAYS;
 	if (level == L_ERROR && g.retrying)
 		level = L_NOTICE;
-	if (level < g.loglevel)
+	if (level < g.loglevel && !always)
 		return;
 	if (g.syslog == 1) {
 		syslog_line(level, fmt, ap);
@@ -257,6 +278,16 @@ logmsg(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlogmsg(level, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * For an option that could not be applied, once that is logged: -1, or
+ * 0 under -s, where relay goes on as socat does.
+ */
+static int
+option_failed(void)
+{
+	return g.sloppy ? 0 : -1;
 }
 
 /* Logs an E message and exits with status 1. */
@@ -512,6 +543,8 @@ const struct addr_type addr_types[] = {
 	{ "PIPE", NULL, -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
 	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0, G_FD | G_TERMIOS, 0, open_pty },
+	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
+	    2, open_program },
 	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD, 1, open_pipe },
 	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
 	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 1,
@@ -591,8 +624,8 @@ const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 /* The features relay has, in socat -V's terms, for scripts that probe it. */
 static const char *const features[] = {
 	"STDIO", "FDNUM", "FILE", "CREAT", "GOPEN", "PIPE", "UNIX", "IP4",
-	"IP6", "TCP", "UDP", "LISTEN", "SYSTEM", "EXEC", "RETRY",
-	"ABSTRACT_UNIXSOCKET", "TERMIOS", "PTY",
+	"IP6", "TCP", "UDP", "LISTEN", "SYSTEM", "SHELL", "EXEC", "RETRY",
+	"ABSTRACT_UNIXSOCKET", "TERMIOS", "PTY", "STATS",
 };
 
 /* Returns nonzero when name is one of the space-separated words in list. */
@@ -1114,16 +1147,16 @@ parse_address(const char *text, struct addr *a)
 			word = NULL;
 			continue;
 		}
-		if ((o = find_option(word)) == NULL) {
+		if ((o = find_option(word)) == NULL)
 			logmsg(L_ERROR, "unknown option \"%s\"", word);
-			goto err;
-		}
-		if ((o->groups & a->type->groups) == 0) {
+		else if ((o->groups & a->type->groups) == 0)
 			logmsg(L_ERROR, "option \"%s\" not supported with address "
 			    "type \"%s\"", o->name, a->type->name);
+		else if (set_option(a, o, value) == -1)
 			goto err;
-		}
-		if (set_option(a, o, value) == -1)
+		/* -s: an option relay cannot use is logged and left out. */
+		if ((o == NULL || (o->groups & a->type->groups) == 0) &&
+		    option_failed() == -1)
 			goto err;
 		free(word);
 		free(value);
@@ -1223,7 +1256,8 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 		    sizeof(v->value)) == -1) {
 			logmsg(L_ERROR, "setsockopt(%d, %s=%d): %s", fd,
 			    v->desc->name, v->value, strerror(errno));
-			return -1;
+			if (option_failed() == -1)
+				return -1;
 		}
 	}
 	return 0;
@@ -1436,7 +1470,7 @@ apply_termios(int fd, const struct addr *a, int restore)
 		return 0;
 	if (tcgetattr(fd, &t) == -1) {
 		logmsg(L_ERROR, "tcgetattr(%d): %s", fd, strerror(errno));
-		return -1;
+		return option_failed();
 	}
 	for (i = 0; restore && i < 2; i++)
 		if (tty_saved[i].fd == -1 || tty_saved[i].fd == fd) {
@@ -1458,11 +1492,11 @@ apply_termios(int fd, const struct addr *a, int restore)
 	if (st->baud != 0 && (cfsetispeed(&t, baud_speed(st->baud)) == -1 ||
 	    cfsetospeed(&t, baud_speed(st->baud)) == -1)) {
 		logmsg(L_ERROR, "cfsetspeed(%ld): %s", st->baud, strerror(errno));
-		return -1;
+		return option_failed();
 	}
 	if (tcsetattr(fd, TCSANOW, &t) == -1) {
 		logmsg(L_ERROR, "tcsetattr(%d): %s", fd, strerror(errno));
-		return -1;
+		return option_failed();
 	}
 	return 0;
 }
@@ -1542,27 +1576,27 @@ set_owner_mode(const struct addr *a, const char *path, int fd)
 	if (a->set.user != NULL) {
 		if ((pw = getpwnam(a->set.user)) == NULL) {
 			logmsg(L_ERROR, "unknown user \"%s\"", a->set.user);
-			return -1;
+			return option_failed();
 		}
 		uid = pw->pw_uid;
 	}
 	if (a->set.group != NULL) {
 		if ((gr = getgrnam(a->set.group)) == NULL) {
 			logmsg(L_ERROR, "unknown group \"%s\"", a->set.group);
-			return -1;
+			return option_failed();
 		}
 		gid = gr->gr_gid;
 	}
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    (fd != -1 ? fchown(fd, uid, gid) : chown(path, uid, gid)) == -1) {
 		logmsg(L_ERROR, "chown(\"%s\"): %s", path, strerror(errno));
-		return -1;
+		return option_failed();
 	}
 	if (a->set.mode != -1 && (fd != -1 ? fchmod(fd, (mode_t)a->set.mode) :
 	    chmod(path, (mode_t)a->set.mode)) == -1) {
 		logmsg(L_ERROR, "chmod(\"%s\", 0%o): %s", path,
 		    (unsigned)a->set.mode, strerror(errno));
-		return -1;
+		return option_failed();
 	}
 	return 0;
 }
@@ -1731,8 +1765,14 @@ set_program_env(pid_t relay_pid)
 		if (rc == -1)
 			continue;
 		if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
-			getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host),
-			    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+			struct sockaddr_in *sin = (void *)&ss;
+			struct sockaddr_in6 *sin6 = (void *)&ss;
+
+			/* inet_ntop(), not getnameinfo(): 2 KiB less static. */
+			inet_ntop(ss.ss_family, ss.ss_family == AF_INET ?
+			    (void *)&sin->sin_addr : (void *)&sin6->sin6_addr,
+			    host, sizeof(host));
+			snprintf(port, sizeof(port), "%u", ntohs(sin->sin_port));
 			snprintf(name, sizeof(name), "%s_%sPORT", g.envprefix, which[i]);
 			setenv(name, port, 1);
 		} else if (ss.ss_family == AF_UNIX) {
@@ -1791,6 +1831,7 @@ static void __attribute__((noreturn))
 exec_program(const struct addr *a, int in, int out)
 {
 	sigset_t none;
+	const char *sh, *name;
 	char **argv;
 	int fl;
 
@@ -1816,11 +1857,14 @@ exec_program(const struct addr *a, int in, int out)
 		logmsg(L_WARN, "setpgid(0, %d): %s", a->set.pgid, strerror(errno));
 	/* With nofork the program is relay's own process. */
 	set_program_env(a->set.nofork ? getpid() : getppid());
-	if (a->type->arg == 1) {
-		logmsg(L_NOTICE, "execl(\"/bin/sh\", \"sh\", \"-c\", \"%s\")",
-		    a->params[0]);
-		execl("/bin/sh", "sh", "-c", a->params[0], (char *)NULL);
-		die("execl(\"/bin/sh\"): %s", strerror(errno));
+	if (a->type->arg != 0) {
+		/* SYSTEM runs /bin/sh, SHELL the user's $SHELL. */
+		sh = a->type->arg == 1 ? "/bin/sh" : getenv("SHELL");
+		name = strrchr(sh, '/') != NULL ? strrchr(sh, '/') + 1 : sh;
+		logmsg(L_NOTICE, "execl(\"%s\", \"%s\", \"-c\", \"%s\")", sh,
+		    name, a->params[0]);
+		execl(sh, name, "-c", a->params[0], (char *)NULL);
+		die("execl(\"%s\"): %s", sh, strerror(errno));
 	}
 	if ((argv = split_words(a->params[0])) == NULL)
 		_exit(1);
@@ -1841,6 +1885,10 @@ open_program(struct addr *a, struct endpoint *ep)
 	sigset_t chld, old;
 	pid_t pid = 0;
 
+	if (a->type->arg == 2 && getenv("SHELL") == NULL) {
+		logmsg(L_ERROR, "SHELL variable undefined");
+		return -1;
+	}
 	if (a->set.nofork) {
 		if (g.first == NULL) {
 			logmsg(L_ERROR, "option nofork only on the second address");
@@ -3045,6 +3093,8 @@ half_read(struct half *h)
 		return 1;
 	}
 	logmsg(L_INFO, "transferred %zd bytes from %d to %d", n, h->rfd, h->wfd);
+	moved[h->id - 1].bytes += (unsigned long long)n;
+	moved[h->id - 1].packets++;
 	h->len = (size_t)n;
 	h->off = 0;
 	if (g.dump || g.rawfd[h->id - 1] != -1)
@@ -3092,6 +3142,154 @@ half_init(struct half *h, int id, const struct endpoint *from,
 	return 0;
 }
 
+/* Formats t as ctime() does, without the newline.  Returns buf. */
+static char *
+format_ctime(time_t t, char *buf)
+{
+	static const char days[] = "ThuFriSatSunMonTueWed";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char stamp[24];
+	long d = (long)((t + utc_offset) / 86400);
+
+	if ((t + utc_offset) % 86400 < 0)
+		d--;
+	format_time(t, stamp);			/* YYYY/MM/DD HH:MM:SS */
+	snprintf(buf, 32, "%.3s %.3s %2d %.8s %.4s",
+	    days + 3 * (((d % 7) + 7) % 7),
+	    months + 3 * ((stamp[5] - '0') * 10 + stamp[6] - '0' - 1),
+	    (stamp[8] - '0') * 10 + stamp[9] - '0', stamp + 11, stamp);
+	return buf;
+}
+
+/*
+ * -D: describes fd on stderr in socat 1.8's table: what fstat() and
+ * fcntl() say, then the socket's two ends, or a pipe's size, and what
+ * poll() finds ready.
+ */
+static void
+describe_fd(int fd)
+{
+	static const struct { mode_t type; const char *name; } kinds[] = {
+		{ S_IFREG, "file" }, { S_IFCHR, "chrdev" }, { S_IFIFO, "pipe" },
+		{ S_IFSOCK, "socket" }, { S_IFDIR, "dir" },
+		{ S_IFBLK, "blkdev" }, { S_IFLNK, "symlink" },
+	};
+	static const struct { short bit; const char *name; } ready[] = {
+		{ POLLIN, "IN," }, { POLLPRI, "PRI," }, { POLLOUT, "OUT," },
+		{ POLLERR, "ERR," }, { POLLHUP, "HUP," }, { POLLNVAL, "NVAL," },
+	};
+	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLPRI | POLLOUT };
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct stat st;
+	char line[512], t[3][32];
+	const char *kind = "unknown";
+	size_t i;
+	int n, avail;
+
+	if (fstat(fd, &st) == -1) {
+		logmsg(L_ERROR, "fstat(%d): %s", fd, strerror(errno));
+		return;
+	}
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if ((st.st_mode & S_IFMT) == kinds[i].type)
+			kind = kinds[i].name;
+	n = snprintf(line, sizeof(line), "%4d: %s\t%u,%u\t%llu\t0%o\t%lu\t%u\t%u"
+	    "\t%u,%u\t%lld\t%ld\t%lld\t%s\t%s\t%s\t%d\tx%06x\t%d\t%d", fd, kind,
+	    major(st.st_dev), minor(st.st_dev), (unsigned long long)st.st_ino,
+	    (unsigned)st.st_mode, (unsigned long)st.st_nlink,
+	    (unsigned)st.st_uid, (unsigned)st.st_gid, major(st.st_rdev),
+	    minor(st.st_rdev), (long long)st.st_size, (long)st.st_blksize,
+	    (long long)st.st_blocks, format_ctime(st.st_atime, t[0]),
+	    format_ctime(st.st_mtime, t[1]), format_ctime(st.st_ctime, t[2]),
+	    (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0, fcntl(fd, F_GETFL),
+	    fcntl(fd, F_GETOWN),
+#ifdef F_GETSIG
+	    fcntl(fd, F_GETSIG)
+#else
+	    0
+#endif
+	    );
+	if (S_ISSOCK(st.st_mode)) {
+		len = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+			n += snprintf(line + n, sizeof(line) - n, "\t%s",
+			    format_sockaddr((struct sockaddr *)&ss, len, t[0],
+			    sizeof(t[0])));
+		len = sizeof(ss);
+		if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+			n += snprintf(line + n, sizeof(line) - n, " <-> %s",
+			    format_sockaddr((struct sockaddr *)&ss, len, t[0],
+			    sizeof(t[0])));
+	}
+#ifdef F_GETPIPE_SZ
+	if (S_ISFIFO(st.st_mode))
+		n += snprintf(line + n, sizeof(line) - n, "\tF_GETPIPE_SZ=%d",
+		    fcntl(fd, F_GETPIPE_SZ));
+#endif
+	n += snprintf(line + n, sizeof(line) - n, "\tpoll: ");
+	if (poll(&pfd, 1, 0) == 1)
+		for (i = 0; i < sizeof(ready) / sizeof(ready[0]); i++)
+			if (pfd.revents & ready[i].bit)
+				n += snprintf(line + n, sizeof(line) - n, "%s",
+				    ready[i].name);
+	if ((S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)) &&
+	    ioctl(fd, FIONREAD, &avail) == 0)
+		n += snprintf(line + n, sizeof(line) - n, "; FIONREAD=%d", avail);
+	if (n > (int)sizeof(line) - 1)
+		n = (int)sizeof(line) - 1;
+	line[n++] = '\n';
+	(void)!write(STDERR_FILENO, line, (size_t)n);
+}
+
+/* -D: the table of the fds the transfer is about to use, as socat's. */
+static void
+describe_fds(const struct endpoint *left, const struct endpoint *right)
+{
+	static const char head[] = "  FD  type\tdevice\tinode\tmode\tlinks\tuid"
+	    "\tgid\trdev\tsize\tblksize\tblocks\tatime\t\t\t\tmtime\t\t\t\t"
+	    "ctime\t\t\t\tcloexec\tflags\tsigown\tsigio\n";
+	const struct endpoint *ep[2] = { left, right };
+	int i;
+
+	(void)!write(STDERR_FILENO, head, sizeof(head) - 1);
+	for (i = 0; i < 2; i++) {
+		if (ep[i]->rfd != -1)
+			describe_fd(ep[i]->rfd);
+		if (ep[i]->wfd != -1 && ep[i]->wfd != ep[i]->rfd)
+			describe_fd(ep[i]->wfd);
+	}
+}
+
+/*
+ * Logs the bytes and blocks that crossed each direction so far, whatever
+ * -d says, in socat 1.8's words for --statistics and SIGUSR1.  Before the
+ * transfer there is nothing to count: that is a warning.
+ */
+static void
+log_statistics(void)
+{
+	static const char *const dir[2] = { "left to right", "right to left" };
+	char num[24];
+	int i, wp, wb;
+
+	if (!transferring) {
+		logmsg(L_WARN, NOT_STARTED);
+		return;
+	}
+	/* The two lines line up: each column as wide as its larger number. */
+	wp = snprintf(num, sizeof(num), "%llu", moved[0].packets > moved[1].packets ?
+	    moved[0].packets : moved[1].packets);
+	wb = snprintf(num, sizeof(num), "%llu", moved[0].bytes > moved[1].bytes ?
+	    moved[0].bytes : moved[1].bytes);
+	logmsg(L_WARN | L_ALWAYS, "statistics are experimental");
+	for (i = 0; i < 2; i++)
+		if (g.unidir == 0 || g.unidir == i + 1)
+			logmsg(L_INFO | L_ALWAYS, "STATISTICS: %s: %*llu packets(s), "
+			    "%*llu byte(s)", dir[i], wp, moved[i].packets, wb,
+			    moved[i].bytes);
+}
+
 /*
  * Copies between left and right until both directions are done, the -t
  * wait after the first EOF runs out, or -T finds nothing moving.
@@ -3106,6 +3304,7 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 	double last = now(), deadline, wait, t;
 
 	memset(h, 0, sizeof(h));
+	transferring = 1;
 	mixed_log_switch();
 	logmsg(L_NOTICE, "starting data transfer loop with FDs [%d,%d] and [%d,%d]",
 	    left->rfd, left->wfd, right->rfd, right->wfd);
@@ -3120,6 +3319,10 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 		    h[i].wfd == h[1 - i].rfd)
 			h[i].shut = SHUT_NOTHING;
 	while (!(h[0].done && h[1].done)) {
+		if (stats_wanted) {
+			stats_wanted = 0;
+			log_statistics();
+		}
 		/* Datagrams taken in before the transfer go out first. */
 		for (i = 0; i < 2; i++)
 			while (!h[i].done && h[i].len == 0 && h[i].held != NULL)
@@ -3244,41 +3447,73 @@ relay_exit(int status)
 {
 	cleanup();
 	logmsg(L_NOTICE, "exiting with status %d", status);
+	if (g.statistics)
+		log_statistics();
 	exit(status);
 }
 
 /*
+ * Writes the log line "date prog[pid] <text><num>" (num only if >= 0) for
+ * a signal handler: async-signal-safe, so built by hand, and not to syslog.
+ */
+static void
+signal_log(const char *text, int num)
+{
+	char line[160], digits[24];
+	int n, p;
+	long v;
+
+	if (g.syslog == 1)
+		return;
+	n = format_time(time(NULL), line);
+	line[n++] = ' ';
+	for (p = 0; g.prog[p] != '\0' && n < 60; p++)
+		line[n++] = g.prog[p];
+	line[n++] = '[';
+	for (p = 0, v = (long)getpid(); v > 0 || p == 0; v /= 10)
+		digits[p++] = '0' + (char)(v % 10);
+	while (p > 0)
+		line[n++] = digits[--p];
+	line[n++] = ']';
+	line[n++] = ' ';
+	for (p = 0; text[p] != '\0' && n < 150; p++)
+		line[n++] = text[p];
+	for (p = 0, v = num; num >= 0 && (v > 0 || p == 0); v /= 10)
+		digits[p++] = '0' + (char)(v % 10);
+	while (p > 0)
+		line[n++] = digits[--p];
+	line[n++] = '\n';
+	(void)!write(g.logfd, line, n);
+}
+
+/*
  * Ends relay on a fatal signal with socat's status, 128 + the signal.
- * Only async-signal-safe calls: the log line is built by hand.
+ * Only async-signal-safe calls.
  */
 static void
 on_fatal_signal(int sig)
 {
-	char line[128];
-	int n, p;
-	char num[16];
-
 	cleanup();
-	if (L_WARN >= g.loglevel && g.syslog != 1) {
-		n = format_time(time(NULL), line);
-		line[n++] = ' ';
-		for (p = 0; g.prog[p] != '\0' && n < 80; p++)
-			line[n++] = g.prog[p];
-		line[n++] = '[';
-		p = 0;
-		for (long pid = (long)getpid(); pid > 0 || p == 0; pid /= 10)
-			num[p++] = '0' + (char)(pid % 10);
-		while (p > 0)
-			line[n++] = num[--p];
-		memcpy(line + n, "] W exiting on signal ", 22);
-		n += 22;
-		if (sig >= 10)
-			line[n++] = '0' + (char)(sig / 10);
-		line[n++] = '0' + (char)(sig % 10);
-		line[n++] = '\n';
-		(void)!write(g.logfd, line, n);
+	if (L_WARN >= g.loglevel) {
+		signal_log("W exiting on signal ", sig);
+		if (g.statistics && !transferring)
+			signal_log("W " NOT_STARTED, -1);
 	}
 	_exit(128 + sig);
+}
+
+/*
+ * SIGUSR1 asks for the statistics: the transfer loop logs them; before
+ * the transfer (a fork listener, say) there are none, which is said here.
+ */
+static void
+on_sigusr1(int sig)
+{
+	(void)sig;
+	if (transferring)
+		stats_wanted = 1;
+	else if (L_WARN >= g.loglevel)
+		signal_log("W " NOT_STARTED, -1);
 }
 
 /* Counts reaped children for max-children; reaping here leaves no zombie. */
@@ -3315,6 +3550,9 @@ setup_signals(void)
 	sa.sa_handler = on_sigchld;
 	sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
 	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = on_sigusr1;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sa.sa_flags = 0;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -3379,6 +3617,9 @@ usage(void)
 	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
 	    "  -r <file> / -R <file>  write left-to-right / right-to-left data to file\n"
 	    "  -L <lockfile>  fail if it exists, else hold it; -W: wait for it\n"
+	    "  -s       sloppy: an option that cannot be applied is logged, no more\n"
+	    "  -D       describe the file descriptors before the transfer\n"
+	    "  --statistics  log the bytes and blocks moved at exit (and on SIGUSR1)\n"
 	    "  -u       unidirectional: left to right only\n"
 	    "  -U       unidirectional: right to left only\n"
 	    "  -b <size> transfer block size (8192)\n"
@@ -3466,6 +3707,12 @@ parse_flags(int argc, char **argv)
 			g.rawfd[arg[1] == 'R'] = n;
 		} else if (strcmp(arg, "-L") == 0 || strcmp(arg, "-W") == 0) {
 			take_lock(flag_value(argv, &i, 2), arg[1] == 'W');
+		} else if (strcmp(arg, "--statistics") == 0) {
+			g.statistics = 1;
+		} else if (strcmp(arg, "-s") == 0) {
+			g.sloppy = 1;
+		} else if (strcmp(arg, "-D") == 0) {
+			g.fdinfo = 1;
 		} else if (strcmp(arg, "-u") == 0) {
 			g.unidir = 1;
 		} else if (strcmp(arg, "-U") == 0) {
@@ -3553,9 +3800,10 @@ main(int argc, char **argv)
 		die("exactly 2 addresses required (there are %d); use option "
 		    "\"-h\" for help", argc - first);
 	/* Every address is checked before anything is opened. */
+	/* Under -s, socat ends with 255 where it cannot go on. */
 	for (i = 0; i < 2; i++)
 		if (parse_address(argv[first + i], &addrs[i]) == -1)
-			relay_exit(1);
+			relay_exit(g.sloppy ? 255 : 1);
 	for (i = 0; i < 2; i++)
 		prepare_numeric(&addrs[i]);
 	/* -u and -U open each side for its one direction only. */
@@ -3563,7 +3811,7 @@ main(int argc, char **argv)
 		if (addrs[i].writer == NULL)
 			addrs[i].dir = (i == 0) == (g.unidir == 1) ? 1 : 2;
 	if (open_address(&addrs[0], &ep[0]) == -1)
-		relay_exit(1);
+		relay_exit(g.sloppy ? 255 : 1);
 	/* Only a program needs the first address: SOCAT_* and nofork. */
 	if (addrs[1].type->kind == K_PROGRAM ||
 	    (addrs[1].writer != NULL && addrs[1].writer->type->kind == K_PROGRAM)) {
@@ -3572,7 +3820,9 @@ main(int argc, char **argv)
 			peer_fd = ep[0].rfd != -1 ? ep[0].rfd : ep[0].wfd;
 	}
 	if (open_address(&addrs[1], &ep[1]) == -1)
-		relay_exit(1);
+		relay_exit(g.sloppy ? 255 : 1);
+	if (g.fdinfo)
+		describe_fds(&ep[0], &ep[1]);
 	status = transfer(&ep[0], &ep[1]);
 	for (i = 0; i < 2; i++)
 		status |= finish_program(&ep[i]);

@@ -276,11 +276,16 @@ for tool in "${TOOLS[@]}"; do
 	check "$w: -h: lists TCP-LISTEN" grep -qi 'tcp-listen' "$TMP/h.$tn"
 	check "$w: -h: lists fork" grep -qi 'fork' "$TMP/h.$tn"
 done
+# relay claims socat 1.8 features too (SHELL, STATS): the reference for
+# those is socat 1.8's own -V.
+S18=$("$TOP/test/socat18") || S18=""
+check "socat 1.8 (the reference for 1.8 features) is built" test -x "$S18"
+[ -x "$S18" ] && "$S18" -V >>"$TMP/V.socat" 2>/dev/null
 missing=""
 for feat in $(grep -Eo '^  #define WITH_[A-Z0-9_]+ 1' "$TMP/V.relay" | awk '{print $2}'); do
 	grep -Eq "^  #define $feat 1" "$TMP/V.socat" || missing="$missing $feat"
 done
-check_eq "relay: -V: every feature relay claims, socat -V has too" "" "$missing"
+check_eq "relay: -V: every feature relay claims, socat 1.7.4 or 1.8 -V has too" "" "$missing"
 for feat in WITH_TCP WITH_UNIX WITH_LISTEN WITH_STDIO WITH_IP4 WITH_IP6; do
 	check "relay: -V claims $feat" grep -Eq "^  #define $feat 1" "$TMP/V.relay"
 done
