@@ -393,7 +393,7 @@ const struct opt_desc opt_descs[] = {
 	    OA_OFLAG, 0, O_CREAT, 0, NULL },
 	{ "crnl", "crlf", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(crnl), NULL },
-	{ "ctty", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	{ "ctty", NULL, G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(ctty), NULL },
 	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ECHO, 0, "<0|1>" },
@@ -465,7 +465,7 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_REUSEADDR), NULL },
 	{ "sane", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(sane), NULL },
-	{ "setsid", "sid", G_PROGRAM, PH_OPEN, OT_BOOL,
+	{ "setsid", "sid", G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(setsid), NULL },
 	{ "sndbuf", "so-sndbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
@@ -513,7 +513,7 @@ static int open_pty(struct addr *, struct endpoint *);
 #define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT)
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
 #define GR_FILE		(G_FD | G_FILE | G_NAMED | G_TERMIOS)
-#define GR_PROG		(G_FD | G_PROGRAM | G_TERMIOS)
+#define GR_PROG		(G_FD | G_PROGRAM | G_TERMIOS | G_SESSION)
 
 #define O_GOPEN		(O_APPEND | O_CREAT)
 
@@ -542,7 +542,8 @@ const struct addr_type addr_types[] = {
 	    0, open_file },
 	{ "PIPE", NULL, -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
-	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0, G_FD | G_TERMIOS, 0, open_pty },
+	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0, G_FD | G_TERMIOS | G_SESSION, 0,
+	    open_pty },
 	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    2, open_program },
 	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD, 1, open_pipe },
@@ -1730,6 +1731,18 @@ open_pty(struct addr *a, struct endpoint *ep)
 	}
 	if (apply_termios(slave, a, 0) == -1)
 		goto err;
+	/*
+	 * setsid: relay leads a session of its own; ctty: with the pty as
+	 * its controlling terminal (socat 1.7.4 and 1.8 accept ctty here but
+	 * leave relay without one).
+	 */
+	if (a->set.setsid && setsid() == -1)
+		logmsg(L_WARN, "setsid(): %s", strerror(errno));
+	if (a->set.ctty && ioctl(slave, TIOCSCTTY, 0) == -1) {
+		logmsg(L_ERROR, "ioctl(%d, TIOCSCTTY): %s", slave, strerror(errno));
+		if (option_failed() == -1)
+			goto err;
+	}
 	fd_endpoint(ep, master, master);
 	ep->shut = SHUT_NOTHING;	/* a terminal has no half-close */
 	return 0;	/* slave stays open for the life of relay */

@@ -40,6 +40,7 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_UDP		0x1000
 #define G_IPSERVER	0x2000	/* IP addresses that take in clients */
 #define G_TERMIOS	0x4000	/* addresses that may be a terminal */
+#define G_SESSION	0x8000	/* EXEC, SYSTEM, SHELL, PTY: setsid, ctty */
 #define G_RETRY		(G_CONNECT | G_LISTEN)
 
 /*

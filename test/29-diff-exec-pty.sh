@@ -21,6 +21,34 @@ case $b in *42*isatty*) ok "EXEC pty: commands run, stdin is a terminal" ;;
 case $b in *$'\n'Ss*) ok "EXEC pty,setsid,ctty: the shell leads its own session" ;;
 	*) not_ok "EXEC pty,setsid,ctty: the shell leads its own session (got: $b)" ;; esac
 
+# A real terminal: script(1) gives the tool a pty of its own as stdin and
+# stdout, as a person at a terminal has, and the tool attaches a shell to it
+# with -,raw,echo=0 and EXEC:sh,pty,setsid,ctty.  The shell prompts, runs
+# commands, leads its own session with its pty as controlling tty; the
+# outer terminal's settings are back once the tool has ended.
+term() {
+	(sleep 0.5; printf 'echo $((6*7))\n'; sleep 0.3
+	 printf 'ps -o pid=,sid=,tty= -p $$\n'; sleep 0.3; printf 'exit\n'; sleep 0.5) |
+		timeout 15 script -qec "stty -g; $1 -,raw,echo=0 EXEC:sh,pty,setsid,ctty; stty -g" /dev/null |
+		tr -d '\r'
+}
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	out=$(term "$tool")
+	check_eq "$w in script(1): exit code" 0 "$?"
+	case $out in *'# '*) ok "$w in script(1): the shell prompts" ;;
+		*) not_ok "$w in script(1): the shell prompts (got: $out)" ;; esac
+	# (the next prompt may come before or after it, as the shell runs)
+	check "$w in script(1): a command's output comes back" grep -Eq '^(# )?42$' <<<"$out"
+	# "pid sid pts/N": pid equal to sid, and a pts as controlling tty
+	check "$w in script(1): the shell leads its session, its pty as controlling tty" \
+		awk '$1 == $2 && $3 ~ /^pts\/[0-9]+$/ { f = 1 } END { exit !f }' <<<"$out"
+	before=$(sed -n 1p <<<"$out")
+	after=$(tail -n 1 <<<"$out")
+	check "$w in script(1): stty -g printed before and after" grep -q ':' <<<"$before$after"
+	check_eq "$w in script(1): the terminal's settings are restored at exit" "$before" "$after"
+done
+
 got=$( (sleep 0.5; printf 'hello\n') | timeout 10 "$RELAY" -t 1 - SYSTEM:'stty -echo; read l; echo "got $l"',pty 2>&1 | tr -d '\r')
 check_eq "SYSTEM pty: a line in, a line out" "got hello" "$got"
 finish
