@@ -113,6 +113,7 @@ static struct {
  * fork child never removes them.  Terminals relay changed are restored.
  */
 #define MAX_CLEANUP	4
+#define ACCEPT_BURST	16	/* connections a fork listener takes at once */
 static char			*cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
@@ -2430,11 +2431,14 @@ deny:
 
 /*
  * Returns a connection accepted on lfd that the client filters allow,
- * retrying transient failures.
+ * retrying transient failures.  A fork listener's lfd is non-blocking:
+ * with wait, relay then waits for a client; without, it returns -1 when
+ * none is queued.
  */
 static int
-accept_one(const struct addr *a, int lfd)
+accept_one(const struct addr *a, int lfd, int wait)
 {
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
 	struct sockaddr_storage peer, local;
 	socklen_t plen, llen;
 	char pbuf[160], lbuf[160];
@@ -2468,6 +2472,14 @@ accept_one(const struct addr *a, int lfd)
 			continue;
 		}
 		switch (errno) {
+		case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+		case EWOULDBLOCK:
+#endif
+			if (!wait)
+				return -1;
+			(void)poll(&pfd, 1, -1);
+			continue;
 		case EINTR:
 		case ECONNABORTED:
 		case EPROTO:
@@ -2476,6 +2488,9 @@ accept_one(const struct addr *a, int lfd)
 		case ENFILE:
 		case ENOBUFS:
 		case ENOMEM:
+			/* The connections held already come first. */
+			if (!wait)
+				return -1;
 			/* Out of resources: say so, give them time to free up. */
 			logmsg(L_ERROR, "accept(%d): %s", lfd, strerror(errno));
 			poll(NULL, 0, 100);
@@ -2635,7 +2650,7 @@ serve(struct addr *a, struct endpoint *ep)
 	struct dgram *queue = NULL;
 	char *buf = NULL, pbuf[160];
 	pid_t pid = 0;
-	int fd = -1;
+	int fd = -1, held[ACCEPT_BURST], nheld = 0, taken = 0, burst = 1, i;
 
 	if (kind != K_STREAM_LISTEN && (buf = malloc(65536)) == NULL) {
 		logmsg(L_ERROR, "out of memory");
@@ -2643,11 +2658,34 @@ serve(struct addr *a, struct endpoint *ep)
 	}
 	if (a->set.fork)
 		mixed_log_switch();
+	/*
+	 * A fork listener takes every connection already queued before it
+	 * forks for the first: forking is slow, and a burst of clients would
+	 * overflow socat's small default backlog while it forks, each dropped
+	 * client waiting a second or more to retry.  Not with max-children,
+	 * where the waiting belongs in the kernel's queue.
+	 */
+	if (a->set.fork && kind == K_STREAM_LISTEN && a->set.max_children == 0 &&
+	    set_fd_flags(ep->listen_fd) == 0)
+		burst = ACCEPT_BURST;
 	for (;;) {
 		if (a->set.fork && a->set.max_children > 0)
 			wait_for_child_slot(a->set.max_children);
 		if (kind == K_STREAM_LISTEN) {
-			fd = accept_one(a, ep->listen_fd);
+			/* Before each fork, whatever the kernel has queued. */
+			if (taken == nheld)
+				taken = nheld = 0;
+			if (nheld == burst && taken > 0) {
+				memmove(held, held + taken,
+				    (size_t)(nheld - taken) * sizeof(held[0]));
+				nheld -= taken;
+				taken = 0;
+			}
+			while (burst > 1 && nheld < burst &&
+			    (held[nheld] = accept_one(a, ep->listen_fd, 0)) != -1)
+				nheld++;
+			fd = taken < nheld ? held[taken++] :
+			    accept_one(a, ep->listen_fd, 1);
 		} else if (kind == K_RECVFROM) {
 			if ((ep->held = receive_dgram(a, ep->listen_fd, 0,
 			    buf)) == NULL)
@@ -2675,8 +2713,12 @@ serve(struct addr *a, struct endpoint *ep)
 			}
 			continue;
 		}
-		if (!a->set.fork || pid == 0)
+		if (!a->set.fork || pid == 0) {
+			/* The connections held for the next children. */
+			for (i = taken; i < nheld; i++)
+				close(held[i]);
 			break;
+		}
 		children_forked++;
 		logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
 		free_dgrams(&ep->held);
