@@ -113,12 +113,14 @@ static struct {
  * fork child never removes them.  Terminals relay changed are restored.
  */
 #define MAX_CLEANUP	4
+#define MAX_TTYS	4	/* terminals relay restores: stdin, stdout, FDs */
 #define ACCEPT_BURST	16	/* connections a fork listener takes at once */
 static char			*cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
 	struct termios	 saved;
-}				 tty_saved[2] = { { .fd = -1 }, { .fd = -1 } };
+}				 tty_saved[MAX_TTYS] = { { .fd = -1 }, { .fd = -1 },
+				     { .fd = -1 }, { .fd = -1 } };
 static long			 utc_offset;	/* seconds east of UTC, at start */
 static volatile sig_atomic_t	 children_forked;
 static volatile sig_atomic_t	 children_reaped;
@@ -361,7 +363,12 @@ cleanup(void)
 {
 	int i;
 
-	for (i = 0; i < 2; i++)
+	/*
+	 * Last saved first: where stdin and stdout are one terminal, the
+	 * settings saved for stdout are stdin's raw ones, and stdin's (the
+	 * original) must be the last word.
+	 */
+	for (i = MAX_TTYS - 1; i >= 0; i--)
 		if (tty_saved[i].fd != -1)
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
 	/* A fork child writes nothing here: its pages stay shared. */
@@ -1474,7 +1481,7 @@ apply_termios(int fd, const struct addr *a, int restore)
 		logmsg(L_ERROR, "tcgetattr(%d): %s", fd, strerror(errno));
 		return option_failed();
 	}
-	for (i = 0; restore && i < 2; i++)
+	for (i = 0; restore && i < MAX_TTYS; i++)
 		if (tty_saved[i].fd == -1 || tty_saved[i].fd == fd) {
 			if (tty_saved[i].fd == -1)
 				tty_saved[i].saved = t;
@@ -1536,7 +1543,9 @@ open_stdio(struct addr *a, struct endpoint *ep)
 	int r = (a->type->arg & 1) && (a->dir & 1);
 	int w = (a->type->arg & 2) && (a->dir & 2);
 
-	if (apply_termios(r ? STDIN_FILENO : STDOUT_FILENO, a, 1) == -1)
+	/* Terminal options go to both ends in use, as in socat. */
+	if ((r && apply_termios(STDIN_FILENO, a, 1) == -1) ||
+	    (w && apply_termios(STDOUT_FILENO, a, 1) == -1))
 		return -1;
 	fd_endpoint(ep, r ? STDIN_FILENO : -1, w ? STDOUT_FILENO : -1);
 	logmsg(L_NOTICE, "%s", r && w ? "reading from and writing to stdio" :
@@ -3231,7 +3240,7 @@ describe_fd(int fd)
 	};
 	static const struct { short bit; const char *name; } ready[] = {
 		{ POLLIN, "IN," }, { POLLPRI, "PRI," }, { POLLOUT, "OUT," },
-		{ POLLERR, "ERR," }, { POLLHUP, "HUP," }, { POLLNVAL, "NVAL," },
+		{ POLLERR, "ERR," }, { POLLNVAL, "NVAL," },
 	};
 	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLPRI | POLLOUT };
 	struct sockaddr_storage ss;
@@ -3288,8 +3297,7 @@ describe_fd(int fd)
 			if (pfd.revents & ready[i].bit)
 				n += snprintf(line + n, sizeof(line) - n, "%s",
 				    ready[i].name);
-	if ((S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)) &&
-	    ioctl(fd, FIONREAD, &avail) == 0)
+	if ((pfd.revents & POLLIN) && ioctl(fd, FIONREAD, &avail) == 0)
 		n += snprintf(line + n, sizeof(line) - n, "; FIONREAD=%d", avail);
 	if (n > (int)sizeof(line) - 1)
 		n = (int)sizeof(line) - 1;

@@ -86,7 +86,7 @@ for tool in "$SOCAT" "$RELAY"; do
 		set -- $st
 		if [ -n "$opts" ]; then
 			check_eq "$w: PTY$opts: the tool leads its own session" "$1" "$2"
-			if [ "$w" = relay ]; then
+			if [ "$tool" = "$RELAY" ]; then
 				check_eq "$w: PTY$opts: the pty is its controlling terminal" "$rdev" "$3"
 			else
 				echo "# socat: PTY$opts: controlling tty number $3 (the pty's is $rdev)"
