@@ -3549,6 +3549,65 @@ signal_log(const char *text, int num)
 	(void)!write(g.logfd, line, n);
 }
 
+/* Writes v right-aligned in width characters at buf + n.  Returns the new n. */
+static int
+put_number(char *buf, int n, unsigned long long v, int width)
+{
+	char digits[24];
+	int p = 0;
+
+	do
+		digits[p++] = '0' + (char)(v % 10);
+	while ((v /= 10) > 0);
+	while (width-- > p)
+		buf[n++] = ' ';
+	while (p > 0)
+		buf[n++] = digits[--p];
+	return n;
+}
+
+/* Appends text to buf at n.  Returns the new n. */
+static int
+put_text(char *buf, int n, const char *text)
+{
+	while (*text != '\0')
+		buf[n++] = *text++;
+	return n;
+}
+
+/*
+ * log_statistics() for a signal handler, whose lines are built by hand:
+ * a transfer ended by a signal still reports its counters, as in socat.
+ */
+static void
+signal_statistics(void)
+{
+	static const char *const dir[2] = { "left to right: ", "right to left: " };
+	unsigned long long maxp, maxb;
+	char line[128];
+	int i, n, wp, wb;
+
+	maxp = moved[0].packets > moved[1].packets ? moved[0].packets : moved[1].packets;
+	maxb = moved[0].bytes > moved[1].bytes ? moved[0].bytes : moved[1].bytes;
+	for (wp = 1; maxp >= 10; maxp /= 10)
+		wp++;
+	for (wb = 1; maxb >= 10; maxb /= 10)
+		wb++;
+	signal_log("W statistics are experimental", -1);
+	for (i = 0; i < 2; i++) {
+		if (g.unidir != 0 && g.unidir != i + 1)
+			continue;
+		n = put_text(line, 0, "I STATISTICS: ");
+		n = put_text(line, n, dir[i]);
+		n = put_number(line, n, moved[i].packets, wp);
+		n = put_text(line, n, " packets(s), ");
+		n = put_number(line, n, moved[i].bytes, wb);
+		n = put_text(line, n, " byte(s)");
+		line[n] = '\0';
+		signal_log(line, -1);
+	}
+}
+
 /*
  * Ends relay on a fatal signal with socat's status, 128 + the signal.
  * Only async-signal-safe calls.
@@ -3557,11 +3616,12 @@ static void
 on_fatal_signal(int sig)
 {
 	cleanup();
-	if (L_WARN >= g.loglevel) {
+	if (L_WARN >= g.loglevel)
 		signal_log("W exiting on signal ", sig);
-		if (g.statistics && !transferring)
-			signal_log("W " NOT_STARTED, -1);
-	}
+	if (g.statistics && transferring)
+		signal_statistics();
+	else if (g.statistics && L_WARN >= g.loglevel)
+		signal_log("W " NOT_STARTED, -1);
 	_exit(128 + sig);
 }
 

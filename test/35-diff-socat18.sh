@@ -638,4 +638,33 @@ check_eq "relay: -D - TCP: the socket's type, mode, cloexec and flags are socat 
 check "relay: -D - TCP: the transfer socket is non-blocking (flags x000802)" \
 	grep -q 'x000802$' "$D/dt.relay.tab"
 kill "$echo_pid" 2>/dev/null
+
+# SIGTERM during a transfer with --statistics: the counters still come
+# out (socat 1.8 prints them on its way out), after the W line, and the
+# exit status is 143.
+for tool in "${T18[@]}"; do
+	n=$(tn "$tool")
+	mkfifo "$D/term.$n.fifo"
+	bg_in "$D/term.$n.fifo" "$tool" --statistics - PIPE >"$D/term.$n.out" 2>"$D/term.$n.err"
+	p=$BG_PID
+	exec 7>"$D/term.$n.fifo"
+	printf abc >&7
+	for i in $(seq 50); do [ -s "$D/term.$n.out" ] && break; sleep 0.1; done
+	kill -TERM "$p"
+	wait_gone "$p" 5
+	wait "$p"
+	rc=$?
+	check_eq "$(who "$n"): --statistics, SIGTERM in a transfer: exit code" 143 "$rc"
+	exec 7>&-
+	check_eq "$(who "$n"): --statistics, SIGTERM in a transfer: the echo came back" abc "$(cat "$D/term.$n.out")"
+done
+expect_log "socat 1.8 (reference): --statistics, SIGTERM in a transfer: the counters after the W line" "$D/term.socat18.err" "T prog[P1] W exiting on signal 15
+T prog[P1] W statistics are experimental
+T prog[P1] I STATISTICS: left to right: 1 packets(s), 3 byte(s)
+T prog[P1] I STATISTICS: right to left: 1 packets(s), 3 byte(s)"
+# relay shows no W by default (socat 1.7.4's level): only the counters.
+expect_log "relay: --statistics, SIGTERM in a transfer: the counters, as socat 1.8's" "$D/term.relay.err" "T prog[P1] W statistics are experimental
+T prog[P1] I STATISTICS: left to right: 1 packets(s), 3 byte(s)
+T prog[P1] I STATISTICS: right to left: 1 packets(s), 3 byte(s)"
+
 finish
