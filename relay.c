@@ -2497,7 +2497,7 @@ accept_one(const struct addr *a, int lfd, int wait)
 		case ENFILE:
 		case ENOBUFS:
 		case ENOMEM:
-			/* The connections held already come first. */
+			/* The connections held come first (errno tells). */
 			if (!wait)
 				return -1;
 			/* Out of resources: say so, give them time to free up. */
@@ -2660,6 +2660,8 @@ serve(struct addr *a, struct endpoint *ep)
 	char *buf = NULL, pbuf[160];
 	pid_t pid = 0;
 	int fd = -1, held[ACCEPT_BURST], nheld = 0, taken = 0, burst = 1, i;
+	int drained = 0;	/* accept() found the queue empty */
+	struct pollfd lpfd = { .fd = ep->listen_fd, .events = POLLIN };
 
 	if (kind != K_STREAM_LISTEN && (buf = malloc(65536)) == NULL) {
 		logmsg(L_ERROR, "out of memory");
@@ -2680,8 +2682,9 @@ serve(struct addr *a, struct endpoint *ep)
 	for (;;) {
 		if (a->set.fork && a->set.max_children > 0)
 			wait_for_child_slot(a->set.max_children);
-		if (kind == K_STREAM_LISTEN) {
-			/* Before each fork, whatever the kernel has queued. */
+		if (kind == K_STREAM_LISTEN && burst == 1) {
+			fd = accept_one(a, ep->listen_fd, 1);
+		} else if (kind == K_STREAM_LISTEN) {
 			if (taken == nheld)
 				taken = nheld = 0;
 			if (nheld == burst && taken > 0) {
@@ -2690,11 +2693,30 @@ serve(struct addr *a, struct endpoint *ep)
 				nheld -= taken;
 				taken = 0;
 			}
-			while (burst > 1 && nheld < burst &&
-			    (held[nheld] = accept_one(a, ep->listen_fd, 0)) != -1)
-				nheld++;
-			fd = taken < nheld ? held[taken++] :
-			    accept_one(a, ep->listen_fd, 1);
+			/*
+			 * Before each fork, whatever the kernel has queued; once
+			 * the queue was found empty and nothing is held, poll().
+			 */
+			for (;;) {
+				if (drained && taken == nheld) {
+					errno = EAGAIN;
+				} else {
+					while (nheld < burst && (held[nheld] =
+					    accept_one(a, ep->listen_fd, 0)) != -1)
+						nheld++;
+					drained = nheld < burst;
+				}
+				if (taken < nheld)
+					break;
+				if (errno != EAGAIN && errno != EWOULDBLOCK) {
+					/* Out of fds or memory: logged, waited out. */
+					held[nheld++] = accept_one(a, ep->listen_fd, 1);
+					break;
+				}
+				if (poll(&lpfd, 1, -1) > 0)
+					drained = 0;
+			}
+			fd = held[taken++];
 		} else if (kind == K_RECVFROM) {
 			if ((ep->held = receive_dgram(a, ep->listen_fd, 0,
 			    buf)) == NULL)
