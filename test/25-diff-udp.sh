@@ -154,18 +154,25 @@ for tool in "${TOOLS[@]}"; do
 	done
 done
 
+# udp_fork_start TOOL NAME IDLE: an echo server on port Q (it ends after
+# IDLE quiet seconds) behind TOOL -b 65536 -T 3 UDP-LISTEN:P,fork; sets P,
+# Q, f ($TMP/NAME.<tool>, the files' prefix) and tpid.
+udp_fork_start() {
+	P=$(dport)
+	Q=$(dport)
+	f=$TMP/$2.$tn
+	bgpeer 40 recv 127.0.0.1 "$Q" "$f.srv" "$3" echo
+	wait_udp "$Q"
+	bg "$1" -b 65536 -T 3 UDP-LISTEN:$P,fork UDP:127.0.0.1:$Q 2>"$f.err"
+	tpid=$BG_PID
+	wait_udp "$P"
+}
+
 # --- UDP-LISTEN,fork: a child per client peer; -T ends an idle child
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
-	P=$(dport)
-	Q=$(dport)
-	f=$TMP/b.$tn
-	bgpeer 40 recv 127.0.0.1 "$Q" "$f.srv" 30 echo
-	wait_udp "$Q"
-	bg "$tool" -b 65536 -T 3 UDP-LISTEN:$P,fork UDP:127.0.0.1:$Q 2>"$f.err"
-	tpid=$BG_PID
-	wait_udp "$P"
+	udp_fork_start "$tool" b 30
 	bgpeer 20 send 127.0.0.1 "$P" "$f.c1" 1.5 100 200 300
 	c1=$BG_PID
 	bgpeer 20 send 127.0.0.1 "$P" "$f.c2" 1.5 1000 20000 3000
@@ -208,14 +215,7 @@ done
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
-	P=$(dport)
-	Q=$(dport)
-	f=$TMP/q.$tn
-	bgpeer 40 recv 127.0.0.1 "$Q" "$f.srv" 8 echo
-	wait_udp "$Q"
-	bg "$tool" -b 65536 -T 3 UDP-LISTEN:$P,fork UDP:127.0.0.1:$Q 2>"$f.err"
-	tpid=$BG_PID
-	wait_udp "$P"
+	udp_fork_start "$tool" q 8
 	kill -STOP "$tpid"
 	bgpeer 20 send 127.0.0.1 "$P" "$f.c1" 3 100 200 300
 	c1=$BG_PID

@@ -19,14 +19,8 @@ T18=("$S18" "$RELAY")
 D=$TMP/s18
 mkdir -p "$D"
 
-# tn TOOL: "socat18", "socat" (1.7.4) or "relay".
-tn() {
-	case $1 in
-	"$S18") echo socat18 ;;
-	"$SOCAT") echo socat ;;
-	*) echo relay ;;
-	esac
-}
+# tn TOOL: "socat18", "socat" (1.7.4) or "relay" (diff.sh's tool_name).
+tn() { tool_name "$1"; }
 # who NAME: how an assertion names the tool.
 who() {
 	case $1 in
@@ -36,15 +30,9 @@ who() {
 	esac
 }
 
-# runt TOOL NAME SECS STDIN ARGS...: diff.sh's run_one_tool, with files named by tn:
+# runt TOOL NAME SECS STDIN ARGS...: diff.sh's run_one_tool into $D:
 # $D/NAME.<tn>.out, .err; the exit code in $RUN_RC.
-runt() {
-	local tool=$1 name=$2 secs=$3 in=$4 n
-	shift 4
-	n=$(tn "$tool")
-	timeout -k 2 "$secs" "$tool" "$@" <"$in" >"$D/$name.$n.out" 2>"$D/$name.$n.err"
-	RUN_RC=$?
-}
+runt() { DR_DIR=$D run_one_tool "$@"; }
 
 # mask FILE: FILE's log lines with the timestamp, the program name and the
 # pid masked: "T prog[P1] L message", P1 for the first pid seen, P2 for
@@ -87,29 +75,24 @@ expect_log() {
 # alive PID: PID is a live process.
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
+# wait_until SECONDS WHAT CMD...: run CMD every 0.05 s until it succeeds,
+# for at most SECONDS; on time-out say "# WHAT" and fail.
+wait_until() {
+	local i=0 n=$(( $1 * 20 )) what=$2
+	shift 2
+	while [ $i -lt $n ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "# $what" >&2
+	return 1
+}
+has_lines() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 # wait_lines FILE N [SECONDS]: wait until FILE has at least N lines.
-wait_lines() {
-	local i=0 n=$(( ${3:-10} * 20 ))
-	while [ $i -lt $n ]; do
-		[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "# $1: fewer than $2 lines" >&2
-	return 1
-}
-
+wait_lines() { wait_until "${3:-10}" "$1: fewer than $2 lines" has_lines "$1" "$2"; }
 # wait_grep FILE REGEX [SECONDS]: wait until a line of FILE matches REGEX.
-wait_grep() {
-	local i=0 n=$(( ${3:-10} * 20 ))
-	while [ $i -lt $n ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "# $1: no line matches $2" >&2
-	return 1
-}
+wait_grep() { wait_until "${3:-10}" "$1: no line matches $2" grep -Eq "$2" "$1"; }
 
 # end_bg PID [SECONDS]: wait for PID (a child of this shell) to end, at
 # most SECONDS (10), killing it after; its exit code in $BG_RC.

@@ -12,9 +12,14 @@ ELOG_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [^ ]+\[[0-9]+\] E '
 DR_DIR=$TMP/dr
 mkdir -p "$DR_DIR"
 
-# tool_name TOOL: "socat" or "relay", for file names and messages.
+# tool_name TOOL: "socat", "socat18" (socat 1.8 as $S18, where a scenario
+# has it) or "relay", for file names and messages.
 tool_name() {
-	if [ "$1" = "$SOCAT" ]; then echo socat; else echo relay; fi
+	case $1 in
+	"$SOCAT") echo socat ;;
+	"${S18:-/nonexistent}") echo socat18 ;;
+	*) echo relay ;;
+	esac
 }
 
 # run_one_tool TOOL NAME SECS STDIN ARGS...: run TOOL ARGS under timeout SECS
