@@ -75,19 +75,6 @@ expect_log() {
 # alive PID: PID is a live process.
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
-# wait_until SECONDS WHAT CMD...: run CMD every 0.05 s until it succeeds,
-# for at most SECONDS; on time-out say "# WHAT" and fail.
-wait_until() {
-	local i=0 n=$(( $1 * 20 )) what=$2
-	shift 2
-	while [ $i -lt $n ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "# $what" >&2
-	return 1
-}
 has_lines() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 # wait_lines FILE N [SECONDS]: wait until FILE has at least N lines.
 wait_lines() { wait_until "${3:-10}" "$1: fewer than $2 lines" has_lines "$1" "$2"; }

@@ -9,6 +9,21 @@
 PEER=$TESTDIR/peer.pl
 FAULT_USER=relayfault
 
+# relay_on_path PATH ERRFILE CMD...: starts CMD (relay, maybe under timeout)
+# on the splice or the copy path (RELAY_NO_SPLICE=1), stderr to ERRFILE;
+# R is its pid, and it listens on $LP when this returns.
+relay_on_path() {
+	local path=$1 err=$2
+	shift 2
+	if [ "$path" = copy ]; then
+		bg env RELAY_NO_SPLICE=1 "$@" 2>"$err"
+	else
+		bg "$@" 2>"$err"
+	fi
+	R=$BG_PID
+	wait_listen "$LP"
+}
+
 # ports LP BP: two distinct free ports into $LP and $BP.
 ports() {
 	LP=$(free_port)
@@ -96,11 +111,7 @@ ports
 peer rst-server "$BP"
 wait_listen "$BP"
 for path in splice copy; do
-	ns=""; [ $path = copy ] && ns=1
-	bg env ${ns:+RELAY_NO_SPLICE=1} timeout 20 "$RELAY" TCP-LISTEN:"$LP",reuseaddr \
-		TCP:127.0.0.1:"$BP" 2>"$TMP/rst.err"
-	R=$BG_PID
-	wait_listen "$LP"
+	relay_on_path "$path" "$TMP/rst.err" timeout 20 "$RELAY" TCP-LISTEN:"$LP",reuseaddr TCP:127.0.0.1:"$BP"
 	printf hello | timeout 10 "$SOCAT" -t 2 - TCP:127.0.0.1:"$LP" >"$TMP/rst.out" 2>/dev/null
 	check_eq "backend resets ($path): the client's connection ends" 0 "$?"
 	wait "$R"
@@ -117,11 +128,7 @@ for path in splice copy; do
 	peer hold-server "$BP"
 	HOLD=$BG_PID
 	wait_listen "$BP"
-	ns=""; [ $path = copy ] && ns=1
-	bg env ${ns:+RELAY_NO_SPLICE=1} "$RELAY" TCP-LISTEN:"$LP",reuseaddr,fork \
-		TCP:127.0.0.1:"$BP" 2>"$TMP/hold.err"
-	R=$BG_PID
-	wait_listen "$LP"
+	relay_on_path "$path" "$TMP/hold.err" "$RELAY" TCP-LISTEN:"$LP",reuseaddr,fork TCP:127.0.0.1:"$BP"
 	base=$(tree_rss "$R")
 	bg bash -c 'head -c 1073741824 /dev/zero | "$0" -u - TCP:127.0.0.1:"$1"' "$SOCAT" "$LP"
 	C=$BG_PID
@@ -147,11 +154,7 @@ for path in splice copy; do
 	peer close-after "$BP" 100000 "$TMP/mid.got"
 	P=$BG_PID
 	wait_listen "$BP"
-	ns=""; [ $path = copy ] && ns=1
-	bg env ${ns:+RELAY_NO_SPLICE=1} timeout 20 "$RELAY" TCP-LISTEN:"$LP",reuseaddr \
-		TCP:127.0.0.1:"$BP" 2>"$TMP/mid.err"
-	R=$BG_PID
-	wait_listen "$LP"
+	relay_on_path "$path" "$TMP/mid.err" timeout 20 "$RELAY" TCP-LISTEN:"$LP",reuseaddr TCP:127.0.0.1:"$BP"
 	timeout 15 "$SOCAT" -u OPEN:"$TMP/big" TCP:127.0.0.1:"$LP" 2>/dev/null
 	crc=$?
 	check "backend closes mid-transfer ($path): the client is not left hanging" test "$crc" -lt 124
@@ -173,11 +176,7 @@ for path in splice copy; do
 	bg timeout 20 "$SOCAT" -u TCP-LISTEN:"$BP",reuseaddr CREATE:"$TMP/crst.sink"
 	B=$BG_PID
 	wait_listen "$BP"
-	ns=""; [ $path = copy ] && ns=1
-	bg env ${ns:+RELAY_NO_SPLICE=1} timeout 20 "$RELAY" TCP-LISTEN:"$LP",reuseaddr \
-		TCP:127.0.0.1:"$BP" 2>"$TMP/crst.err"
-	R=$BG_PID
-	wait_listen "$LP"
+	relay_on_path "$path" "$TMP/crst.err" timeout 20 "$RELAY" TCP-LISTEN:"$LP",reuseaddr TCP:127.0.0.1:"$BP"
 	timeout 15 perl "$PEER" rst-client "$LP" 8388608
 	wait "$R"
 	rc=$?
@@ -216,11 +215,7 @@ for path in splice copy; do
 	peer slow-reply "$BP" 2 "$TMP/req.got" "$TMP/reply"
 	P=$BG_PID
 	wait_listen "$BP"
-	ns=""; [ $path = copy ] && ns=1
-	bg env ${ns:+RELAY_NO_SPLICE=1} timeout 30 "$RELAY" -t 5 TCP-LISTEN:"$LP",reuseaddr \
-		TCP:127.0.0.1:"$BP" 2>"$TMP/slow.err"
-	R=$BG_PID
-	wait_listen "$LP"
+	relay_on_path "$path" "$TMP/slow.err" timeout 30 "$RELAY" -t 5 TCP-LISTEN:"$LP",reuseaddr TCP:127.0.0.1:"$BP"
 	timeout 20 "$SOCAT" -t 10 - TCP:127.0.0.1:"$LP" <"$TMP/req" >"$TMP/reply.got" 2>/dev/null
 	check_eq "half-close, slow reply, -t 5 ($path): the client ends" 0 "$?"
 	wait "$R"

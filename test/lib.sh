@@ -82,29 +82,34 @@ free_port() {
 	done
 }
 
-# wait_listen PORT [SECONDS]: wait until something listens on TCP PORT.
-wait_listen() {
-	local i=0 n=$(( ${2:-10} * 20 ))
+# wait_until SECONDS WHAT CMD...: run CMD every 0.05 s until it succeeds,
+# for at most SECONDS; on time-out say "# WHAT" and fail.
+wait_until() {
+	local i=0 n=$(( $1 * 20 )) what=$2
+	shift 2
 	while [ $i -lt $n ]; do
-		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		"$@" 2>/dev/null && return 0
 		sleep 0.05
 		i=$((i + 1))
 	done
-	echo "# nothing listens on port $1" >&2
+	echo "# $what" >&2
 	return 1
 }
 
-# wait_unix PATH [SECONDS]: wait until a listening UNIX socket exists at PATH.
-wait_unix() {
-	local i=0 n=$(( ${2:-10} * 20 ))
-	while [ $i -lt $n ]; do
-		[ -S "$1" ] && ss -Hxl 2>/dev/null | grep -qF " $1 " && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "# nothing listens on $1" >&2
-	return 1
+# listening tcp|udp|unix WHERE: whether a socket listens (is bound) there.
+listening() {
+	case $1 in
+	tcp) ss -Hltn "sport = :$2" | grep -q . ;;
+	udp) ss -Hlun "sport = :$2" | grep -q . ;;
+	unix) [ -S "$2" ] && ss -Hxl | grep -qF " $2 " ;;
+	esac
 }
+
+# wait_listen PORT [SECONDS]: wait until something listens on TCP PORT.
+wait_listen() { wait_until "${2:-10}" "nothing listens on port $1" listening tcp "$1"; }
+
+# wait_unix PATH [SECONDS]: wait until a listening UNIX socket exists at PATH.
+wait_unix() { wait_until "${2:-10}" "nothing listens on $1" listening unix "$1"; }
 
 # wait_gone PID [SECONDS]: wait for PID to exit; returns 1 on timeout.
 wait_gone() {
