@@ -21,11 +21,11 @@ relay: relay.c relay.h
 # A fully static binary with musl (Debian: musl-tools), for busybox images.
 # The flags drop what a static tool has no use for (unwind tables, section
 # padding, the build id) to stay well under 128 KiB.
-STATIC_CFLAGS = -static -Os -ffunction-sections -fdata-sections \
+STATIC_CFLAGS = -static -Os -fno-pie -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 # common-page-size: the data segment follows the code in the file at the
 # same offset within a page, instead of padded out to the next page.
-STATIC_LDFLAGS = -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
+STATIC_LDFLAGS = -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 relay-static: relay.c relay.h
 	musl-gcc $(STATIC_CFLAGS) $(WARN) -o $@ relay.c $(STATIC_LDFLAGS)

@@ -114,7 +114,9 @@ static struct {
  */
 #define MAX_CLEANUP	4
 #define MAX_TTYS	4	/* terminals relay restores: stdin, stdout, FDs */
-#define ACCEPT_BURST	16	/* connections a fork listener takes at once */
+#define ACCEPT_BURST	64	/* connections a fork listener takes at once */
+#define STACK_PAGE	4096	/* the unit of copy-on-write after fork() */
+#define BULK_PIPE	(1 << 20) /* a splice pipe's size for bulk data */
 static char			*cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
@@ -145,6 +147,7 @@ static volatile sig_atomic_t	 stats_wanted;	/* SIGUSR1 came */
 static int			 peer_fd = -1;
 
 static void relay_exit(int status) __attribute__((noreturn));
+static void catch_sigchld(int catch);
 
 /* ------------------------------------------------------------------ */
 /* Logging                                                             */
@@ -2661,6 +2664,7 @@ serve(struct addr *a, struct endpoint *ep)
 	pid_t pid = 0;
 	int fd = -1, held[ACCEPT_BURST], nheld = 0, taken = 0, burst = 1, i;
 	int drained = 0;	/* accept() found the queue empty */
+	int kernel_reaps = 0;	/* SIGCHLD is ignored */
 	struct pollfd lpfd = { .fd = ep->listen_fd, .events = POLLIN };
 
 	if (kind != K_STREAM_LISTEN && (buf = malloc(65536)) == NULL) {
@@ -2679,6 +2683,14 @@ serve(struct addr *a, struct endpoint *ep)
 	if (a->set.fork && kind == K_STREAM_LISTEN && a->set.max_children == 0 &&
 	    set_fd_flags(ep->listen_fd) == 0)
 		burst = ACCEPT_BURST;
+	/*
+	 * Only max-children counts the children.  Otherwise the kernel reaps
+	 * them, and a busy listener is not woken by a SIGCHLD for each.
+	 */
+	if (a->set.fork && a->set.max_children == 0 && program_pid == 0) {
+		catch_sigchld(0);
+		kernel_reaps = 1;
+	}
 	for (;;) {
 		if (a->set.fork && a->set.max_children > 0)
 			wait_for_child_slot(a->set.max_children);
@@ -2748,6 +2760,9 @@ serve(struct addr *a, struct endpoint *ep)
 			/* The connections held for the next children. */
 			for (i = taken; i < nheld; i++)
 				close(held[i]);
+			/* Its own program's exit status matters. */
+			if (kernel_reaps)
+				catch_sigchld(1);
 			break;
 		}
 		children_forked++;
@@ -2871,7 +2886,9 @@ struct half {
 	enum shut_how	 shut;		/* how to pass EOF to the writer */
 	const struct endpoint *from, *to;
 	char		*buf;		/* the copy path's buffer */
-	int		 pipe[2];	/* the splice path's pipe, or -1 */
+	int		 splice;	/* on the splice path */
+	int		 pipe[2];	/* its pipe, made at the first read, or -1 */
+	int		 grown;		/* the pipe was grown for bulk data */
 	size_t		 chunk;		/* most bytes moved per step */
 	size_t		 len, off;	/* pending data is [off..len) */
 	struct dgram	*held;		/* datagrams to pass before reading */
@@ -2915,22 +2932,21 @@ half_close(struct half *h)
 }
 
 /*
- * Sets h up to move data with splice() through a pipe where both ends are
- * stream sockets and nothing needs to see the bytes: they never enter user
- * space.  Returns 1 if it did, 0 if h keeps to read() and write().
+ * Returns whether h can move data with splice() through a pipe: where both
+ * ends are stream sockets and nothing needs to see the bytes, they never
+ * enter user space.  Otherwise h keeps to read() and write().
  */
 static int
-half_splice(struct half *h)
+half_splice(const struct half *h)
 {
 #ifdef HAVE_SPLICE
-	if (g.splice && h->rsock && h->wsock && !h->from->dgram && !g.dump &&
-	    g.rawfd[0] == -1 && g.rawfd[1] == -1 &&
-	    !h->to->dgram && !h->from->crnl && !h->to->crnl &&
-	    pipe2(h->pipe, O_CLOEXEC | O_NONBLOCK) == 0)
-		return 1;
-#endif
-	h->pipe[0] = h->pipe[1] = -1;
+	return g.splice && h->rsock && h->wsock && !h->from->dgram &&
+	    !g.dump && g.rawfd[0] == -1 && g.rawfd[1] == -1 &&
+	    !h->to->dgram && !h->from->crnl && !h->to->crnl;
+#else
+	(void)h;
 	return 0;
+#endif
 }
 
 /* Allocates h's buffer: room for a whole datagram, and for \r added. */
@@ -2948,10 +2964,30 @@ half_buffer(struct half *h)
 static int
 half_unsplice(struct half *h)
 {
-	close(h->pipe[0]);
-	close(h->pipe[1]);
-	h->pipe[0] = h->pipe[1] = -1;
+	if (h->pipe[0] != -1) {
+		close(h->pipe[0]);
+		close(h->pipe[1]);
+		h->pipe[0] = h->pipe[1] = -1;
+	}
+	h->splice = 0;
 	return half_buffer(h);
+}
+
+/*
+ * A direction that fills its pipe at one go is moving bulk data, which a
+ * bigger pipe moves in fewer steps.  The kernel may refuse (fs.pipe-max-
+ * size, the user's pipe-user-pages-soft); then the pipe stays as it is.
+ */
+static void
+half_grow_pipe(struct half *h)
+{
+#ifdef F_SETPIPE_SZ
+	int size = fcntl(h->pipe[1], F_SETPIPE_SZ, BULK_PIPE);
+
+	if (size > 0)
+		h->chunk = (size_t)size;
+#endif
+	h->grown = 1;
 }
 
 /* Moves what h holds to its writer.  Returns the bytes moved, or -1. */
@@ -2989,9 +3025,19 @@ pull(struct half *h)
 		return n;
 	}
 #ifdef HAVE_SPLICE
-	if (h->pipe[1] != -1) {
+	/*
+	 * The pipe waits for the first data: a direction that never carries
+	 * any costs no pipe.  Without one (no fds left), copy instead.
+	 */
+	if (h->splice && h->pipe[1] == -1 &&
+	    pipe2(h->pipe, O_CLOEXEC | O_NONBLOCK) == -1 &&
+	    half_unsplice(h) == -1)
+		return -1;
+	if (h->splice) {
 		n = splice(h->rfd, NULL, h->pipe[1], NULL, h->chunk,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == (ssize_t)h->chunk && !h->grown && !g.bufsize_set)
+			half_grow_pipe(h);
 		/* A socket kind splice() does not know: copy instead. */
 		if (n != -1 || errno != EINVAL)
 			return n;
@@ -3208,7 +3254,7 @@ half_init(struct half *h, int id, const struct endpoint *from,
 	    (h->rfd == -1 && from->held == NULL);
 	if (h->done)
 		return 0;
-	if (half_splice(h)) {
+	if ((h->splice = half_splice(h))) {
 		/* The pipe holds 64 KiB; -b still caps a step. */
 		h->chunk = g.bufsize_set ? g.bufsize : 65536;
 		return 0;
@@ -3680,6 +3726,22 @@ on_sigchld(int sig)
 	errno = saved;
 }
 
+/*
+ * With catch, on_sigchld() reaps and counts this process's children;
+ * without, the kernel reaps them and sends no SIGCHLD.
+ */
+static void
+catch_sigchld(int catch)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = catch ? on_sigchld : SIG_IGN;
+	sa.sa_flags = catch ? SA_NOCLDSTOP | SA_RESTART : 0;
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
 static void
 setup_signals(void)
 {
@@ -3692,9 +3754,7 @@ setup_signals(void)
 	sa.sa_handler = on_fatal_signal;
 	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		sigaction(fatal[i], &sa, NULL);
-	sa.sa_handler = on_sigchld;
-	sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
-	sigaction(SIGCHLD, &sa, NULL);
+	catch_sigchld(1);
 	sa.sa_handler = on_sigusr1;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
@@ -3915,6 +3975,52 @@ parse_flags(int argc, char **argv)
 	return i;
 }
 
+/*
+ * Opens both addresses (a fork listener returns here in each child) and
+ * relays between them.  Does not return.
+ */
+static void __attribute__((noinline, noreturn))
+run(struct addr *addrs)
+{
+	struct endpoint ep[2];
+	int i, status;
+
+	if (open_address(&addrs[0], &ep[0]) == -1)
+		relay_exit(g.sloppy ? 255 : 1);
+	/* Only a program needs the first address: SOCAT_* and nofork. */
+	if (addrs[1].type->kind == K_PROGRAM ||
+	    (addrs[1].writer != NULL && addrs[1].writer->type->kind == K_PROGRAM)) {
+		g.first = &ep[0];
+		if (ep[0].is_socket)
+			peer_fd = ep[0].rfd != -1 ? ep[0].rfd : ep[0].wfd;
+	}
+	if (open_address(&addrs[1], &ep[1]) == -1)
+		relay_exit(g.sloppy ? 255 : 1);
+	if (g.fdinfo)
+		describe_fds(&ep[0], &ep[1]);
+	status = transfer(&ep[0], &ep[1]);
+	for (i = 0; i < 2; i++)
+		status |= finish_program(&ep[i]);
+	relay_exit(status);
+}
+
+/*
+ * Calls run() with the stack at the top of a page.  A fork listener's
+ * child gets its own copy of each page that it or the listener writes
+ * after fork(), and those copies are what an idle connection costs; the
+ * stack both write from run() on fits in one page if it starts at the top.
+ */
+static void __attribute__((noinline, noreturn))
+run_at_page_top(struct addr *addrs)
+{
+	char here;
+	volatile char skip[((uintptr_t)&here & (STACK_PAGE - 1)) + 64];
+
+	skip[0] = 0;	/* the array must exist: it moves the stack */
+	(void)skip[0];
+	run(addrs);
+}
+
 #ifdef RELAY_NO_MAIN
 #define main relay_main	/* the unit test brings its own main() */
 int relay_main(int, char **);
@@ -3923,11 +4029,10 @@ int
 main(int argc, char **argv)
 {
 	struct addr addrs[2];
-	struct endpoint ep[2];
 	struct tm tm;
 	time_t t = time(NULL);
 	const char *slash;
-	int first, i, status;
+	int first, i;
 
 	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
@@ -3955,21 +4060,5 @@ main(int argc, char **argv)
 	for (i = 0; i < 2 && g.unidir != 0; i++)
 		if (addrs[i].writer == NULL)
 			addrs[i].dir = (i == 0) == (g.unidir == 1) ? 1 : 2;
-	if (open_address(&addrs[0], &ep[0]) == -1)
-		relay_exit(g.sloppy ? 255 : 1);
-	/* Only a program needs the first address: SOCAT_* and nofork. */
-	if (addrs[1].type->kind == K_PROGRAM ||
-	    (addrs[1].writer != NULL && addrs[1].writer->type->kind == K_PROGRAM)) {
-		g.first = &ep[0];
-		if (ep[0].is_socket)
-			peer_fd = ep[0].rfd != -1 ? ep[0].rfd : ep[0].wfd;
-	}
-	if (open_address(&addrs[1], &ep[1]) == -1)
-		relay_exit(g.sloppy ? 255 : 1);
-	if (g.fdinfo)
-		describe_fds(&ep[0], &ep[1]);
-	status = transfer(&ep[0], &ep[1]);
-	for (i = 0; i < 2; i++)
-		status |= finish_program(&ep[i]);
-	relay_exit(status);
+	run_at_page_top(addrs);
 }

@@ -34,6 +34,23 @@ if command -v musl-gcc >/dev/null; then
 	echo "# static stripped size: $size bytes"
 	check "the static binary is at most 128 KiB" test "$size" -le 131072
 	check "the static binary relays" sh -c "echo hello | '$TMP/static/relay' -u - - | grep -qx hello"
+	# A fork child's own memory is the pages it and the listener write
+	# after fork(): one page of stack, one of data (what bench/run measures).
+	BACK=$(free_port) PORT=$(free_port)
+	bg "$SOCAT" "TCP-LISTEN:$BACK,fork,reuseaddr" PIPE
+	bg "$TMP/static/relay" "TCP-LISTEN:$PORT,fork,reuseaddr" "TCP:127.0.0.1:$BACK"
+	SL=$BG_PID
+	wait_listen "$BACK" && wait_listen "$PORT"
+	exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'ping\n' >&3
+	read -r -t 10 line <&3
+	check_eq "the static binary relays through a fork child" ping "${line:-}"
+	child=$(pgrep -P "$SL")
+	priv=$(awk '/^Private_(Clean|Dirty):/ { kb += $2 } END { print kb + 0 }' \
+		"/proc/${child:-0}/smaps_rollup" 2>/dev/null)
+	echo "# an idle static fork child's private memory: ${priv:-?} KiB"
+	check "an idle static fork child has at most 8 KiB of its own" test "${priv:-99}" -le 8
+	exec 3>&-
 else
 	not_ok "musl-gcc is not installed"
 fi
