@@ -116,7 +116,8 @@ static struct {
 #define MAX_TTYS	4	/* terminals relay restores: stdin, stdout, FDs */
 #define ACCEPT_BURST	64	/* connections a fork listener takes at once */
 #define STACK_PAGE	4096	/* the unit of copy-on-write after fork() */
-#define BULK_PIPE	(1 << 20) /* a splice pipe's size for bulk data */
+#define BULK_STEP	16384	/* a splice step this big means bulk data */
+#define BULK_PIPE	262144	/* and the pipe size that moves it best */
 static char			*cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
@@ -2974,9 +2975,11 @@ half_unsplice(struct half *h)
 }
 
 /*
- * A direction that fills its pipe at one go is moving bulk data, which a
- * bigger pipe moves in fewer steps.  The kernel may refuse (fs.pipe-max-
- * size, the user's pipe-user-pages-soft); then the pipe stays as it is.
+ * A direction that moves a quarter of its pipe at one go is moving bulk
+ * data, which a bigger pipe moves in fewer steps.  (A pipe fills by slots,
+ * one per packet fragment, so from a network it may be full with much less
+ * than its size.)  The kernel may refuse (fs.pipe-max-size, the user's
+ * pipe-user-pages-soft); then the pipe stays as it is.
  */
 static void
 half_grow_pipe(struct half *h)
@@ -3036,7 +3039,7 @@ pull(struct half *h)
 	if (h->splice) {
 		n = splice(h->rfd, NULL, h->pipe[1], NULL, h->chunk,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n == (ssize_t)h->chunk && !h->grown && !g.bufsize_set)
+		if (n >= BULK_STEP && !h->grown && !g.bufsize_set)
 			half_grow_pipe(h);
 		/* A socket kind splice() does not know: copy instead. */
 		if (n != -1 || errno != EINVAL)
