@@ -55,6 +55,34 @@ else
 	not_ok "musl-gcc is not installed"
 fi
 
+# bench/forkmin.c is the benchmark's floor for relay's shape: it has to be a
+# correct relay for that comparison to mean anything.
+for cc in gcc clang; do
+	command -v $cc >/dev/null || continue
+	check "bench/forkmin.c: $cc -Wall -Wextra builds without a warning" \
+		sh -c "$cc -O2 -Wall -Wextra -Werror -o '$TMP/forkmin-$cc' bench/forkmin.c 2>'$TMP/fm-$cc.err'"
+	[ -s "$TMP/fm-$cc.err" ] && sed 's/^/# /' "$TMP/fm-$cc.err"
+done
+if [ -x "$TMP/forkmin-gcc" ]; then
+	head -c 1048576 /dev/urandom >"$TMP/fm.up"
+	head -c 524288 /dev/urandom >"$TMP/fm.down"
+	BACK=$(free_port) PORT=$(free_port)
+	# The server sends its half only after the client's EOF came through.
+	bg "$SOCAT" -t 5 "TCP-LISTEN:$BACK,reuseaddr" \
+		"SYSTEM:cat >'$TMP/fm.got-up'; cat '$TMP/fm.down'"
+	bg "$TMP/forkmin-gcc" "TCP-LISTEN:$PORT,fork,reuseaddr" "TCP:127.0.0.1:$BACK"
+	wait_listen "$BACK" && wait_listen "$PORT"
+	timeout 20 "$SOCAT" -t 5 "TCP:127.0.0.1:$PORT" "OPEN:$TMP/fm.up!!CREATE:$TMP/fm.got-down" 2>/dev/null
+	check_eq "forkmin passes 1 MiB up, the client's EOF, then 512 KiB down" \
+		"$(sum "$TMP/fm.up") $(sum "$TMP/fm.down")" \
+		"$(sum "$TMP/fm.got-up") $(sum "$TMP/fm.got-down")"
+fi
+check "bench/run parses" bash -n bench/run
+bench/run -r 0 >/dev/null 2>&1
+check_eq "bench/run -r 0 is a usage error" 2 $?
+bench/run nosuchpath >/dev/null 2>&1
+check_eq "bench/run rejects an unknown path" 2 $?
+
 help=$("$RELAY" -h)
 check_eq "-h exits 0" 0 $?
 for t in TCP TCP4 TCP6 TCP-LISTEN TCP4-LISTEN TCP6-LISTEN UNIX-CONNECT UNIX-LISTEN \
