@@ -3436,7 +3436,8 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 	struct half h[2];
 	struct pollfd pfd[2];
 	int idx[2], i, n, rc, status = 1, ruled_out;
-	double last = now(), deadline, wait, t;
+	int timed = g.idle > 0;	/* last is kept: -T, or -t after an EOF */
+	double last = timed ? now() : 0, deadline, wait, t;
 
 	memset(h, 0, sizeof(h));
 	transferring = 1;
@@ -3463,6 +3464,11 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 			while (!h[i].done && h[i].len == 0 && h[i].held != NULL)
 				if (half_read(&h[i]) == -1)
 					goto out;
+		/* No clock read per move until a timer needs one. */
+		if (!timed && h[0].done + h[1].done > ruled_out) {
+			timed = 1;
+			last = now();
+		}
 		deadline = -1;
 		for (n = 0, i = 0; i < 2; i++) {
 			idx[i] = -1;
@@ -3517,7 +3523,7 @@ transfer(const struct endpoint *left, const struct endpoint *right)
 					logmsg(L_ERROR, "out of memory");
 				goto out;
 			}
-			if (rc == 1)
+			if (rc == 1 && timed)
 				last = now();
 		}
 	}
