@@ -3814,8 +3814,23 @@ usage(void)
 		[K_FILE] = "file", [K_PIPE] = "pipe", [K_FD] = "fd",
 		[K_PTY] = "pty",
 	};
+	char entry[64];
+	int wtype = 0, wname = 0, whelp = 0, n;
 	size_t i;
 
+	/* Columns as wide as the widest entry, so that none runs over. */
+	for (i = 0; i < n_addr_types; i++) {
+		t = &addr_types[i];
+		if ((n = (int)(strlen(t->name) + strlen(t->params))) > wtype)
+			wtype = n;
+	}
+	for (i = 0; i < n_opt_descs; i++) {
+		o = &opt_descs[i];
+		if ((n = (int)strlen(o->name)) > wname)
+			wname = n;
+		if (o->help && (n = (int)strlen(o->help)) > whelp)
+			whelp = n;
+	}
 	printf("relay %s: a small socat-compatible relay\n"
 	    "Usage:\n"
 	    "  %s [options] <address> <address>\n"
@@ -3842,14 +3857,23 @@ usage(void)
 	    "address types (TYPE[:params][,option...]):\n", RELAY_VERSION, g.prog);
 	for (i = 0; i < n_addr_types; i++) {
 		t = &addr_types[i];
-		printf("  %-14s%-18s%-8s%s%s\n", t->name, t->params, kind[t->kind],
-		    t->aliases ? "aliases: " : "", t->aliases ? t->aliases : "");
+		snprintf(entry, sizeof(entry), "%s%s", t->name, t->params);
+		if (t->aliases)
+			printf("  %-*s  %-7s  aliases: %s\n", wtype, entry,
+			    kind[t->kind], t->aliases);
+		else
+			printf("  %-*s  %s\n", wtype, entry, kind[t->kind]);
 	}
 	printf("address options:\n");
 	for (i = 0; i < n_opt_descs; i++) {
 		o = &opt_descs[i];
-		printf("  %-16s%-22s%s%s\n", o->name, o->help ? o->help : "",
-		    o->aliases ? "aliases: " : "", o->aliases ? o->aliases : "");
+		if (o->aliases)
+			printf("  %-*s  %-*s  aliases: %s\n", wname, o->name,
+			    whelp, o->help ? o->help : "", o->aliases);
+		else if (o->help)
+			printf("  %-*s  %s\n", wname, o->name, o->help);
+		else
+			printf("  %s\n", o->name);
 	}
 }
 

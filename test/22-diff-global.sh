@@ -276,6 +276,12 @@ for tool in "${TOOLS[@]}"; do
 	check "$w: -h: lists TCP-LISTEN" grep -qi 'tcp-listen' "$TMP/h.$tn"
 	check "$w: -h: lists fork" grep -qi 'fork' "$TMP/h.$tn"
 done
+# relay's -h lists its tables in columns: however long a type's name, its
+# kind starts in the same column as every other's, and no line trails blanks.
+kindcols=$(sed -n '/^address types/,/^address options/p' "$TMP/h.relay" |
+	sed '1d;$d' | awk '{ print index($0 " ", " " $2 " ") }' | sort -u | wc -l)
+check_eq "relay: -h: the kind of every address type starts in one column" 1 "$kindcols"
+check "relay: -h: no line ends in blanks" bash -c '! grep -q "[[:blank:]]$" "$1"' _ "$TMP/h.relay"
 # relay claims socat 1.8 features too (SHELL, STATS): the reference for
 # those is socat 1.8's own -V.
 S18=$("$TOP/test/socat18") || S18=""
