@@ -3083,6 +3083,18 @@ half_crnl(struct half *h)
 	}
 }
 
+#define DUMP_ROOM	80	/* more than one row of -v -x output */
+
+/* Writes out[0..n) to stderr if less than DUMP_ROOM is left; returns the new n. */
+static size_t
+dump_flush(const char *out, size_t n, size_t size)
+{
+	if (size - n >= DUMP_ROOM)
+		return n;
+	(void)!write(2, out, n);
+	return 0;
+}
+
 /*
  * Shows a block of relayed data on stderr as socat's -v (text), -x (hex)
  * or both (16 bytes a row) do, and copies it to the -r/-R file.  Only
@@ -3094,7 +3106,7 @@ dump_block(int dir, const char *data, size_t len)
 	static const char hex[] = "0123456789abcdef";
 	static const char escapes[] = "\aa\bb\ff\rr\vv\\\\";
 	struct timeval tv;
-	char line[128], *out;
+	char line[128], out[4096];
 	size_t i, j, n, row;
 	int k;
 
@@ -3111,15 +3123,17 @@ dump_block(int dir, const char *data, size_t len)
 	    (long)tv.tv_usec, len, g.dumped[dir], g.dumped[dir] + len - 1);
 	(void)!write(2, line, (size_t)k);
 	g.dumped[dir] += len;
-	/* Worst case: every byte becomes "\r" (2) or " xx" (3), plus rows. */
-	if ((out = malloc(len * 4 + len / 16 * 60 + 64)) == NULL)
-		return;
+	/*
+	 * out is written whenever less than DUMP_ROOM is left, which is more
+	 * than one step of any loop below adds: a hex row is 67 bytes.
+	 */
 	n = 0;
 	if (g.dump == 1) {
 		for (i = 0; i < len; i++) {
 			unsigned char c = (unsigned char)data[i];
-
 			const char *e;
+
+			n = dump_flush(out, n, sizeof(out));
 
 			/* socat shows these as C escapes, the rest as is or '.'. */
 			for (e = escapes; *e != '\0' && *e != (char)c; e += 2)
@@ -3134,6 +3148,7 @@ dump_block(int dir, const char *data, size_t len)
 		}
 	} else if (g.dump == 2) {
 		for (i = 0; i < len; i++) {
+			n = dump_flush(out, n, sizeof(out));
 			out[n++] = ' ';
 			out[n++] = hex[(unsigned char)data[i] >> 4];
 			out[n++] = hex[(unsigned char)data[i] & 15];
@@ -3141,6 +3156,7 @@ dump_block(int dir, const char *data, size_t len)
 		out[n++] = '\n';
 	} else {
 		for (i = 0; i < len; i += row) {
+			n = dump_flush(out, n, sizeof(out));
 			/* A row ends after 16 bytes or after a newline. */
 			for (row = 0; i + row < len && row < 16;)
 				if (data[i + row++] == '\n')
@@ -3164,7 +3180,6 @@ dump_block(int dir, const char *data, size_t len)
 		out[n++] = '\n';
 	}
 	(void)!write(2, out, n);
-	free(out);
 }
 
 /*
