@@ -129,10 +129,17 @@ static long			 utc_offset;	/* seconds east of UTC, at start */
 static volatile sig_atomic_t	 children_forked;
 static volatile sig_atomic_t	 children_reaped;
 
-/* The EXEC/SYSTEM program of this process; the SIGCHLD handler reaps it. */
-static volatile pid_t		 program_pid;
-static volatile sig_atomic_t	 program_done;
-static volatile int		 program_status;
+/*
+ * The EXEC/SYSTEM programs of this process: at most one for each half of
+ * each address.  The SIGCHLD handler reaps them and records how each ended.
+ */
+#define MAX_PROGRAMS	4
+static struct program {
+	volatile pid_t		 pid;
+	volatile sig_atomic_t	 done;
+	volatile int		 status;
+}				 programs[MAX_PROGRAMS];
+static volatile sig_atomic_t	 nprograms;
 
 /*
  * What crossed in each direction, for --statistics and SIGUSR1: bytes, and
@@ -1943,7 +1950,11 @@ open_program(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "socketpair(): %s", strerror(errno));
 		goto err;
 	}
-	/* Until program_pid is set, the child must not be reaped. */
+	if (nprograms == MAX_PROGRAMS) {
+		logmsg(L_ERROR, "more than %d programs", MAX_PROGRAMS);
+		goto err;
+	}
+	/* Until it is in programs[], the child must not be reaped. */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
@@ -1981,7 +1992,8 @@ open_program(struct addr *a, struct endpoint *ep)
 		/* Only written to (B of "A!!B"): its output is relay's. */
 		exec_program(a, a->dir & 2 ? sv[1] : -1, a->dir & 1 ? sv[1] : -1);
 	}
-	program_pid = pid;
+	programs[nprograms].pid = pid;
+	nprograms++;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
 	if (a->set.pty) {
@@ -2689,7 +2701,7 @@ serve(struct addr *a, struct endpoint *ep)
 	 * Only max-children counts the children.  Otherwise the kernel reaps
 	 * them, and a busy listener is not woken by a SIGCHLD for each.
 	 */
-	if (a->set.fork && a->set.max_children == 0 && program_pid == 0) {
+	if (a->set.fork && a->set.max_children == 0 && nprograms == 0) {
 		catch_sigchld(0);
 		kernel_reaps = 1;
 	}
@@ -2868,8 +2880,6 @@ open_address(struct addr *a, struct endpoint *ep)
 	ep->to = w.to;
 	ep->tolen = w.tolen;
 	ep->crnl |= w.crnl;
-	if (w.pid != 0)
-		ep->pid = w.pid;
 	return 0;
 }
 
@@ -2886,7 +2896,8 @@ struct half {
 	int		 rfd, wfd;
 	int		 rsock, wsock;	/* use recv()/send() */
 	enum shut_how	 shut;		/* how to pass EOF to the writer */
-	const struct endpoint *from, *to;
+	const struct endpoint *from;
+	struct endpoint	*to;		/* its wfd is -1 once closed here */
 	char		*buf;		/* the copy path's buffer */
 	int		 splice;	/* on the splice path */
 	int		 pipe[2];	/* its pipe, made at the first read, or -1 */
@@ -2927,6 +2938,7 @@ half_close(struct half *h)
 		break;
 	case SHUT_CLOSE:
 		close(h->wfd);
+		h->to->wfd = -1;
 		break;
 	case SHUT_NOTHING:
 		break;
@@ -3258,7 +3270,7 @@ half_read(struct half *h)
 /* Sets h up: fds, how to pass EOF, and a buffer or a pipe. */
 static int
 half_init(struct half *h, int id, const struct endpoint *from,
-    const struct endpoint *to)
+    struct endpoint *to)
 {
 	h->id = id;
 	h->from = from;
@@ -3446,7 +3458,7 @@ log_statistics(void)
  * Returns the exit status: 0, or 1 after an error.
  */
 static int
-transfer(const struct endpoint *left, const struct endpoint *right)
+transfer(struct endpoint *left, struct endpoint *right)
 {
 	struct half h[2];
 	struct pollfd pfd[2];
@@ -3552,45 +3564,60 @@ out:
 }
 
 /*
- * Ends the EXEC/SYSTEM program of ep once the transfer is over: its fds
- * are closed so that it sees EOF, and it gets a moment to exit before it
- * is sent SIGTERM.  Returns 1 if it failed (non-zero status, or killed by
- * a signal relay did not send), else 0.
+ * Ends the EXEC/SYSTEM programs once the transfer is over: the fds of
+ * both endpoints are closed so that each program sees EOF, and they get a
+ * moment to exit before they are sent SIGTERM, then SIGKILL.  Returns 1
+ * if one failed (non-zero status, or killed by a signal relay did not
+ * send), each logged, else 0.
  */
 static int
-finish_program(const struct endpoint *ep)
+finish_programs(struct endpoint ep[2])
 {
-	int i, killed = 0, st;
+	int i, tick, left, st, failed = 0, killed[MAX_PROGRAMS] = { 0 };
 
-	if (ep->pid == 0)
+	if (nprograms == 0)
 		return 0;
-	if (ep->rfd != -1)
-		close(ep->rfd);
-	if (ep->wfd != -1 && ep->wfd != ep->rfd)
-		close(ep->wfd);
-	for (i = 0; !program_done && i < 300; i++) {
-		/* One second to exit, one more after SIGTERM, then SIGKILL. */
-		if (i == 100 || i == 200) {
-			killed = 1;
-			(void)kill(ep->pid, i == 100 ? SIGTERM : SIGKILL);
+	for (i = 0; i < 2; i++) {
+		if (ep[i].wfd != -1 && ep[i].wfd != ep[i].rfd)
+			close(ep[i].wfd);
+		if (ep[i].rfd != -1)
+			close(ep[i].rfd);
+		ep[i].rfd = ep[i].wfd = -1;
+	}
+	/* One second to exit, one more after SIGTERM, then SIGKILL. */
+	for (tick = 0; tick < 300; tick++) {
+		for (i = left = 0; i < nprograms; i++) {
+			if (programs[i].done)
+				continue;
+			left++;
+			if (tick == 100 || tick == 200) {
+				killed[i] = 1;
+				(void)kill(programs[i].pid,
+				    tick == 100 ? SIGTERM : SIGKILL);
+			}
 		}
+		if (left == 0)
+			break;
 		poll(NULL, 0, 10);
 	}
-	if (!program_done)
-		return 1;
-	st = program_status;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	if (killed && WIFSIGNALED(st) &&
-	    (WTERMSIG(st) == SIGTERM || WTERMSIG(st) == SIGKILL))
-		return 0;
-	if (WIFEXITED(st))
-		logmsg(L_ERROR, "waitpid(): child %ld exited with status %d",
-		    (long)ep->pid, WEXITSTATUS(st));
-	else
-		logmsg(L_ERROR, "waitpid(): child %ld exited on signal %d",
-		    (long)ep->pid, WTERMSIG(st));
-	return 1;
+	for (i = 0; i < nprograms; i++) {
+		st = programs[i].status;
+		if (!programs[i].done)
+			failed = 1;
+		else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			continue;
+		else if (killed[i] && WIFSIGNALED(st) &&
+		    (WTERMSIG(st) == SIGTERM || WTERMSIG(st) == SIGKILL))
+			continue;
+		else if (WIFEXITED(st))
+			logmsg(L_ERROR, "waitpid(): child %ld exited with status %d",
+			    (long)programs[i].pid, WEXITSTATUS(st));
+		else
+			logmsg(L_ERROR, "waitpid(): child %ld exited on signal %d",
+			    (long)programs[i].pid, WTERMSIG(st));
+		failed = 1;
+	}
+	return failed;
 }
 
 /* ------------------------------------------------------------------ */
@@ -3736,14 +3763,16 @@ on_sigusr1(int sig)
 static void
 on_sigchld(int sig)
 {
-	int saved = errno, status;
+	int saved = errno, status, i;
 	pid_t pid = 0;
 
 	(void)sig;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid == program_pid) {
-			program_status = status;
-			program_done = 1;
+		for (i = 0; i < nprograms && programs[i].pid != pid; i++)
+			;
+		if (i < nprograms) {
+			programs[i].status = status;
+			programs[i].done = 1;
 		} else {
 			children_reaped++;
 		}
@@ -4032,7 +4061,7 @@ static void __attribute__((noinline, noreturn))
 run(struct addr *addrs)
 {
 	struct endpoint ep[2];
-	int i, status;
+	int status;
 
 	if (open_address(&addrs[0], &ep[0]) == -1)
 		relay_exit(g.sloppy ? 255 : 1);
@@ -4048,8 +4077,7 @@ run(struct addr *addrs)
 	if (g.fdinfo)
 		describe_fds(&ep[0], &ep[1]);
 	status = transfer(&ep[0], &ep[1]);
-	for (i = 0; i < 2; i++)
-		status |= finish_program(&ep[i]);
+	status |= finish_programs(ep);
 	relay_exit(status);
 }
 

@@ -263,4 +263,47 @@ for tool in "${TOOLS[@]}"; do
 	stop_tool "$tpid"
 done
 
+# --- Two programs in one run: each one's exit status is its own.  Each
+# program writes its pid to a file: relay's SYSTEM child is the shell ($$),
+# so relay's E line can be checked for naming the program that failed
+# (socat's SYSTEM child forks the shell: its pids are masked).
+# elines FILE: the E lines of FILE, without the time and the tool's pid.
+elines() { grep -E "$ELOG_RE" "$1" | sed -E 's/^.*\] E //'; }
+# epid TOOL-NAME PIDFILE: what the E line names the child: N for socat.
+epid() { if [ "$1" = socat ]; then echo N; else cat "$2"; fi; }
+# elines_of TOOL-NAME FILE: elines, with socat's pids masked.
+elines_of() { if [ "$1" = socat ]; then elines "$2" | sed -E 's/child [0-9]+/child N/'; else elines "$2"; fi; }
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	# The left program fails at once; the right one ends well, later.
+	run_one_tool "$tool" two1 10 /dev/null SYSTEM:"echo \$\$ >$TMP/p1.$tn; exit 3" SYSTEM:"echo \$\$ >$TMP/p2.$tn; sleep 0.3; exit 0"
+	check_eq "$w: SYSTEM:'exit 3' SYSTEM:'sleep; exit 0': exit code" 1 "$RUN_RC"
+	check_eq "$w: SYSTEM:'exit 3' SYSTEM:'sleep; exit 0': one E line, for the left program" \
+		"waitpid(): child $(epid $tn "$TMP/p1.$tn") exited with status 3" "$(elines_of $tn "$DR_DIR/two1.$tn.err")"
+	# The left program ends well, later; the right one fails at once.
+	run_one_tool "$tool" two2 10 /dev/null SYSTEM:"echo \$\$ >$TMP/p1.$tn; sleep 0.2; exit 0" SYSTEM:"echo \$\$ >$TMP/p2.$tn; exit 5"
+	check_eq "$w: SYSTEM:'sleep; exit 0' SYSTEM:'exit 5': exit code" 1 "$RUN_RC"
+	check_eq "$w: SYSTEM:'sleep; exit 0' SYSTEM:'exit 5': one E line, for the right program" \
+		"waitpid(): child $(epid $tn "$TMP/p2.$tn") exited with status 5" "$(elines_of $tn "$DR_DIR/two2.$tn.err")"
+	# A dual address whose reading half is a program that fails.
+	printf 'hi\n' >"$TMP/hi"
+	run_one_tool "$tool" two3 10 "$TMP/hi" - SYSTEM:"echo \$\$ >$TMP/p1.$tn; cat; exit 3"'!!'SYSTEM:"cat >/dev/null"
+	check_eq "$w: - SYSTEM:'cat; exit 3'!!SYSTEM:'cat': exit code" 1 "$RUN_RC"
+	check_eq "$w: - SYSTEM:'cat; exit 3'!!SYSTEM:'cat': one E line, for the reading program" \
+		"waitpid(): child $(epid $tn "$TMP/p1.$tn") exited with status 3" "$(elines_of $tn "$DR_DIR/two3.$tn.err")"
+done
+# Both fail: socat ends at the first failure it reaps (which one is a race)
+# and does not wait for the other; relay waits for both and reports each.
+run_one_tool "$RELAY" two4 10 /dev/null SYSTEM:"echo \$\$ >$TMP/p1; exit 3" SYSTEM:"echo \$\$ >$TMP/p2; sleep 0.2; exit 4"
+check_eq "relay: SYSTEM:'exit 3' SYSTEM:'exit 4': exit code" 1 "$RUN_RC"
+check_eq "relay: SYSTEM:'exit 3' SYSTEM:'exit 4': an E line for each program, with its own status" \
+	"waitpid(): child $(cat "$TMP/p1") exited with status 3
+waitpid(): child $(cat "$TMP/p2") exited with status 4" "$(elines "$DR_DIR/two4.relay.err")"
+# A program on the writing half of a dual address is waited for too.
+run_one_tool "$RELAY" two5 10 "$TMP/hi" - SYSTEM:"cat"'!!'SYSTEM:"echo \$\$ >$TMP/p2; cat >/dev/null; exit 6"
+check_eq "relay: - SYSTEM:cat!!SYSTEM:'cat; exit 6': exit code" 1 "$RUN_RC"
+check_eq "relay: - SYSTEM:cat!!SYSTEM:'cat; exit 6': an E line for the writing program" \
+	"waitpid(): child $(cat "$TMP/p2") exited with status 6" "$(elines "$DR_DIR/two5.relay.err")"
+
 finish
