@@ -1741,10 +1741,18 @@ open_pty(struct addr *a, struct endpoint *ep)
 	}
 	logmsg(L_NOTICE, "PTY is %s", name);
 	if (a->set.wait_slave) {
-		/* Until a slave is open, the master polls as hung up. */
+		/*
+		 * A master polls as hung up while no slave is open, but only
+		 * once one has been: a fresh master does not.  So open one and
+		 * close it, then wait until someone else opens it.
+		 */
+		if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) != -1)
+			close(slave);
+		slave = -1;
 		pfd.fd = master;
 		pfd.events = POLLIN;
-		while (poll(&pfd, 1, 100) >= 0 && (pfd.revents & POLLHUP))
+		while (poll(&pfd, 1, 0) == -1 ? errno == EINTR :
+		    (pfd.revents & POLLHUP) != 0)
 			poll(NULL, 0, 100);
 	}
 	if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {

@@ -102,6 +102,30 @@ for tool in "$SOCAT" "$RELAY"; do
 	done
 done
 
+# PTY,wait-slave: the transfer starts only once a client opens the slave;
+# for relay, a signal meanwhile does not end the wait either.
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	rm -f "$TMP/ttyW"
+	bg "$tool" -d -d PTY,wait-slave,raw,echo=0,link=$TMP/ttyW STDOUT </dev/null >"$TMP/w.$w.out" 2>"$TMP/w.$w.err"
+	p=$BG_PID
+	for i in $(seq 50); do [ -L "$TMP/ttyW" ] && break; sleep 0.1; done
+	sleep 1
+	# relay logs statistics on SIGUSR1 (socat 1.8 does; 1.7.4 dies of it).
+	[ "$tool" = "$RELAY" ] && kill -USR1 "$p" 2>/dev/null
+	sleep 0.5
+	check "$w: PTY,wait-slave: no transfer before a client opens the slave" \
+		sh -c "! grep -q 'starting data transfer loop' '$TMP/w.$w.err'"
+	# The client stays a while: the tools look for it every 100 ms or so.
+	(printf 'hello\n'; sleep 1) >"$TMP/ttyW" &
+	for i in $(seq 50); do grep -q hello "$TMP/w.$w.out" && break; sleep 0.1; done
+	wait $!
+	check_eq "$w: PTY,wait-slave: what the client writes arrives" hello "$(tr -d '\r' <"$TMP/w.$w.out")"
+	check "$w: PTY,wait-slave: the transfer started" grep -q 'starting data transfer loop' "$TMP/w.$w.err"
+	kill "$p" 2>/dev/null
+	wait_gone "$p" 5
+done
+
 # "-,raw,echo=0" on a real terminal: raw while relay runs, restored after.
 if command -v script >/dev/null; then
 	cat >"$TMP/term.sh" <<SH
