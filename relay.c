@@ -2019,6 +2019,7 @@ open_program(struct addr *a, struct endpoint *ep)
 		fd_endpoint(ep, sv[0], sv[0]);
 	}
 	ep->pid = pid;
+	ep->program = 1;
 	return 0;
 err:
 	if (sv[0] != -1) {
@@ -2888,6 +2889,7 @@ open_address(struct addr *a, struct endpoint *ep)
 	ep->to = w.to;
 	ep->tolen = w.tolen;
 	ep->crnl |= w.crnl;
+	ep->program |= w.program;
 	return 0;
 }
 
@@ -2904,7 +2906,7 @@ struct half {
 	int		 rfd, wfd;
 	int		 rsock, wsock;	/* use recv()/send() */
 	enum shut_how	 shut;		/* how to pass EOF to the writer */
-	const struct endpoint *from;
+	struct endpoint	*from;		/* its ended is set at EOF */
 	struct endpoint	*to;		/* its wfd is -1 once closed here */
 	char		*buf;		/* the copy path's buffer */
 	int		 splice;	/* on the splice path */
@@ -3260,6 +3262,7 @@ half_read(struct half *h)
 		}
 		logmsg(L_NOTICE, "socket %d (fd %d) is at EOF", h->id, h->rfd);
 		h->eof = 1;
+		h->from->ended = 1;
 		half_close(h);
 		return 1;
 	}
@@ -3277,7 +3280,7 @@ half_read(struct half *h)
 
 /* Sets h up: fds, how to pass EOF, and a buffer or a pipe. */
 static int
-half_init(struct half *h, int id, const struct endpoint *from,
+half_init(struct half *h, int id, struct endpoint *from,
     struct endpoint *to)
 {
 	h->id = id;
@@ -3572,58 +3575,81 @@ out:
 }
 
 /*
- * Ends the EXEC/SYSTEM programs once the transfer is over: the fds of
- * both endpoints are closed so that each program sees EOF, and they get a
- * moment to exit before they are sent SIGTERM, then SIGKILL.  Returns 1
- * if one failed (non-zero status, or killed by a signal relay did not
- * send), each logged, else 0.
+ * Waits up to ticks * 10 ms for the programs marked in wanted[] to end,
+ * sending SIGTERM at tick 100 and SIGKILL at tick 200 to those marked in
+ * wanted[] with 2.  Returns the number still running.
+ */
+static int
+wait_programs(const int wanted[MAX_PROGRAMS], int ticks)
+{
+	int i, tick, left = 0;
+
+	for (tick = 0; tick < ticks; tick++) {
+		for (i = left = 0; i < nprograms; i++) {
+			if (!wanted[i] || programs[i].done)
+				continue;
+			left++;
+			if (wanted[i] == 2 && (tick == 100 || tick == 200))
+				(void)kill(programs[i].pid,
+				    tick == 100 ? SIGTERM : SIGKILL);
+		}
+		if (left == 0)
+			break;
+		poll(NULL, 0, 10);
+	}
+	return left;
+}
+
+/*
+ * Ends the EXEC/SYSTEM programs once the transfer is over.  A program
+ * that ended by itself counts: relay fails (exit status 1) if it failed,
+ * with an E for each, as socat 1.8 does for a child that ends while it
+ * runs.  A program whose output reached EOF is ending, and gets a second
+ * for it.  Then relay closes the programs' endpoints, so that the others
+ * see EOF; they get a second, then SIGTERM, a second more, then SIGKILL.
+ * How they end now is their answer to the close (SIGHUP from a pty, EIO,
+ * EPIPE), not a failure.  Returns 1 if a program failed, else 0.
  */
 static int
 finish_programs(struct endpoint ep[2])
 {
-	int i, tick, left, st, failed = 0, killed[MAX_PROGRAMS] = { 0 };
+	int i, k, st, failed = 0, wanted[MAX_PROGRAMS] = { 0 };
+	int counts[MAX_PROGRAMS];
 
 	if (nprograms == 0)
 		return 0;
+	for (i = 0; i < 2; i++)
+		for (k = 0; k < nprograms; k++)
+			if (ep[i].ended && ep[i].pid == programs[k].pid)
+				wanted[k] = 1;
+	(void)wait_programs(wanted, 100);
+	for (k = 0; k < nprograms; k++) {
+		counts[k] = programs[k].done;
+		wanted[k] = 2;
+	}
 	for (i = 0; i < 2; i++) {
+		if (!ep[i].program)
+			continue;	/* a terminal's settings come back later */
 		if (ep[i].wfd != -1 && ep[i].wfd != ep[i].rfd)
 			close(ep[i].wfd);
 		if (ep[i].rfd != -1)
 			close(ep[i].rfd);
 		ep[i].rfd = ep[i].wfd = -1;
 	}
-	/* One second to exit, one more after SIGTERM, then SIGKILL. */
-	for (tick = 0; tick < 300; tick++) {
-		for (i = left = 0; i < nprograms; i++) {
-			if (programs[i].done)
-				continue;
-			left++;
-			if (tick == 100 || tick == 200) {
-				killed[i] = 1;
-				(void)kill(programs[i].pid,
-				    tick == 100 ? SIGTERM : SIGKILL);
-			}
-		}
-		if (left == 0)
-			break;
-		poll(NULL, 0, 10);
-	}
-	for (i = 0; i < nprograms; i++) {
-		st = programs[i].status;
-		if (!programs[i].done)
-			failed = 1;
-		else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	(void)wait_programs(wanted, 300);
+	for (k = 0; k < nprograms; k++) {
+		st = programs[k].status;
+		if (!programs[k].done || (WIFEXITED(st) && WEXITSTATUS(st) == 0))
 			continue;
-		else if (killed[i] && WIFSIGNALED(st) &&
-		    (WTERMSIG(st) == SIGTERM || WTERMSIG(st) == SIGKILL))
-			continue;
-		else if (WIFEXITED(st))
-			logmsg(L_ERROR, "waitpid(): child %ld exited with status %d",
-			    (long)programs[i].pid, WEXITSTATUS(st));
+		if (WIFEXITED(st))
+			logmsg(counts[k] ? L_ERROR : L_INFO, "waitpid(): child %ld "
+			    "exited with status %d", (long)programs[k].pid,
+			    WEXITSTATUS(st));
 		else
-			logmsg(L_ERROR, "waitpid(): child %ld exited on signal %d",
-			    (long)programs[i].pid, WTERMSIG(st));
-		failed = 1;
+			logmsg(counts[k] ? L_ERROR : L_INFO, "waitpid(): child %ld "
+			    "exited on signal %d", (long)programs[k].pid,
+			    WTERMSIG(st));
+		failed |= counts[k];
 	}
 	return failed;
 }

@@ -186,7 +186,9 @@ struct endpoint {
 	int			 dgram;	/* one read is one datagram */
 	enum shut_how		 shut;
 	int			 listen_fd; /* listening kinds, before accept */
-	pid_t			 pid;	/* EXEC/SYSTEM: the program, or 0 */
+	pid_t			 pid;	/* EXEC/SYSTEM: the program read, or 0 */
+	int			 ended;	/* the transfer read its EOF */
+	int			 program; /* a program is on one of its halves */
 	struct sockaddr_storage	 to;	/* datagrams go here by sendto() */
 	socklen_t		 tolen;	/* 0: the socket is connected */
 	struct dgram		*held;	/* datagrams read before transfer */

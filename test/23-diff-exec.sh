@@ -209,6 +209,36 @@ for tn in socat relay; do
 	check_eq "$(who $tn): SYSTEM:'cat; exit 0': bytes" x "$(cat "$DR_DIR/okexit.$tn.out")"
 done
 
+# elines FILE: the E lines of FILE, without the time and the tool's pid.
+elines() { grep -E "$ELOG_RE" "$1" | sed -E 's/^.*\] E //'; }
+
+# --- a program that ends only because the tool closed its end, once the
+# transfer is over, has not failed: no E line and exit 0 from both.  A cat
+# on a pty reads EIO (cat exits 1), a shell leading a pty session gets
+# SIGHUP, a late writer EPIPE (socat) or SIGPIPE (relay).
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	run_one_tool "$tool" closed1 10 "$TMP/x" -t 0.3 - EXEC:cat,pty
+	check_eq "$w: - EXEC:cat,pty, input ends: exit code" 0 "$RUN_RC"
+	check_eq "$w: - EXEC:cat,pty, input ends: no E line" "" "$(elines "$DR_DIR/closed1.$tn.err")"
+	run_one_tool "$tool" closed2 10 /dev/null - SYSTEM:'sleep 0.8; echo late'
+	check_eq "$w: - SYSTEM:'sleep; echo late' </dev/null: exit code" 0 "$RUN_RC"
+	check_eq "$w: - SYSTEM:'sleep; echo late' </dev/null: no E line" "" "$(elines "$DR_DIR/closed2.$tn.err")"
+	# The remote shell: a client types a command and goes away.
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,reuseaddr EXEC:sh,pty,stderr,setsid,sane 2>"$TMP/closed3.$tn.err"
+	tpid=$BG_PID
+	wait_listen "$P"
+	got=$(printf 'echo hi$((6*7))\n' | timeout 10 "$SOCAT" -t 1 - TCP:127.0.0.1:$P | tr -d '\r')
+	case $got in *hi42*) ok "$w: EXEC:sh,pty,setsid: the shell ran the command" ;;
+	*) not_ok "$w: EXEC:sh,pty,setsid: the shell ran the command (got: $got)" ;; esac
+	wait_gone "$tpid" 10
+	wait "$tpid"
+	check_eq "$w: EXEC:sh,pty,setsid: the client leaves: exit code" 0 "$?"
+	check_eq "$w: EXEC:sh,pty,setsid: the client leaves: no E line" "" "$(elines "$TMP/closed3.$tn.err")"
+done
+
 # --- a program that cannot be started
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
@@ -267,8 +297,6 @@ done
 # program writes its pid to a file: relay's SYSTEM child is the shell ($$),
 # so relay's E line can be checked for naming the program that failed
 # (socat's SYSTEM child forks the shell: its pids are masked).
-# elines FILE: the E lines of FILE, without the time and the tool's pid.
-elines() { grep -E "$ELOG_RE" "$1" | sed -E 's/^.*\] E //'; }
 # epid TOOL-NAME PIDFILE: what the E line names the child: N for socat.
 epid() { if [ "$1" = socat ]; then echo N; else cat "$2"; fi; }
 # elines_of TOOL-NAME FILE: elines, with socat's pids masked.
@@ -276,8 +304,10 @@ elines_of() { if [ "$1" = socat ]; then elines "$2" | sed -E 's/child [0-9]+/chi
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
-	# The left program fails at once; the right one ends well, later.
-	run_one_tool "$tool" two1 10 /dev/null SYSTEM:"echo \$\$ >$TMP/p1.$tn; exit 3" SYSTEM:"echo \$\$ >$TMP/p2.$tn; sleep 0.3; exit 0"
+	# The left program fails first; the right one ends well, later.  (One
+	# that fails at once can end before socat notes its pid, and socat then
+	# misses its status.)
+	run_one_tool "$tool" two1 10 /dev/null SYSTEM:"echo \$\$ >$TMP/p1.$tn; sleep 0.1; exit 3" SYSTEM:"echo \$\$ >$TMP/p2.$tn; sleep 0.5; exit 0"
 	check_eq "$w: SYSTEM:'exit 3' SYSTEM:'sleep; exit 0': exit code" 1 "$RUN_RC"
 	check_eq "$w: SYSTEM:'exit 3' SYSTEM:'sleep; exit 0': one E line, for the left program" \
 		"waitpid(): child $(epid $tn "$TMP/p1.$tn") exited with status 3" "$(elines_of $tn "$DR_DIR/two1.$tn.err")"
@@ -300,8 +330,9 @@ check_eq "relay: SYSTEM:'exit 3' SYSTEM:'exit 4': exit code" 1 "$RUN_RC"
 check_eq "relay: SYSTEM:'exit 3' SYSTEM:'exit 4': an E line for each program, with its own status" \
 	"waitpid(): child $(cat "$TMP/p1") exited with status 3
 waitpid(): child $(cat "$TMP/p2") exited with status 4" "$(elines "$DR_DIR/two4.relay.err")"
-# A program on the writing half of a dual address is waited for too.
-run_one_tool "$RELAY" two5 10 "$TMP/hi" - SYSTEM:"cat"'!!'SYSTEM:"echo \$\$ >$TMP/p2; cat >/dev/null; exit 6"
+# A program on the writing half of a dual address counts too: it ends while
+# the reading half still runs.
+run_one_tool "$RELAY" two5 10 "$TMP/hi" - SYSTEM:"sleep 0.5; cat"'!!'SYSTEM:"echo \$\$ >$TMP/p2; cat >/dev/null; exit 6"
 check_eq "relay: - SYSTEM:cat!!SYSTEM:'cat; exit 6': exit code" 1 "$RUN_RC"
 check_eq "relay: - SYSTEM:cat!!SYSTEM:'cat; exit 6': an E line for the writing program" \
 	"waitpid(): child $(cat "$TMP/p2") exited with status 6" "$(elines "$DR_DIR/two5.relay.err")"
