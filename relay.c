@@ -122,6 +122,7 @@ static struct {
 static char			*cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
+	pid_t		 pid;		/* the process that changed it */
 	struct termios	 saved;
 }				 tty_saved[MAX_TTYS] = { { .fd = -1 }, { .fd = -1 },
 				     { .fd = -1 }, { .fd = -1 } };
@@ -381,7 +382,7 @@ cleanup(void)
 	 * original) must be the last word.
 	 */
 	for (i = MAX_TTYS - 1; i >= 0; i--)
-		if (tty_saved[i].fd != -1)
+		if (tty_saved[i].fd != -1 && tty_saved[i].pid == getpid())
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
 	/* A fork child writes nothing here: its pages stay shared. */
 	for (i = 0; i < MAX_CLEANUP && getpid() == g.main_pid; i++)
@@ -1498,6 +1499,7 @@ apply_termios(int fd, const struct addr *a, int restore)
 			if (tty_saved[i].fd == -1)
 				tty_saved[i].saved = t;
 			tty_saved[i].fd = fd;
+			tty_saved[i].pid = getpid();
 			break;
 		}
 	if (st->sane) {
@@ -1882,12 +1884,16 @@ exec_program(const struct addr *a, int in, int out)
 	if ((in > 0 && dup2(in, 0) == -1) || (out != -1 && out != 1 &&
 	    dup2(out, 1) == -1) || (a->set.stderr_too && dup2(1, 2) == -1))
 		die("dup2(): %s", strerror(errno));
-	/* relay's sockets are non-blocking; a program expects blocking fds. */
+	/*
+	 * relay's sockets are non-blocking, a program expects blocking fds;
+	 * and an fd that was 0 or 1 already kept its close-on-exec.
+	 */
 	for (fl = 0; fl < 2; fl++) {
 		int f = fcntl(fl, F_GETFL);
 
 		if (f != -1 && (f & O_NONBLOCK))
 			(void)fcntl(fl, F_SETFL, f & ~O_NONBLOCK);
+		(void)fcntl(fl, F_SETFD, 0);
 	}
 	/* exec keeps ignored signals ignored: give the program its own. */
 	signal(SIGPIPE, SIG_DFL);
@@ -1900,6 +1906,14 @@ exec_program(const struct addr *a, int in, int out)
 		logmsg(L_WARN, "setpgid(0, %d): %s", a->set.pgid, strerror(errno));
 	/* With nofork the program is relay's own process. */
 	set_program_env(a->set.nofork ? getpid() : getppid());
+	/*
+	 * Else the program would hold its channel twice, and miss its EOF.
+	 * (Not before: with nofork, the environment comes from in's socket.)
+	 */
+	if (in > 2)
+		close(in);
+	if (out > 2 && out != in)
+		close(out);
 	if (a->type->arg != 0) {
 		/* SYSTEM runs /bin/sh, SHELL the user's $SHELL. */
 		sh = a->type->arg == 1 ? "/bin/sh" : getenv("SHELL");
@@ -1940,15 +1954,25 @@ open_program(struct addr *a, struct endpoint *ep)
 		exec_program(a, g.first->rfd, g.first->wfd);
 	}
 	if (a->set.pty) {
-		/* sv[0] is the master; the child opens the slave itself. */
+		/*
+		 * sv[0] is the master, sv[1] the slave.  The terminal is set up
+		 * before the program starts: relay relays at once, and no byte
+		 * may meet the default settings (echo, line editing).
+		 */
 		if ((sv[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
 		    grantpt(sv[0]) == -1 || unlockpt(sv[0]) == -1 ||
 		    ptsname(sv[0]) == NULL) {
 			logmsg(L_ERROR, "posix_openpt(): %s", strerror(errno));
-			if (sv[0] != -1)
-				close(sv[0]);
-			return -1;
+			goto err;
 		}
+		if ((sv[1] = open(ptsname(sv[0]), O_RDWR | O_NOCTTY |
+		    O_CLOEXEC)) == -1) {
+			logmsg(L_ERROR, "open(\"%s\"): %s", ptsname(sv[0]),
+			    strerror(errno));
+			goto err;
+		}
+		if (apply_termios(sv[1], a, 0) == -1)
+			goto err;
 	} else if (a->set.pipes) {
 		if (pipe(in) == -1 || pipe(out) == -1) {
 			logmsg(L_ERROR, "pipe(): %s", strerror(errno));
@@ -1973,23 +1997,17 @@ open_program(struct addr *a, struct endpoint *ep)
 	}
 	if (pid == 0) {
 		if (a->set.pty) {
-			int slave;
-
-			/* setsid first: the slave then becomes the ctty. */
+			/* A new session's leader takes its pty as its ctty. */
 			if (a->set.setsid && setsid() == -1)
 				logmsg(L_WARN, "setsid(): %s", strerror(errno));
-			if ((slave = open(ptsname(sv[0]), O_RDWR)) == -1)
-				die("open(\"%s\"): %s", ptsname(sv[0]),
-				    strerror(errno));
-			if (apply_termios(slave, a, 0) == -1)
-				_exit(1);
 #ifdef TIOCSCTTY
-			if (a->set.ctty && ioctl(slave, TIOCSCTTY, 0) == -1)
+			if ((a->set.setsid || a->set.ctty) &&
+			    ioctl(sv[1], TIOCSCTTY, 0) == -1 && a->set.ctty)
 				logmsg(L_WARN, "ioctl(TIOCSCTTY): %s",
 				    strerror(errno));
 #endif
 			close(sv[0]);
-			exec_program(a, slave, slave);
+			exec_program(a, sv[1], sv[1]);
 		}
 		if (a->set.pipes) {
 			close(in[1]);
@@ -2005,6 +2023,7 @@ open_program(struct addr *a, struct endpoint *ep)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
 	if (a->set.pty) {
+		close(sv[1]);	/* the program holds it from now on */
 		fd_endpoint(ep, sv[0], sv[0]);
 		ep->shut = SHUT_NOTHING;	/* a terminal has no half-close */
 	} else if (a->set.pipes) {
@@ -2022,10 +2041,10 @@ open_program(struct addr *a, struct endpoint *ep)
 	ep->program = 1;
 	return 0;
 err:
-	if (sv[0] != -1) {
+	if (sv[0] != -1)
 		close(sv[0]);
+	if (sv[1] != -1)
 		close(sv[1]);
-	}
 	if (in[0] != -1) {
 		close(in[0]);
 		close(in[1]);

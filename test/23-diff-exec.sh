@@ -191,9 +191,16 @@ done
 # cases, so relay's exit code is checked against that directly and socat's
 # run only has its bytes checked.
 printf 'x\n' >"$TMP/x"
+# socat 1.7.4 itself can lose the bytes when the child exits right after
+# them (seen in up to half the runs on a loaded machine): its run is tried up
+# to three times, as it only checks the scenario; relay's runs once.
 for how in 'exit 3' 'kill -9 $$' 'kill -TERM $$'; do
 	diff_run fail -i "$TMP/x" -- - SYSTEM:"cat; $how"
-	check_eq "socat (reference): SYSTEM:'cat; $how': the bytes come back" x "$(cat "$DR_DIR/fail.socat.out")"
+	for try in 2 3; do
+		[ "$(cat "$DR_DIR/fail.socat.out")" = x ] && break
+		run_one_tool "$SOCAT" fail 10 "$TMP/x" - SYSTEM:"cat; $how"
+	done
+	check_eq "socat (reference): SYSTEM:'cat; $how': the bytes come back (in one of 3 runs)" x "$(cat "$DR_DIR/fail.socat.out")"
 	check_eq "relay: SYSTEM:'cat; $how': the bytes come back" x "$(cat "$DR_DIR/fail.relay.out")"
 	check_eq "relay: SYSTEM:'cat; $how': exit code 1 (as socat 1.8)" 1 "$DR_RELAY_RC"
 	check "relay: SYSTEM:'cat; $how': E log line" has_elog "$DR_DIR/fail.relay.err"
@@ -237,6 +244,24 @@ for tool in "${TOOLS[@]}"; do
 	wait "$tpid"
 	check_eq "$w: EXEC:sh,pty,setsid: the client leaves: exit code" 0 "$?"
 	check_eq "$w: EXEC:sh,pty,setsid: the client leaves: no E line" "" "$(elines "$TMP/closed3.$tn.err")"
+done
+
+# --- the program holds its channel on 0 and 1 only: no second copy that
+# would keep the channel open after it closes 0 and 1 (socat 1.7.4 leaks
+# such copies; relay's test only).  FDSH counts the fds that are the same
+# file as fd 0, and as fd 1.
+FDSH=$TMP/fds.sh
+cat >"$FDSH" <<'EOF2'
+#!/bin/sh
+count() { t=$(readlink "/proc/$$/fd/$1"); n=0
+	for f in /proc/$$/fd/*; do [ "$(readlink "$f")" = "$t" ] && n=$((n + 1)); done; echo "$n"; }
+echo "in=$(count 0) out=$(count 1)"
+EOF2
+chmod +x "$FDSH"
+for mode in "" ,pipes ,pty ,pty,setsid,ctty; do
+	case $mode in ,pipes) want="in=1 out=1" ;; *) want="in=2 out=2" ;; esac
+	got=$(timeout 10 "$RELAY" -t 1 - EXEC:"$FDSH"$mode </dev/null 2>&1 | tr -d '\r')
+	check_eq "relay: EXEC$mode: the program has its channel on fds 0 and 1 only" "$want" "$got"
 done
 
 # --- a program that cannot be started

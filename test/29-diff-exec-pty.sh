@@ -54,6 +54,30 @@ for tool in "$SOCAT" "$RELAY"; do
 	check_eq "$w in script(1): the terminal's settings are restored at exit" "$before" "$after"
 done
 
+# The pty is set up before the program runs: input that comes at once
+# meets raw and echo=0 already, not the default echo and line editing.
+# Five tries each, as it was a race.
+head -c 3000 /dev/urandom >"$TMP/b3k"
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	n5=0
+	for i in 1 2 3 4 5; do
+		got=$(printf 'abc\n' | timeout 10 "$tool" -t 0.3 - EXEC:cat,pty,echo=0 | od -An -c | tr -s ' ')
+		[ "$got" = " a b c \r \n" ] && n5=$((n5 + 1))
+	done
+	check_eq "$w: - EXEC:cat,pty,echo=0, input at once: abc\\r\\n back, no echo (of 5 tries)" 5 "$n5"
+	n5=0
+	for i in 1 2 3 4 5; do
+		P=$(free_port)
+		bg "$tool" TCP-LISTEN:$P,reuseaddr EXEC:cat,pty,raw,echo=0
+		wait_listen "$P"
+		(cat "$TMP/b3k"; sleep 1) | timeout 10 "$SOCAT" -t 1 - TCP:127.0.0.1:$P >"$TMP/b3k.$w" 2>/dev/null
+		cmp -s "$TMP/b3k" "$TMP/b3k.$w" && n5=$((n5 + 1))
+		wait_gone "$BG_PID" 5
+	done
+	check_eq "$w: TCP-LISTEN EXEC:cat,pty,raw,echo=0: 3000 binary bytes come back unchanged (of 5 tries)" 5 "$n5"
+done
+
 got=$( (sleep 0.5; printf 'hello\n') | timeout 10 "$RELAY" -t 1 - SYSTEM:'stty -echo; read l; echo "got $l"',pty 2>&1 | tr -d '\r')
 check_eq "SYSTEM pty: a line in, a line out" "got hello" "$got"
 finish
