@@ -3105,9 +3105,12 @@ half_crnl(struct half *h)
 	size_t i, j, nl = 0;
 
 	if (h->from->crnl) {
+		/*
+		 * Every CR goes, as in socat: a CR LF split over two reads is
+		 * then no different from one in a single read.
+		 */
 		for (i = j = 0; i < h->len; i++)
-			if (!(h->buf[i] == '\r' && i + 1 < h->len &&
-			    h->buf[i + 1] == '\n'))
+			if (h->buf[i] != '\r')
 				h->buf[j++] = h->buf[i];
 		h->len = j;
 	}

@@ -168,6 +168,24 @@ for o in crlf crnl; do
 	done
 done
 
+# crnl reads: a CR LF split over two reads, one byte a read (-b 1), a lone
+# CR: every CR goes, as socat does it.
+printf 'a\rb\r\nc\n' >"$TMP/cr3"
+diff_run crsplit -i "$TMP/cr3" -- -u -b 1 STDIN,crnl STDOUT
+for tn in socat relay; do
+	check_eq "$(who $tn): -u -b 1 STDIN,crnl: every CR dropped" "$(printf 'ab\nc\n' | od -An -c)" "$(od -An -c <"$DR_DIR/crsplit.$tn.out")"
+done
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	P=$(dport)
+	bg "$tool" -u TCP-LISTEN:$P,reuseaddr,crnl OPEN:"$TMP/crtcp.$tn",creat,trunc
+	tpid=$BG_PID
+	wait_listen "$P"
+	(printf 'a\r'; sleep 0.3; printf '\nb\r\n') | timeout 10 "$SOCAT" -u - TCP:127.0.0.1:$P
+	wait_gone "$tpid" 5
+	check_eq "$(who $tn): TCP-LISTEN,crnl: a CR LF split over two segments becomes LF" "$(printf 'a\nb\n' | od -An -c)" "$(od -An -c <"$TMP/crtcp.$tn")"
+done
+
 # --- ignoreeof: a file being appended to (tail -f)
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
