@@ -239,6 +239,8 @@ syslog_line(int level, const char *fmt, va_list ap)
 	    g.syslog_facility | prio[level], months + 3 * (month - 1),
 	    stamp[8] == '0' ? ' ' : stamp[8], stamp[9], stamp + 11, g.prog,
 	    (long)getpid(), level_letter[level]);
+	if (n > (int)sizeof(msg) - 2)
+		n = (int)sizeof(msg) - 2;	/* a -lp name longer than msg */
 	m = vsnprintf(msg + n, sizeof(msg) - n - 1, fmt, ap);
 	n += m < 0 ? 0 : m;
 	if (n > (int)sizeof(msg) - 2)
