@@ -2085,9 +2085,8 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	if ((res = lookup(a, family, SOCK_STREAM)) == NULL)
 		goto err;
 
+	/* With bind=, family is bind's: every address here can use it. */
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (bres != NULL && bres->ai_family != ai->ai_family)
-			continue;
 		logmsg(L_NOTICE, "opening connection to %s",
 		    format_sockaddr(ai->ai_addr, ai->ai_addrlen, buf, sizeof(buf)));
 		/*
@@ -2119,12 +2118,8 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 		close(fd);
 		fd = -1;
 	}
-	if (fd == -1) {
-		if (res != NULL && bres != NULL && ai == NULL)
-			logmsg(L_ERROR, "no address of \"%s\" matches bind=%s",
-			    a->params[0], a->set.bind);
+	if (fd == -1)
 		goto err;
-	}
 #ifdef HAVE_SOCK_FLAGS
 	if (fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
 		logmsg(L_ERROR, "fcntl(%d, F_SETFL, O_NONBLOCK): %s", fd,

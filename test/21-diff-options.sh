@@ -183,6 +183,25 @@ for tool in "${TOOLS[@]}"; do
 	done
 done
 
+# bind= and a refused connection: the one E line is the refusal.
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	Q=$(dport)
+	run_one_tool "$tool" bindr 10 /dev/null - TCP:127.0.0.1:$Q,bind=127.0.0.2
+	check_eq "$w: bind= on TCP, connection refused: exit code" 1 "$RUN_RC"
+	check_eq "$w: bind= on TCP, connection refused: one E line, the connect()" "1 1" \
+		"$(grep -Ec "$ELOG_RE" "$DR_DIR/bindr.$tn.err") $(grep -Ec "$ELOG_RE"'connect\(.*Connection refused' "$DR_DIR/bindr.$tn.err")"
+done
+# bind= of another family than the host's: an E line and exit 1.
+Q=$(dport)
+diff_run bindf -- - TCP:127.0.0.1:$Q,bind=[::1]
+for tn in socat relay; do
+	if [ $tn = socat ]; then rc=$DR_SOCAT_RC; else rc=$DR_RELAY_RC; fi
+	check_eq "$(who $tn): bind=[::1] for an IPv4 host: exit code" 1 "$rc"
+	check "$(who $tn): bind=[::1] for an IPv4 host: an E line" has_elog "$DR_DIR/bindf.$tn.err"
+done
+
 # --- bind= on a listener: listens on 127.0.0.2 only
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
