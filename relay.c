@@ -1399,6 +1399,28 @@ split_bind(const char *bind, char *hbuf, size_t hsize, unsigned short *port)
 	return 0;
 }
 
+/* Returns the monotonic clock, in seconds. */
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Returns s seconds as poll()'s milliseconds: rounded up, at least 0 and
+ * at most INT_MAX (24.8 days; a longer wait is then a loop of them).
+ */
+static int
+poll_ms(double s)
+{
+	if (s <= 0)
+		return 0;
+	return s * 1000 >= INT_MAX ? INT_MAX : (int)(s * 1000 + 0.999);
+}
+
 /*
  * Connects fd to sa, within a's connect-timeout if it has one.  A connect
  * interrupted by a signal goes on in the background, so it is waited for
@@ -1410,10 +1432,11 @@ connect_within(int fd, const struct sockaddr *sa, socklen_t len,
 {
 	struct pollfd pfd;
 	socklen_t elen = sizeof(int);
-	int err, ms = -1, fl = -1, rc = -1;
+	double deadline = 0;
+	int err, fl = -1, rc = -1;
 
 	if (a->set.connect_timeout > 0) {
-		ms = (int)(a->set.connect_timeout * 1000 + 0.5);
+		deadline = now() + a->set.connect_timeout;
 		if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 		    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
 			return -1;
@@ -1426,7 +1449,9 @@ connect_within(int fd, const struct sockaddr *sa, socklen_t len,
 		goto out;
 	pfd.fd = fd;
 	pfd.events = POLLOUT;
-	while ((err = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+	/* A signal does not start the timeout over. */
+	while ((err = poll(&pfd, 1, deadline == 0 ? -1 :
+	    poll_ms(deadline - now()))) == -1 && errno == EINTR)
 		;
 	if (err <= 0) {
 		errno = err == 0 ? ETIMEDOUT : errno;
@@ -2860,7 +2885,7 @@ open_once(struct addr *a, struct endpoint *ep)
 			break;
 		if (!g.retrying)
 			return -1;
-		poll(NULL, 0, (int)(a->set.interval * 1000));
+		poll(NULL, 0, poll_ms(a->set.interval));
 	}
 	if (g.retrying)
 		g.retrying = 0;
@@ -2935,15 +2960,6 @@ struct half {
 	int		 eof;		/* the reader reached EOF */
 	int		 done;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Passes EOF on to h's writer, once all its data is out; ends h. */
 static void
@@ -3553,7 +3569,7 @@ transfer(struct endpoint *left, struct endpoint *right)
 		wait = deadline < 0 ? -1 : deadline - now();
 		if (deadline >= 0 && wait < 0)
 			wait = 0;
-		rc = poll(pfd, n, wait < 0 ? -1 : (int)(wait * 1000 + 0.999));
+		rc = poll(pfd, n, wait < 0 ? -1 : poll_ms(wait));
 		if (rc == -1) {
 			if (errno == EINTR)
 				continue;

@@ -110,6 +110,16 @@ for tool in "${TOOLS[@]}"; do
 done
 
 # ---------------------------------------------------------------- -T
+# Times beyond poll()'s 24.8 days of milliseconds: poll() waits its longest,
+# never a negative time (forever) or a wrapped one.
+printf 'data\n' >"$TMP/Tbig.in"
+timeout 10 env ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=poll -o "$TMP/Tbig.strace" \
+	"$RELAY" -T 3000000 -t 3000000 -u OPEN:"$TMP/Tbig.in" CREATE:"$TMP/Tbig.out" 2>/dev/null
+check_eq "relay: -T 3000000 -t 3000000 (34 days): exit code" 0 "$?"
+same_file "relay: -T 3000000: the data arrives" "$TMP/Tbig.in" "$TMP/Tbig.out"
+check_eq "relay: -T 3000000: every poll() timeout is 0..2147483647 ms" "" \
+	"$(grep -Eo '\], [0-9]+, -?[0-9]+\)|, -?[0-9]+\) ' "$TMP/Tbig.strace" | grep -Eo -- '-?[0-9]+\) ?$' | tr -d ') ' | awk '$1 < 0 || $1 > 2147483647')"
+check "relay: -T 3000000: poll() was traced" grep -q 'poll(' "$TMP/Tbig.strace"
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
