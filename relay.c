@@ -113,7 +113,7 @@ static struct {
  * socket, a FIFO, PTY links, the -L lock) belong to the first process: a
  * fork child never removes them.  Terminals relay changed are restored.
  */
-#define MAX_CLEANUP	4
+#define MAX_CLEANUP	8	/* the lock, and a link or socket per half */
 #define MAX_TTYS	4	/* terminals relay restores: stdin, stdout, FDs */
 #define ACCEPT_BURST	64	/* connections a fork listener takes at once */
 #define STACK_PAGE	4096	/* the unit of copy-on-write after fork() */
@@ -364,9 +364,11 @@ add_cleanup(const char *path)
 
 	for (i = 0; i < MAX_CLEANUP; i++)
 		if (cleanup_paths[i] == NULL) {
-			cleanup_paths[i] = strdup(path);
-			return;
+			if ((cleanup_paths[i] = strdup(path)) != NULL)
+				return;
+			break;
 		}
+	logmsg(L_WARN, "\"%s\" will not be removed at exit", path);
 }
 
 /*
@@ -1813,6 +1815,21 @@ err:
 	return -1;
 }
 
+/* Sets the program's variable PREFIX_<which><what> (SOCAT_PEERADDR, ...). */
+static void
+set_program_var(const char *which, const char *what, const char *value)
+{
+	size_t size = strlen(g.envprefix) + strlen(which) + strlen(what) + 2;
+	char *name;
+
+	/* The prefix is -lp's name, which can be long. */
+	if ((name = malloc(size)) == NULL)
+		return;
+	snprintf(name, size, "%s_%s%s", g.envprefix, which, what);
+	setenv(name, value, 1);
+	free(name);
+}
+
 /*
  * Sets SOCAT_PEERADDR, SOCAT_PEERPORT, SOCAT_SOCKADDR and SOCAT_SOCKPORT
  * from the first address's socket, and SOCAT_PID, for a program.
@@ -1823,13 +1840,12 @@ set_program_env(pid_t relay_pid)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	char host[INET6_ADDRSTRLEN + 2], port[24], name[64];
+	char host[sizeof(((struct sockaddr_un *)0)->sun_path) + 1], port[24];
 	const char *which[2] = { "PEER", "SOCK" };
 	int i, rc;
 
 	snprintf(port, sizeof(port), "%ld", (long)relay_pid);
-	snprintf(name, sizeof(name), "%s_PID", g.envprefix);
-	setenv(name, port, 1);
+	set_program_var("", "PID", port);
 	for (i = 0; peer_fd != -1 && i < 2; i++) {
 		len = sizeof(ss);
 		rc = i == 0 ? getpeername(peer_fd, (struct sockaddr *)&ss, &len) :
@@ -1845,8 +1861,7 @@ set_program_env(pid_t relay_pid)
 			    (void *)&sin->sin_addr : (void *)&sin6->sin6_addr,
 			    host, sizeof(host));
 			snprintf(port, sizeof(port), "%u", ntohs(sin->sin_port));
-			snprintf(name, sizeof(name), "%s_%sPORT", g.envprefix, which[i]);
-			setenv(name, port, 1);
+			set_program_var(which[i], "PORT", port);
 		} else if (ss.ss_family == AF_UNIX) {
 			struct sockaddr_un *sun = (void *)&ss;
 
@@ -1856,8 +1871,7 @@ set_program_env(pid_t relay_pid)
 		} else {
 			continue;
 		}
-		snprintf(name, sizeof(name), "%s_%sADDR", g.envprefix, which[i]);
-		setenv(name, host, 1);
+		set_program_var(which[i], "ADDR", host);
 	}
 }
 
@@ -3391,7 +3405,7 @@ describe_fd(int fd)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct stat st;
-	char line[512], t[3][32];
+	char line[1024], t[3][32], sa[160];
 	const char *kind = "unknown";
 	size_t i;
 	int n, avail;
@@ -3423,13 +3437,13 @@ describe_fd(int fd)
 		len = sizeof(ss);
 		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
 			n += snprintf(line + n, sizeof(line) - n, "\t%s",
-			    format_sockaddr((struct sockaddr *)&ss, len, t[0],
-			    sizeof(t[0])));
+			    format_sockaddr((struct sockaddr *)&ss, len, sa,
+			    sizeof(sa)));
 		len = sizeof(ss);
 		if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
 			n += snprintf(line + n, sizeof(line) - n, " <-> %s",
-			    format_sockaddr((struct sockaddr *)&ss, len, t[0],
-			    sizeof(t[0])));
+			    format_sockaddr((struct sockaddr *)&ss, len, sa,
+			    sizeof(sa)));
 	}
 #ifdef F_GETPIPE_SZ
 	if (S_ISFIFO(st.st_mode))

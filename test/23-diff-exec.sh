@@ -246,6 +246,22 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: EXEC:sh,pty,setsid: the client leaves: no E line" "" "$(elines "$TMP/closed3.$tn.err")"
 done
 
+# --- SOCAT_SOCKADDR and SOCAT_PEERADDR of a UNIX socket with a long path:
+# the whole path (up to sun_path's 107 characters).
+LD=$TMP/a-long-directory-name-for-unix-socket-paths-xxxxxxxxxxxxxxxxxxxx
+mkdir -p "$LD"
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	rm -f "$LD/s.sock"
+	bg "$tool" UNIX-LISTEN:"$LD/s.sock" SYSTEM:'echo "$SOCAT_SOCKADDR"'
+	tpid=$BG_PID
+	wait_unix "$LD/s.sock"
+	check_eq "$w: UNIX-LISTEN SYSTEM: SOCAT_SOCKADDR is the whole long path" "$LD/s.sock" \
+		"$(timeout 10 "$SOCAT" -u UNIX-CONNECT:"$LD/s.sock" - 2>&1)"
+	wait_gone "$tpid" 5 || stop_tool "$tpid"
+done
+
 # --- the program holds its channel on 0 and 1 only: no second copy that
 # would keep the channel open after it closes 0 and 1 (socat 1.7.4 leaks
 # such copies; relay's test only).  FDSH counts the fds that are the same

@@ -102,6 +102,14 @@ for tool in "$SOCAT" "$RELAY"; do
 	done
 done
 
+# Four PTY links (two dual addresses) and a lock file: all five removed at exit.
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	timeout 10 "$tool" -L "$TMP/lock5" -T 0.5 "PTY,link=$TMP/l1!!PTY,link=$TMP/l2" "PTY,link=$TMP/l3!!PTY,link=$TMP/l4" </dev/null 2>/dev/null
+	check_eq "$w: -L and four PTY links: exit code" 0 "$?"
+	check_eq "$w: -L and four PTY links: none left at exit" "" "$(ls "$TMP"/l[1-4] "$TMP/lock5" 2>/dev/null)"
+done
+
 # PTY,wait-slave: the transfer starts only once a client opens the slave;
 # for relay, a signal meanwhile does not end the wait either.
 for tool in "$SOCAT" "$RELAY"; do
