@@ -4194,6 +4194,14 @@ main(int argc, char **argv)
 	const char *slash;
 	int first, i;
 
+	/*
+	 * A closed 0, 1 or 2 would be the number of the next socket, and "-"
+	 * or the log would then be that socket: /dev/null stands in for it.
+	 */
+	for (i = 0; i < 3; i++)
+		if (fcntl(i, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != i)
+			return 1;
 	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];

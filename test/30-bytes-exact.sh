@@ -156,4 +156,27 @@ check_eq "TCP-LISTEN -> STDIO files: client socat exit status" 0 "$crc"
 check_eq "TCP-LISTEN -> STDIO files: relay exit status" 0 "$rrc"
 check_both "TCP-LISTEN -> STDIO files" "$TMP/srv_recv" "$TMP/cli_recv"
 
+# Started with 0, 1 or 2 closed: the connection's socket must not take the
+# closed number and get relay's log lines (2), or be read as "-" and
+# have the server's reply sent back to it (0, 1).  The server records
+# exactly what it got.
+for closed in 0 1 2; do
+	P=$(free_port)
+	rm -f "$TMP/cl.got"
+	bg "$SOCAT" -t 5 TCP-LISTEN:$P,reuseaddr SYSTEM:"printf reply; cat >'$TMP/cl.got'"
+	spid=$BG_PID
+	wait_listen "$P"
+	printf payload >"$TMP/cl.in"
+	case $closed in
+	0) timeout 10 "$RELAY" -d -d -t 1 - TCP:127.0.0.1:$P <&- >"$TMP/cl.out" 2>/dev/null ;;
+	1) timeout 10 "$RELAY" -d -d -t 1 - TCP:127.0.0.1:$P <"$TMP/cl.in" >&- 2>/dev/null ;;
+	2) timeout 10 "$RELAY" -d -d -t 1 - TCP:127.0.0.1:$P <"$TMP/cl.in" >"$TMP/cl.out" 2>&- ;;
+	esac
+	check_eq "fd $closed closed at start: relay's exit status" 0 "$?"
+	wait_gone "$spid" 10
+	if [ $closed = 0 ]; then want=; else want=payload; fi
+	check_eq "fd $closed closed at start: the server got exactly what came in on stdin" "$want" "$(cat "$TMP/cl.got" 2>/dev/null)"
+	[ $closed = 1 ] || check_eq "fd $closed closed at start: the reply came out on stdout" reply "$(cat "$TMP/cl.out")"
+done
+
 finish
