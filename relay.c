@@ -137,6 +137,7 @@ static volatile sig_atomic_t	 children_reaped;
 #define MAX_PROGRAMS	4
 static struct program {
 	volatile pid_t		 pid;
+	volatile pid_t		 parent;	/* relay's process that started it */
 	volatile sig_atomic_t	 done;
 	volatile int		 status;
 }				 programs[MAX_PROGRAMS];
@@ -378,8 +379,13 @@ add_cleanup(const char *path)
 static void
 cleanup(void)
 {
+	pid_t self = getpid();
 	int i;
 
+	/* A program that still runs would outlive relay: end it, as socat. */
+	for (i = 0; i < nprograms; i++)
+		if (!programs[i].done && programs[i].parent == self)
+			(void)kill(programs[i].pid, SIGTERM);
 	/*
 	 * Last saved first: where stdin and stdout are one terminal, the
 	 * settings saved for stdout are stdin's raw ones, and stdin's (the
@@ -388,8 +394,8 @@ cleanup(void)
 	for (i = MAX_TTYS - 1; i >= 0; i--)
 		if (tty_saved[i].fd != -1 && tty_saved[i].pid == getpid())
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
-	/* A fork child writes nothing here: its pages stay shared. */
-	for (i = 0; i < MAX_CLEANUP && getpid() == g.main_pid; i++)
+	/* The listener made them, and its children leave them to it. */
+	for (i = 0; i < MAX_CLEANUP && self == g.main_pid; i++)
 		if (cleanup_paths[i] != NULL)
 			(void)unlink(cleanup_paths[i]);
 }
@@ -2060,6 +2066,7 @@ open_program(struct addr *a, struct endpoint *ep)
 		exec_program(a, a->dir & 2 ? sv[1] : -1, a->dir & 1 ? sv[1] : -1);
 	}
 	programs[nprograms].pid = pid;
+	programs[nprograms].parent = getpid();
 	nprograms++;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
@@ -3156,7 +3163,10 @@ half_crnl(struct half *h)
 
 #define DUMP_ROOM	80	/* more than one row of -v -x output */
 
-/* Writes out[0..n) to stderr if less than DUMP_ROOM is left; returns the new n. */
+/*
+ * Writes out[0..n) to stderr if less than DUMP_ROOM is left of size.
+ * Returns the new n.
+ */
 static size_t
 dump_flush(const char *out, size_t n, size_t size)
 {
@@ -3818,9 +3828,14 @@ signal_statistics(void)
 static void
 on_fatal_signal(int sig)
 {
+	/* socat's levels: a quit is an error, an interrupt or hang-up a notice. */
+	int level = sig == SIGQUIT ? L_ERROR : sig == SIGTERM ? L_WARN : L_NOTICE;
+	char text[] = "? exiting on signal ";
+
 	cleanup();
-	if (L_WARN >= g.loglevel)
-		signal_log("W exiting on signal ", sig);
+	text[0] = level_letter[level];
+	if (level >= g.loglevel)
+		signal_log(text, sig);
 	if (g.statistics && transferring)
 		signal_statistics();
 	else if (g.statistics && L_WARN >= g.loglevel)

@@ -345,6 +345,36 @@ for tool in "${TOOLS[@]}"; do
 		if [ -e "$U" ]; then left=yes; else left=no; fi
 		check_eq "$w: SIG$sig to a UNIX listener: socket file removed" no "$left"
 	done
+	# The "exiting on signal" line has socat's level: W for SIGTERM, N for
+	# SIGINT and SIGHUP, E for SIGQUIT.  And an EXEC program does not
+	# outlive the tool (socat leaves it on SIGQUIT, relay ends it then too).
+	for sig in TERM INT HUP QUIT; do
+		case $sig in TERM) lv=W ;; QUIT) lv=E ;; *) lv=N ;; esac
+		mkfifo "$TMP/sigx.$tn.$sig"
+		bg_in "$TMP/sigx.$tn.$sig" "$tool" -d -d - EXEC:'sleep 29' 2>"$TMP/sigx.$tn.$sig.err"
+		tpid=$BG_PID
+		exec 7>"$TMP/sigx.$tn.$sig"
+		prog=
+		for i in $(seq 50); do prog=$(pgrep -P "$tpid" -x sleep) && break; sleep 0.1; done
+		kill -$sig "$tpid"
+		wait_gone "$tpid" 5 || kill -KILL "$tpid"
+		wait "$tpid"
+		rc=$?
+		check_eq "$w: SIG$sig with EXEC: exit code" $((128 + $(kill -l $sig))) "$rc"
+		exec 7>&-
+		check_eq "$w: SIG$sig: the exiting line is $lv" "$lv exiting on signal $(kill -l $sig)" \
+			"$(sed -nE 's/^.*\] ([A-Z] exiting on signal [0-9]+)$/\1/p' "$TMP/sigx.$tn.$sig.err")"
+		if [ "$tn" = relay ] || [ $sig != QUIT ]; then
+			gone=no
+			for i in $(seq 50); do
+				st=$(ps -o stat= -p "$prog" 2>/dev/null)
+				case $st in ''|Z*) gone=yes; break ;; esac
+				sleep 0.1
+			done
+			check_eq "$w: SIG$sig with EXEC: the program ($prog) ends too" yes "$gone"
+		fi
+		[ -n "$prog" ] && kill "$prog" 2>/dev/null
+	done
 done
 
 finish
