@@ -4094,10 +4094,10 @@ parse_flags(int argc, char **argv)
 			g.sloppy = 1;
 		} else if (strcmp(arg, "-D") == 0) {
 			g.fdinfo = 1;
-		} else if (strcmp(arg, "-u") == 0) {
-			g.unidir = 1;
-		} else if (strcmp(arg, "-U") == 0) {
-			g.unidir = 2;
+		} else if (strcmp(arg, "-u") == 0 || strcmp(arg, "-U") == 0) {
+			if (g.unidir == (arg[1] == 'u' ? 2 : 1))
+				die("-U and -u must not be combined");
+			g.unidir = arg[1] == 'u' ? 1 : 2;
 		} else if (strcmp(arg, "-4") == 0) {
 			g.pf = AF_INET;
 		} else if (strcmp(arg, "-6") == 0) {

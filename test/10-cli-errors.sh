@@ -70,6 +70,8 @@ strict_case() {
 err_case "no addresses" 5
 err_case "one address" 5 -
 err_case "three addresses" 5 - - -
+err_case "-u and -U together" 5 -u -U - TCP:127.0.0.1:$S
+err_case "-U and -u together" 5 -U -u - TCP:127.0.0.1:$S
 # --- address type / options
 err_case "unknown address type" 5 FOO:x -
 err_case "whole address in quotes is one unknown type" 5 "\"TCP:127.0.0.1:$S\"" -
