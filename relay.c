@@ -1591,14 +1591,35 @@ open_stdio(struct addr *a, struct endpoint *ep)
 {
 	int r = (a->type->arg & 1) && (a->dir & 1);
 	int w = (a->type->arg & 2) && (a->dir & 2);
+	int rfd = STDIN_FILENO, wfd = STDOUT_FILENO;
 
-	/* Terminal options go to both ends in use, as in socat. */
-	if ((r && apply_termios(STDIN_FILENO, a, 1) == -1) ||
-	    (w && apply_termios(STDOUT_FILENO, a, 1) == -1))
+	/*
+	 * Used only the other way (a half of "A!!B", -u, -U), STDIN and
+	 * STDOUT use their one fd that way, as in socat: STDOUT!!STDIN.
+	 */
+	if (a->dir == 1 && a->type->arg == 2)
+		r = 1, rfd = STDOUT_FILENO;
+	if (a->dir == 2 && a->type->arg == 1)
+		w = 1, wfd = STDIN_FILENO;
+	/* Else poll() would wait forever on, say, a pipe's other end. */
+	if (r && (fcntl(rfd, F_GETFL) & O_ACCMODE) == O_WRONLY) {
+		logmsg(L_ERROR, "read(%d): %s", rfd, strerror(EBADF));
 		return -1;
-	fd_endpoint(ep, r ? STDIN_FILENO : -1, w ? STDOUT_FILENO : -1);
-	logmsg(L_NOTICE, "%s", r && w ? "reading from and writing to stdio" :
-	    r ? "using stdin for reading" : "using stdout for writing");
+	}
+	if (w && (fcntl(wfd, F_GETFL) & O_ACCMODE) == O_RDONLY) {
+		logmsg(L_ERROR, "write(%d): %s", wfd, strerror(EBADF));
+		return -1;
+	}
+	/* Terminal options go to both ends in use, as in socat. */
+	if ((r && apply_termios(rfd, a, 1) == -1) ||
+	    (w && apply_termios(wfd, a, 1) == -1))
+		return -1;
+	fd_endpoint(ep, r ? rfd : -1, w ? wfd : -1);
+	if (r && w)
+		logmsg(L_NOTICE, "reading from and writing to stdio");
+	else
+		logmsg(L_NOTICE, "using %s for %s", (r ? rfd : wfd) ==
+		    STDIN_FILENO ? "stdin" : "stdout", r ? "reading" : "writing");
 	return 0;
 }
 

@@ -72,6 +72,8 @@ err_case "one address" 5 -
 err_case "three addresses" 5 - - -
 err_case "-u and -U together" 5 -u -U - TCP:127.0.0.1:$S
 err_case "-U and -u together" 5 -U -u - TCP:127.0.0.1:$S
+# STDOUT as a reading half reads fd 1, here a file opened for writing only.
+err_case "STDOUT!!STDIN with a write-only stdout" 5 'STDOUT!!STDIN' -
 # --- address type / options
 err_case "unknown address type" 5 FOO:x -
 err_case "whole address in quotes is one unknown type" 5 "\"TCP:127.0.0.1:$S\"" -
