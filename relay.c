@@ -498,6 +498,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(sane), NULL },
 	{ "setsid", "sid", G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(setsid), NULL },
+	{ "shut-none", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    SETTING(shut_none), NULL },
 	{ "sndbuf", "so-sndbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
@@ -2961,12 +2963,14 @@ open_address(struct addr *a, struct endpoint *ep)
 
 	if (open_once(a, ep) == -1)
 		return -1;
+	if (a->set.shut_none)
+		ep->shut = SHUT_NOTHING;
 	if (a->writer == NULL)
 		return 0;
 	if (open_once(a->writer, &w) == -1)
 		return -1;
 	ep->wfd = w.wfd;
-	ep->shut = w.shut;
+	ep->shut = a->writer->set.shut_none ? SHUT_NOTHING : w.shut;
 	ep->is_socket = ep->is_socket && w.is_socket;
 	ep->dgram |= w.dgram;
 	ep->to = w.to;
@@ -3007,6 +3011,8 @@ struct half {
 static void
 half_close(struct half *h)
 {
+	struct pollfd pfd;
+
 	h->done = 1;
 	switch (h->shut) {
 	case SHUT_SOCKET:
@@ -3015,7 +3021,15 @@ half_close(struct half *h)
 			    strerror(errno));
 		break;
 	case SHUT_DGRAM:
-		/* A datagram socket has no EOF: socat sends an empty one. */
+		/*
+		 * A datagram socket has no EOF: relay sends an empty one.  Not
+		 * over an error already waiting (an earlier datagram refused):
+		 * sendto() would take it, and the reader must report it.
+		 */
+		pfd.fd = h->wfd;
+		pfd.events = 0;
+		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
+			break;
 		(void)sendto(h->wfd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL,
 		    h->to->tolen ? (const struct sockaddr *)&h->to->to : NULL,
 		    h->to->tolen);

@@ -106,6 +106,7 @@ struct addr_settings {
 	char	*su;			/* user to serve connections as */
 	int	 crnl;			/* convert \n to \r\n on the wire */
 	int	 ignoreeof;
+	int	 shut_none;		/* pass no EOF on to this address */
 	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
 	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
 	int	 nofork;		/* EXEC/SYSTEM: exec in place */

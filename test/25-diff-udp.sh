@@ -349,6 +349,30 @@ wait_udp "$Q"
 run_one_tool "$SOCAT" shutnull 10 "$TMP/abc" - UDP:127.0.0.1:$Q,shut-null
 wait_gone "$spid" 10
 check_eq "socat (reference): - UDP:...,shut-null on EOF: the data, then an empty datagram" "3 0" "$(cut -d' ' -f1 "$TMP/e.shutnull" | tr '\n' ' ' | sed 's/ $//')"
+# shut-none: no empty datagram (for a socat 1.7.4 server, which takes one
+# as data), from both tools.
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	Q=$(dport)
+	bgpeer 20 recv 127.0.0.1 "$Q" "$TMP/e.none.$tn" 2
+	spid=$BG_PID
+	wait_udp "$Q"
+	run_one_tool "$tool" shutnone 10 "$TMP/abc" - UDP:127.0.0.1:$Q,shut-none
+	check_eq "$w: - UDP:...,shut-none on EOF: exit code" 0 "$RUN_RC"
+	wait_gone "$spid" 10
+	check_eq "$w: - UDP:...,shut-none on EOF: the data, no empty datagram" "3" "$(cut -d' ' -f1 "$TMP/e.none.$tn" | tr '\n' ' ' | sed 's/ $//')"
+done
+# Data to a UDP port where nothing listens: the refusal is an E and exit 1
+# (the empty datagram at EOF must not swallow the error first).
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	Q=$(dport)
+	run_one_tool "$tool" refused 10 "$TMP/abc" - UDP:127.0.0.1:$Q
+	check_eq "$w: data to a UDP port nobody listens on: exit code" 1 "$RUN_RC"
+	check "$w: data to a UDP port nobody listens on: E Connection refused" grep -Eq "$ELOG_RE"'.*Connection refused' "$DR_DIR/refused.$tn.err"
+done
 
 # --- a DNS query forwarded over UDP: in a namespace of our own (port 53),
 # the tool forwards UDP4-RECVFROM:53,fork to a small resolver on 5300, and
