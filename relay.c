@@ -504,7 +504,7 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEPORT), NULL },
-	{ "sourceport", "sp", G_IPSERVER, PH_ACCEPT, OT_INT,
+	{ "sourceport", "sp", G_IP, PH_ACCEPT, OT_INT,
 	    SETTING(sourceport), "<port>" },
 	{ "stderr", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(stderr_too), NULL },
@@ -1409,6 +1409,56 @@ split_bind(const char *bind, char *hbuf, size_t hsize, unsigned short *port)
 	return 0;
 }
 
+/*
+ * The local address a client binds to: bind='s host and port, with the
+ * port of sourceport=.  Returns 1 with hbuf and *port filled, 0 if there
+ * is nothing to bind to, or -1 after logging.
+ */
+static int
+client_bind(const struct addr *a, char *hbuf, size_t hsize,
+    unsigned short *port)
+{
+	*port = 0;
+	hbuf[0] = '\0';
+	if (a->set.bind != NULL &&
+	    split_bind(a->set.bind, hbuf, hsize, port) == -1)
+		return -1;
+	if (a->set.sourceport != 0)
+		*port = (unsigned short)a->set.sourceport;
+	return a->set.bind != NULL || a->set.sourceport != 0;
+}
+
+/*
+ * Binds fd, a client's socket about to connect to ai, to bres, or where
+ * bind= names no host (bres NULL) to port on the wildcard address of ai's
+ * family.  Returns 0, or -1 after logging.
+ */
+static int
+bind_client(int fd, const struct addrinfo *bres, const struct addrinfo *ai,
+    unsigned short port)
+{
+	struct sockaddr_storage any;
+	const struct sockaddr *sa = (const struct sockaddr *)&any;
+	socklen_t len = ai->ai_addrlen;
+	char buf[128];
+
+	if (bres != NULL) {
+		sa = bres->ai_addr;
+		len = bres->ai_addrlen;
+	} else {
+		memset(&any, 0, sizeof(any));
+		any.ss_family = ai->ai_family;
+		/* sin_port and sin6_port lie at the same offset. */
+		((struct sockaddr_in *)&any)->sin_port = htons(port);
+	}
+	if (bind(fd, sa, len) == 0)
+		return 0;
+	logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
+	    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len,
+	    strerror(errno));
+	return -1;
+}
+
 /* Returns the monotonic clock, in seconds. */
 static double
 now(void)
@@ -2141,11 +2191,11 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
 	char buf[128], bhost[256];
 	unsigned short bport;
-	int fd = -1, saved;
+	int fd = -1, saved, binds;
 
-	if (a->set.bind != NULL) {
-		if (split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
-			goto err;
+	if ((binds = client_bind(a, bhost, sizeof(bhost), &bport)) == -1)
+		goto err;
+	if (bhost[0] != '\0') {
 		if ((bres = resolve(bhost, bport, family, SOCK_STREAM, 1)) == NULL)
 			goto err;
 		if (family == AF_UNSPEC)
@@ -2171,12 +2221,8 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 		}
 		if (apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
 			goto err;
-		if (bres != NULL && bind(fd, bres->ai_addr, bres->ai_addrlen) == -1) {
-			logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
-			    format_sockaddr(bres->ai_addr, bres->ai_addrlen, buf,
-			    sizeof(buf)), (unsigned)bres->ai_addrlen, strerror(errno));
+		if (binds && bind_client(fd, bres, ai, bport) == -1)
 			goto err;
-		}
 		if (connect_within(fd, ai->ai_addr, ai->ai_addrlen, a) == 0)
 			break;
 		saved = errno;
@@ -2419,17 +2465,15 @@ open_udp(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL, *bres = NULL;
 	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
-	char buf[128], bhost[256] = "";
-	unsigned short bport = 0;
-	int fd = -1;
+	char buf[128], bhost[256];
+	unsigned short bport;
+	int fd = -1, binds;
 
 	if (a->type->nparams == 1)	/* UDP-LISTEN, -RECVFROM, -RECV */
 		return open_inet_listen(a, ep);
-	if (a->set.bind != NULL &&
-	    split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
-		goto err;
-	if (a->set.bind != NULL &&
-	    (bres = resolve(bhost, bport, family, SOCK_DGRAM, 1)) == NULL)
+	if ((binds = client_bind(a, bhost, sizeof(bhost), &bport)) == -1 ||
+	    (bhost[0] != '\0' && (bres = resolve(bhost, bport, family,
+	    SOCK_DGRAM, 1)) == NULL))
 		goto err;
 	if (family == AF_UNSPEC && bres != NULL)
 		family = bres->ai_family;
@@ -2447,12 +2491,8 @@ open_udp(struct addr *a, struct endpoint *ep)
 #endif
 	if (apply_sockopts(fd, a, res->ai_family, PH_PREBIND) == -1)
 		goto err;
-	if (bres != NULL && bind(fd, bres->ai_addr, bres->ai_addrlen) == -1) {
-		logmsg(L_ERROR, "bind(%d, {%s}): %s", fd, format_sockaddr(
-		    bres->ai_addr, bres->ai_addrlen, buf, sizeof(buf)),
-		    strerror(errno));
+	if (binds && bind_client(fd, bres, res, bport) == -1)
 		goto err;
-	}
 	socket_endpoint(ep, fd);
 	ep->dgram = 1;
 	/*
@@ -3030,6 +3070,7 @@ half_close(struct half *h)
 		pfd.events = 0;
 		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
 			break;
+		h->to->sent_eof = 1;
 		(void)sendto(h->wfd, "", 0, MSG_DONTWAIT | MSG_NOSIGNAL,
 		    h->to->tolen ? (const struct sockaddr *)&h->to->to : NULL,
 		    h->to->tolen);
@@ -3338,10 +3379,12 @@ half_read(struct half *h)
 			return 0;
 		/*
 		 * A program that exits leaving input unread resets its end;
-		 * a pty master reads EIO once the program has gone.
+		 * a pty master reads EIO once the program has gone; a refusal
+		 * after relay's empty datagram is the answer to that.
 		 */
 		if (!((errno == ECONNRESET || errno == EIO) &&
-		    h->from->pid != 0)) {
+		    h->from->pid != 0) &&
+		    !(errno == ECONNREFUSED && h->from->sent_eof)) {
 			logmsg(L_ERROR, "read(%d, %zu): %s", h->rfd, h->chunk,
 			    strerror(errno));
 			return -1;

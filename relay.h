@@ -190,6 +190,7 @@ struct endpoint {
 	pid_t			 pid;	/* EXEC/SYSTEM: the program read, or 0 */
 	int			 ended;	/* the transfer read its EOF */
 	int			 program; /* a program is on one of its halves */
+	int			 sent_eof; /* the empty datagram went out */
 	struct sockaddr_storage	 to;	/* datagrams go here by sendto() */
 	socklen_t		 tolen;	/* 0: the socket is connected */
 	struct dgram		*held;	/* datagrams read before transfer */

@@ -183,6 +183,30 @@ for tool in "${TOOLS[@]}"; do
 	done
 done
 
+# sourceport= on a client (TCP, UDP, and TCP to ::1 with no bind host): the
+# server sees that source port.
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for kind in TCP UDP TCP6; do
+		Q=$(dport)
+		R=$(dport)
+		f=$TMP/sp.$tn.$kind
+		case $kind in
+		TCP) srv="TCP-LISTEN:$Q,reuseaddr" cli="TCP:127.0.0.1:$Q" ;;
+		UDP) srv="UDP-RECVFROM:$Q" cli="UDP:127.0.0.1:$Q" ;;
+		TCP6) srv="TCP6-LISTEN:$Q,reuseaddr" cli="TCP:[::1]:$Q" ;;
+		esac
+		bg "$SOCAT" "$srv" SYSTEM:"echo \$SOCAT_PEERPORT >$f.pport; cat >/dev/null"
+		spid=$BG_PID
+		if [ $kind = UDP ]; then wait_udp "$Q"; else wait_listen "$Q"; fi
+		run_one_tool "$tool" sp 10 "$IN" -u STDIN "$cli,sourceport=$R"
+		check_eq "$w: $cli,sourceport=R: exit code" 0 "$RUN_RC"
+		wait_gone "$spid" 10 || kill "$spid" 2>/dev/null
+		check_eq "$w: $cli,sourceport=R: the server sees source port R" "$R" "$(cat "$f.pport" 2>/dev/null)"
+	done
+done
+
 # bind= and a refused connection: the one E line is the refusal.
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")

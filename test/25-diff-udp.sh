@@ -372,6 +372,11 @@ for tool in "${TOOLS[@]}"; do
 	run_one_tool "$tool" refused 10 "$TMP/abc" - UDP:127.0.0.1:$Q
 	check_eq "$w: data to a UDP port nobody listens on: exit code" 1 "$RUN_RC"
 	check "$w: data to a UDP port nobody listens on: E Connection refused" grep -Eq "$ELOG_RE"'.*Connection refused' "$DR_DIR/refused.$tn.err"
+	# No data: socat sends nothing; the refusal of relay's empty datagram
+	# at EOF is no error either.
+	run_one_tool "$tool" refused0 10 /dev/null - UDP:127.0.0.1:$Q
+	check_eq "$w: no data to a UDP port nobody listens on: exit code" 0 "$RUN_RC"
+	check_eq "$w: no data to a UDP port nobody listens on: no E line" "" "$(grep -E "$ELOG_RE" "$DR_DIR/refused0.$tn.err")"
 done
 
 # --- a DNS query forwarded over UDP: in a namespace of our own (port 53),
