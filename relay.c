@@ -1338,7 +1338,8 @@ resolve(const char *host, unsigned short port, int family, int socktype,
 static struct addrinfo *
 lookup(const struct addr *a, int family, int socktype)
 {
-	if (a->numeric != NULL && (family == AF_UNSPEC ||
+	/* A literal address is of its own family, whatever -4 or -6 prefer. */
+	if (a->numeric != NULL && (a->type->family == AF_UNSPEC ||
 	    family == a->numeric->ai_family))
 		return a->numeric;
 	return resolve(a->params[0], a->port, family, socktype, 0);
@@ -1361,20 +1362,24 @@ static void
 prepare_numeric(struct addr *a)
 {
 	struct addrinfo hints, *res;
-	char serv[8];
-	const char *host;
-	int family;
+	char serv[8], host[INET6_ADDRSTRLEN];
+	const char *p;
+	size_t len;
 
 	if (a->writer != NULL)
 		prepare_numeric(a->writer);
 	if (!(a->type->groups & G_IP) || a->type->nparams != 2)
 		return;
-	host = a->params[0];
-	family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
-	if (host[0] == '[')
-		return;		/* resolve() unwraps it; rare enough */
+	p = a->params[0];
+	len = strlen(p);
+	if (p[0] == '[' && len > 2 && p[len - 1] == ']')
+		p++, len -= 2;		/* "[::1]" */
+	if (len >= sizeof(host))
+		return;
+	memcpy(host, p, len);
+	host[len] = '\0';
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family;
+	hints.ai_family = a->type->family;
 	hints.ai_socktype = a->type->socktype;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 	snprintf(serv, sizeof(serv), "%u", a->port);

@@ -271,6 +271,17 @@ for tool in "${TOOLS[@]}"; do
 		fi
 		wait_gone "$tpid" 10 || stop_tool "$tpid"
 	done
+	# A literal address has its own family: -6 does not stop TCP:127.0.0.1,
+	# nor -4 TCP:[::1] (both only a preference, as in socat).
+	for pair in "-6 TCP:127.0.0.1 TCP4-LISTEN" "-4 TCP:[::1] TCP6-LISTEN"; do
+		set -- $pair
+		P=$(dport)
+		bg "$SOCAT" $3:$P,reuseaddr SYSTEM:'echo served'
+		spid=$BG_PID
+		wait_listen "$P"
+		check_eq "$w: $1 $2:P: connects to the literal address" served "$(timeout 10 "$tool" $1 - $2:$P </dev/null 2>&1)"
+		wait_gone "$spid" 10 || stop_tool "$spid"
+	done
 done
 
 # ---------------------------------------------------------------- -V / -h
