@@ -2408,9 +2408,14 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 	}
 	if (apply_sockopts(fd, a, res->ai_family, PH_PREBIND) == -1)
 		goto err;
+	/* A fork child keeps the port bound. */
 	if (a->type->socktype == SOCK_DGRAM && a->type->kind != K_RECV &&
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int)) == -1)
-		goto err;	/* a fork child keeps the port bound */
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 },
+	    sizeof(int)) == -1) {
+		logmsg(L_ERROR, "setsockopt(%d, SO_REUSEADDR): %s", fd,
+		    strerror(errno));
+		goto err;
+	}
 	if (bind_listen(fd, res->ai_addr, res->ai_addrlen, a) == -1)
 		goto err;
 	freeaddrinfo(res);
@@ -4168,6 +4173,8 @@ parse_flags(int argc, char **argv)
 			n = open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 			if (n == -1)
 				die("open(\"%s\"): %s", v, strerror(errno));
+			if (g.rawfd[arg[1] == 'R'] != -1)	/* given twice */
+				close(g.rawfd[arg[1] == 'R']);
 			g.rawfd[arg[1] == 'R'] = n;
 		} else if (strcmp(arg, "-L") == 0 || strcmp(arg, "-W") == 0) {
 			take_lock(flag_value(argv, &i, 2), arg[1] == 'W');
@@ -4224,6 +4231,8 @@ parse_flags(int argc, char **argv)
 			n = open(v, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 			if (n == -1)
 				die("open(\"%s\"): %s", v, strerror(errno));
+			if (g.logfd != STDERR_FILENO)	/* given twice */
+				close(g.logfd);
 			g.logfd = n;
 		} else {
 			die("unknown option \"%s\"; use option \"-h\" for help", arg);

@@ -69,6 +69,13 @@ check "-r holds the left-to-right bytes" cmp -s "$TMP/req" "$TMP/r.out"
 check "-R holds the right-to-left bytes" cmp -s "$TMP/reply" "$TMP/R.out"
 check "-r -R: the reply arrived unchanged" cmp -s "$TMP/reply" "$TMP/got.r"
 
+# -r given twice: the second file is used, the first is not kept open.
+# (SYSTEM's shell looks at relay's fds: relay is its parent.)
+got=$(timeout 10 "$RELAY" -r "$TMP/r.first" -r "$TMP/r.second" -U - \
+	SYSTEM:'ls -l /proc/$PPID/fd' 2>&1 </dev/null)
+check_eq "-r twice: the first file is not held open" 0 "$(grep -c 'r\.first' <<<"$got")"
+check_eq "-r twice: the second file is" 1 "$(grep -c 'r\.second' <<<"$got")"
+
 # With fork, each child dumps its own connection.
 P=$(free_port); Q=$(free_port)
 bg "$SOCAT" TCP-LISTEN:$Q,fork,reuseaddr PIPE
