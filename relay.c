@@ -151,7 +151,14 @@ static struct {
 	unsigned long long bytes, packets;
 }				 moved[2];
 static int			 transferring;	/* moved[] is live */
-static volatile sig_atomic_t	 stats_wanted;	/* SIGUSR1 came */
+/*
+ * An idle fork child's own memory is the pages it or the listener writes
+ * after fork(): the variables above and libc's errno (its TLS), which
+ * come after them.  The linker places stats_wanted first of them: at the
+ * start of a page, all of them fit in that one page.  test/60 checks it.
+ */
+static volatile sig_atomic_t	 stats_wanted	/* SIGUSR1 came */
+    __attribute__((aligned(STACK_PAGE)));
 #define NOT_STARTED	"transfer engine not yet started, statistics not available"
 
 /* The first address's socket, whose ends a program learns from SOCAT_*. */

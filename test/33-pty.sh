@@ -78,7 +78,8 @@ for tool in "$SOCAT" "$RELAY"; do
 		rm -f "$TMP/ttyS"
 		bg "$tool" -d -d pty,link=$TMP/ttyS$opts PIPE </dev/null 2>"$TMP/s.$w"
 		p=$BG_PID
-		for i in $(seq 50); do [ -e "$TMP/ttyS" ] && break; sleep 0.1; done
+		# The link comes first; setsid and ctty follow before the transfer.
+		for i in $(seq 50); do grep -q 'starting data transfer' "$TMP/s.$w" && break; sleep 0.1; done
 		st=$(stat_of "$p")		# pid session tty_nr
 		# tty_nr is major * 256 + minor (for minors below 256)
 		set -- $(stat -L -c '%t %T' "$TMP/ttyS")

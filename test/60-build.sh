@@ -87,10 +87,10 @@ help=$("$RELAY" -h)
 check_eq "-h exits 0" 0 $?
 for t in TCP TCP4 TCP6 TCP-LISTEN TCP4-LISTEN TCP6-LISTEN UNIX-CONNECT UNIX-LISTEN \
 	UNIX-CLIENT STDIO STDIN STDOUT; do
-	check "-h lists $t" sh -c "printf '%s\n' \"\$1\" | grep -q \"^  $t \"" _ "$help"
+	check "-h lists $t" sh -c "printf '%s\n' \"\$1\" | grep -Eq \"^  $t([:[ ]|\$)\"" _ "$help"
 done
 for o in fork reuseaddr bind backlog max-children connect-timeout keepalive nodelay \
 	unlink-early mode ipv6-v6only; do
-	check "-h lists option $o" sh -c "printf '%s\n' \"\$1\" | grep -q \"^  $o \"" _ "$help"
+	check "-h lists option $o" sh -c "printf '%s\n' \"\$1\" | grep -Eq \"^  $o( |\$)\"" _ "$help"
 done
 finish
