@@ -399,7 +399,7 @@ cleanup(void)
 	 * original) must be the last word.
 	 */
 	for (i = MAX_TTYS - 1; i >= 0; i--)
-		if (tty_saved[i].fd != -1 && tty_saved[i].pid == getpid())
+		if (tty_saved[i].fd != -1 && tty_saved[i].pid == self)
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
 	/* The listener made them, and its children leave them to it. */
 	for (i = 0; i < MAX_CLEANUP && self == g.main_pid; i++)
