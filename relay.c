@@ -435,6 +435,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(ctty), NULL },
 	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ECHO, 0, "<0|1>" },
+	{ "escape", NULL, G_FD, PH_OPEN, OT_INT,
+	    SETTING(escape), "<code>" },
 	{ "excl", NULL, G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_EXCL, 0, NULL },
 	{ "forever", NULL, G_RETRY, PH_OPEN, OT_BOOL,
@@ -793,19 +795,29 @@ err:
 	return NULL;
 }
 
-/* Parses a whole decimal int into *v.  Returns 0, or -1 if malformed. */
-int
-parse_int(const char *s, int *v)
+/*
+ * Parses a whole int in base (0: as C, with 0x and 0 prefixes) into *v.
+ * Returns 0, or -1 if malformed or out of range.
+ */
+static int
+parse_int_base(const char *s, int base, int *v)
 {
 	char *end;
 	long l;
 
 	errno = 0;
-	l = strtol(s, &end, 10);
+	l = strtol(s, &end, base);
 	if (*s == '\0' || *end != '\0' || errno != 0 || l < INT_MIN || l > INT_MAX)
 		return -1;
 	*v = (int)l;
 	return 0;
+}
+
+/* parse_int_base() in decimal, for ports, fds and the like. */
+int
+parse_int(const char *s, int *v)
+{
+	return parse_int_base(s, 10, v);
 }
 
 /*
@@ -952,7 +964,8 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 	switch (o->type) {
 	case OT_BOOL:
 	case OT_INT:
-		if (value != NULL && parse_int(value, &v) == -1) {
+		/* An option's number is C's, as in socat: "escape=0x0f". */
+		if (value != NULL && parse_int_base(value, 0, &v) == -1) {
 			logmsg(L_ERROR, "option \"%s\": invalid numerical value \"%s\"",
 			    o->name, value);
 			return -1;
@@ -1097,6 +1110,7 @@ parse_address(const char *text, struct addr *a)
 	a->set.accmode = -1;
 	a->set.interval = 1;
 	a->set.pgid = -1;
+	a->set.escape = -1;
 
 	if ((dual = find_dual(text)) >= 0) {
 		if ((atext = strndup(text, (size_t)dual)) == NULL ||
@@ -1220,6 +1234,11 @@ parse_address(const char *text, struct addr *a)
 	if (a->set.sourceport < 0 || a->set.sourceport > 65535) {
 		logmsg(L_ERROR, "option sourceport: invalid port %d",
 		    a->set.sourceport);
+		goto err;
+	}
+	if (a->set.escape < -1 || a->set.escape > 255) {
+		logmsg(L_ERROR, "option escape: invalid character code %d",
+		    a->set.escape);
 		goto err;
 	}
 	if (a->set.max_children != 0 && !a->set.fork) {
@@ -2992,6 +3011,7 @@ open_once(struct addr *a, struct endpoint *ep)
 		g.retrying = 0;
 	ep->crnl = a->set.crnl;
 	ep->ignoreeof = a->set.ignoreeof;
+	ep->escape = a->set.escape;
 	if (ep->listen_fd == -1)
 		return 0;
 	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
@@ -3112,7 +3132,8 @@ half_splice(const struct half *h)
 #ifdef HAVE_SPLICE
 	return g.splice && h->rsock && h->wsock && !h->from->dgram &&
 	    !g.dump && g.rawfd[0] == -1 && g.rawfd[1] == -1 &&
-	    !h->to->dgram && !h->from->crnl && !h->to->crnl;
+	    !h->to->dgram && !h->from->crnl && !h->to->crnl &&
+	    h->from->escape == -1;
 #else
 	(void)h;
 	return 0;
@@ -3390,6 +3411,7 @@ static int
 half_read(struct half *h)
 {
 	ssize_t n = pull(h);
+	char *esc;
 
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -3408,8 +3430,14 @@ half_read(struct half *h)
 		}
 		n = 0;
 	}
+	if (n > 0 && h->from->escape != -1 &&
+	    (esc = memchr(h->buf, h->from->escape, (size_t)n)) != NULL) {
+		/* Like EOF there: what came before goes out, the rest not. */
+		n = esc - h->buf;
+		h->eof = 1;
+	}
 	if (n == 0) {
-		if (h->from->ignoreeof && !h->from->dgram) {
+		if (h->from->ignoreeof && !h->from->dgram && !h->eof) {
 			/* Like tail -f: look again a little later. */
 			h->wake = now() + 0.2;
 			return 0;

@@ -106,6 +106,7 @@ struct addr_settings {
 	char	*su;			/* user to serve connections as */
 	int	 crnl;			/* convert \n to \r\n on the wire */
 	int	 ignoreeof;
+	int	 escape;		/* a byte read means EOF; -1: none */
 	int	 shut_none;		/* pass no EOF on to this address */
 	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
 	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
@@ -196,6 +197,7 @@ struct endpoint {
 	struct dgram		*held;	/* datagrams read before transfer */
 	int			 crnl;
 	int			 ignoreeof;
+	int			 escape;
 };
 
 extern const struct addr_type addr_types[];

@@ -186,6 +186,48 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$(who $tn): TCP-LISTEN,crnl: a CR LF split over two segments becomes LF" "$(printf 'a\nb\n' | od -An -c)" "$(od -An -c <"$TMP/crtcp.$tn")"
 done
 
+# --- escape=<code>: that byte read from the address is its EOF; what came
+# before it in the same read goes out, the rest does not.  Codes are C
+# numbers (0x0f, 15), as every option number is in socat.
+printf 'ab\017cd' >"$TMP/esc"
+for spec in "-u STDIN,escape=0x0f STDOUT" "-u STDIN,escape=15 STDOUT" "-u STDIN STDOUT,escape=0x0f"; do
+	diff_run esc -i "$TMP/esc" -- $spec
+	case $spec in *STDOUT,escape*) want="$(od -An -c <"$TMP/esc")" ;; *) want="$(printf ab | od -An -c)" ;; esac
+	for tn in socat relay; do
+		if [ $tn = socat ]; then rc=$DR_SOCAT_RC; else rc=$DR_RELAY_RC; fi
+		check_eq "$(who $tn): $spec: exit code" 0 "$rc"
+		check_eq "$(who $tn): $spec: the bytes out" "$want" "$(od -An -c <"$DR_DIR/esc.$tn.out")"
+	done
+done
+# Between two sockets (where relay would splice): the escape still ends it.
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	Q=$(dport)
+	P=$(dport)
+	bg "$SOCAT" -u TCP-LISTEN:$Q,reuseaddr OPEN:"$TMP/esc.$tn.got",creat,trunc
+	spid=$BG_PID
+	wait_listen "$Q"
+	bg "$tool" -u TCP-LISTEN:$P,reuseaddr,escape=0x0f TCP:127.0.0.1:$Q
+	tpid=$BG_PID
+	wait_listen "$P"
+	(printf 'ab\017cd'; sleep 1) | timeout 10 "$SOCAT" -u - TCP:127.0.0.1:$P
+	wait_gone "$tpid" 10
+	wait_gone "$spid" 10
+	check_eq "$(who $tn): TCP-LISTEN,escape=0x0f to TCP: the bytes before the escape, then EOF" ab "$(cat "$TMP/esc.$tn.got")"
+done
+# Option numbers in hexadecimal and octal: backlog=0x10 is 16, backlog=010 is 8.
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	for b in 0x10 010; do
+		P=$(dport)
+		bg "$tool" TCP-LISTEN:$P,reuseaddr,backlog=$b - </dev/null
+		tpid=$BG_PID
+		wait_listen "$P"
+		check_eq "$(who $tn): backlog=$b: listen queue" "$(( b ))" "$(ss -Hltn "sport = :$P" | awk '{print $3}')"
+		stop_tool "$tpid"
+	done
+done
+
 # --- ignoreeof: a file being appended to (tail -f)
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
