@@ -2638,6 +2638,7 @@ accept_one(const struct addr *a, int lfd, int wait)
 	struct sockaddr_storage peer, local;
 	socklen_t plen, llen;
 	char pbuf[160], lbuf[160];
+	static double next_log;
 	int fd;
 
 	for (;;) {
@@ -2687,8 +2688,15 @@ accept_one(const struct addr *a, int lfd, int wait)
 			/* The connections held come first (errno tells). */
 			if (!wait)
 				return -1;
-			/* Out of resources: say so, give them time to free up. */
-			logmsg(L_ERROR, "accept(%d): %s", lfd, strerror(errno));
+			/*
+			 * Out of resources: give them time to free up, and say
+			 * so, but once a second at most: it can last.
+			 */
+			if (now() >= next_log) {
+				logmsg(L_ERROR, "accept(%d): %s", lfd,
+				    strerror(errno));
+				next_log = now() + 1;
+			}
 			poll(NULL, 0, 100);
 			continue;
 		default:
