@@ -469,7 +469,7 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPINTVL), "<seconds>" },
 	{ "link", "symbolic-link", G_TERMIOS, PH_OPEN, OT_STRING,
 	    SETTING(link), "<path>" },
-	{ "lowport", NULL, G_IPSERVER, PH_ACCEPT, OT_BOOL,
+	{ "lowport", NULL, G_IP, PH_ACCEPT, OT_BOOL,
 	    SETTING(lowport), NULL },
 	{ "max-children", NULL, G_CHILD, PH_ACCEPT, OT_INT,
 	    SETTING(max_children), "<count>" },
@@ -1442,8 +1442,9 @@ split_bind(const char *bind, char *hbuf, size_t hsize, unsigned short *port)
 
 /*
  * The local address a client binds to: bind='s host and port, with the
- * port of sourceport=.  Returns 1 with hbuf and *port filled, 0 if there
- * is nothing to bind to, or -1 after logging.
+ * port of sourceport=.  Returns 1 with hbuf and *port filled (lowport
+ * picks the port later), 0 if there is nothing to bind to, or -1 after
+ * logging.
  */
 static int
 client_bind(const struct addr *a, char *hbuf, size_t hsize,
@@ -1456,36 +1457,41 @@ client_bind(const struct addr *a, char *hbuf, size_t hsize,
 		return -1;
 	if (a->set.sourceport != 0)
 		*port = (unsigned short)a->set.sourceport;
-	return a->set.bind != NULL || a->set.sourceport != 0;
+	return a->set.bind != NULL || a->set.sourceport != 0 || a->set.lowport;
 }
 
 /*
- * Binds fd, a client's socket about to connect to ai, to bres, or where
- * bind= names no host (bres NULL) to port on the wildcard address of ai's
- * family.  Returns 0, or -1 after logging.
+ * Binds fd, a client's socket about to connect to ai, to bres (bind=), or
+ * where bind= names no host (bres NULL) to the wildcard address of ai's
+ * family; to port, or with lowport to a free one from 640 to 1023.
+ * Returns 0, or -1 after logging.
  */
 static int
 bind_client(int fd, const struct addrinfo *bres, const struct addrinfo *ai,
-    unsigned short port)
+    unsigned short port, int lowport)
 {
-	struct sockaddr_storage any;
-	const struct sockaddr *sa = (const struct sockaddr *)&any;
-	socklen_t len = ai->ai_addrlen;
+	struct sockaddr_storage sa;
+	socklen_t len = bres != NULL ? bres->ai_addrlen : ai->ai_addrlen;
 	char buf[128];
+	int i;
 
-	if (bres != NULL) {
-		sa = bres->ai_addr;
-		len = bres->ai_addrlen;
-	} else {
-		memset(&any, 0, sizeof(any));
-		any.ss_family = ai->ai_family;
+	memset(&sa, 0, sizeof(sa));
+	if (bres != NULL)
+		memcpy(&sa, bres->ai_addr, len);
+	else
+		sa.ss_family = ai->ai_family;
+	for (i = 0; i < (lowport ? 384 : 1); i++) {
+		if (lowport)	/* from a place of its own, as socat's random */
+			port = (unsigned short)(640 + (getpid() + i) % 384);
 		/* sin_port and sin6_port lie at the same offset. */
-		((struct sockaddr_in *)&any)->sin_port = htons(port);
+		((struct sockaddr_in *)&sa)->sin_port = htons(port);
+		if (bind(fd, (struct sockaddr *)&sa, len) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			break;
 	}
-	if (bind(fd, sa, len) == 0)
-		return 0;
-	logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
-	    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len,
+	logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd, format_sockaddr(
+	    (struct sockaddr *)&sa, len, buf, sizeof(buf)), (unsigned)len,
 	    strerror(errno));
 	return -1;
 }
@@ -2252,7 +2258,8 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 		}
 		if (apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
 			goto err;
-		if (binds && bind_client(fd, bres, ai, bport) == -1)
+		if (binds && bind_client(fd, bres, ai, bport,
+		    a->set.lowport) == -1)
 			goto err;
 		if (connect_within(fd, ai->ai_addr, ai->ai_addrlen, a) == 0)
 			break;
@@ -2527,7 +2534,7 @@ open_udp(struct addr *a, struct endpoint *ep)
 #endif
 	if (apply_sockopts(fd, a, res->ai_family, PH_PREBIND) == -1)
 		goto err;
-	if (binds && bind_client(fd, bres, res, bport) == -1)
+	if (binds && bind_client(fd, bres, res, bport, a->set.lowport) == -1)
 		goto err;
 	socket_endpoint(ep, fd);
 	ep->dgram = 1;

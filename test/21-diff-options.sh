@@ -183,8 +183,8 @@ for tool in "${TOOLS[@]}"; do
 	done
 done
 
-# sourceport= on a client (TCP, UDP, and TCP to ::1 with no bind host): the
-# server sees that source port.
+# sourceport= and lowport on a client (TCP, UDP, and TCP to ::1 with no
+# bind host): the server sees that source port, or one below 1024.
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
@@ -204,6 +204,16 @@ for tool in "${TOOLS[@]}"; do
 		check_eq "$w: $cli,sourceport=R: exit code" 0 "$RUN_RC"
 		wait_gone "$spid" 10 || kill "$spid" 2>/dev/null
 		check_eq "$w: $cli,sourceport=R: the server sees source port R" "$R" "$(cat "$f.pport" 2>/dev/null)"
+		# lowport: a free source port from 640 to 1023
+		rm -f "$f.pport"
+		bg "$SOCAT" "$srv" SYSTEM:"echo \$SOCAT_PEERPORT >$f.pport; cat >/dev/null"
+		spid=$BG_PID
+		if [ $kind = UDP ]; then wait_udp "$Q"; else wait_listen "$Q"; fi
+		run_one_tool "$tool" lp 10 "$IN" -u STDIN "$cli,lowport"
+		check_eq "$w: $cli,lowport: exit code" 0 "$RUN_RC"
+		wait_gone "$spid" 10 || kill "$spid" 2>/dev/null
+		lp=$(cat "$f.pport" 2>/dev/null)
+		check "$w: $cli,lowport: the server sees a source port from 640 to 1023 (got $lp)" test "${lp:-0}" -ge 640 -a "${lp:-0}" -le 1023
 	done
 done
 
