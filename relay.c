@@ -25,6 +25,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -455,6 +456,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(ignoreeof), NULL },
 	{ "interval", NULL, G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
+	{ "ip-add-membership", "add-membership", G_UDP, PH_PREBIND, OT_STRING,
+	    SETTING(mcast), "<group:interface>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only", G_IP6, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
 	{ "isig", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -1055,6 +1058,7 @@ free_address(struct addr *a)
 	free(a->set.range);
 	free(a->set.su);
 	free(a->set.link);
+	free(a->set.mcast);
 	if (a->numeric != NULL)
 		freeaddrinfo(a->numeric);
 	if (a->writer != NULL) {
@@ -1298,6 +1302,57 @@ format_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf, size_t size
 	return buf;
 }
 
+/*
+ * ip-add-membership=GROUP:IF[:NAME]: joins fd to the IPv4 multicast group
+ * on the interface IF, an address or (on Linux) a name, as socat does.
+ * Returns 0, or -1 after logging.
+ */
+static int
+join_group(int fd, const char *spec)
+{
+	char buf[3][IF_NAMESIZE + INET_ADDRSTRLEN];
+	const char *p = spec;
+	size_t len;
+	int n;
+#ifdef __linux__
+	struct ip_mreqn m;
+#else
+	struct ip_mreq m;
+#endif
+
+	memset(&m, 0, sizeof(m));
+	for (n = 0; n < 3 && *p != '\0'; n++) {
+		len = strcspn(p, ":");
+		if (len >= sizeof(buf[n]))
+			goto bad;
+		memcpy(buf[n], p, len);
+		buf[n][len] = '\0';
+		p += len + (p[len] == ':');
+	}
+	if (n < 2 || *p != '\0' ||
+	    inet_pton(AF_INET, buf[0], &m.imr_multiaddr) != 1)
+		goto bad;
+#ifdef __linux__
+	if (inet_pton(AF_INET, buf[1], &m.imr_address) != 1 &&
+	    (n == 3 || (m.imr_ifindex = (int)if_nametoindex(buf[1])) == 0))
+		goto bad;
+	if (n == 3 && (m.imr_ifindex = (int)if_nametoindex(buf[2])) == 0)
+		goto bad;
+#else
+	if (n != 2 || inet_pton(AF_INET, buf[1], &m.imr_interface) != 1)
+		goto bad;
+#endif
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) == 0)
+		return 0;
+	logmsg(L_ERROR, "setsockopt(%d, ip-add-membership=%s): %s", fd, spec,
+	    strerror(errno));
+	return -1;
+bad:
+	logmsg(L_ERROR, "ip-add-membership: \"%s\": not a group and an "
+	    "interface address or name", spec);
+	return -1;
+}
+
 /* Applies a's socket options of the given phase to fd.  Returns 0, or -1. */
 static int
 apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
@@ -1320,6 +1375,9 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 				return -1;
 		}
 	}
+	if (a->set.mcast != NULL && phase == PH_PREBIND &&
+	    join_group(fd, a->set.mcast) == -1 && option_failed() == -1)
+		return -1;
 	return 0;
 }
 

@@ -379,6 +379,39 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: no data to a UDP port nobody listens on: no E line" "" "$(grep -E "$ELOG_RE" "$DR_DIR/refused0.$tn.err")"
 done
 
+# --- ip-add-membership=GROUP:IF: a UDP receiver joins an IPv4 multicast
+# group (in a namespace of our own, multicast on its loopback).  Without
+# the option nothing arrives, so the joining is what is tested.
+MNS=rmc$$
+if netns_add "$MNS" && ip -n "$MNS" link set lo multicast on &&
+    ip -n "$MNS" route add 224.0.0.0/4 dev lo; then
+	for tool in "${TOOLS[@]}"; do
+		tn=$(tool_name "$tool")
+		w=$(who "$tn")
+		for spec in "" 239.1.2.3:lo 239.1.2.3:127.0.0.1; do
+			Q=$(dport)
+			f=$TMP/mc.$tn.${spec//[:.]/_}
+			opt=${spec:+,ip-add-membership=$spec}
+			bg ip netns exec "$MNS" timeout 10 "$tool" -u UDP4-RECV:$Q$opt OPEN:"$f",creat
+			rpid=$BG_PID
+			for i in $(seq 50); do ip netns exec "$MNS" ss -Hlun "sport = :$Q" | grep -q . && break; sleep 0.1; done
+			for i in 1 2 3; do
+				printf 'to the group\n' | ip netns exec "$MNS" timeout 5 "$SOCAT" -u - UDP4-DATAGRAM:239.1.2.3:$Q
+				sleep 0.2
+			done
+			kill "$rpid" 2>/dev/null
+			wait_gone "$rpid" 5
+			if [ -z "$spec" ]; then
+				check_eq "$w: UDP4-RECV without ip-add-membership: no group datagram arrives" 0 "$(wc -c <"$f" 2>/dev/null || echo 0)"
+			else
+				check_eq "$w: UDP4-RECV,ip-add-membership=$spec: the group's datagrams arrive" "to the group" "$(head -n 1 "$f" 2>/dev/null)"
+			fi
+		done
+	done
+else
+	not_ok "a namespace with multicast on its loopback"
+fi
+
 # --- a DNS query forwarded over UDP: in a namespace of our own (port 53),
 # the tool forwards UDP4-RECVFROM:53,fork to a small resolver on 5300, and
 # busybox nslookup asks it.
