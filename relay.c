@@ -457,7 +457,7 @@ const struct opt_desc opt_descs[] = {
 	{ "interval", NULL, G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
 	{ "ip-add-membership", "add-membership", G_UDP, PH_PREBIND, OT_STRING,
-	    SETTING(mcast), "<group:interface>" },
+	    SETTING(mcast), "<group:if>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only", G_IP6, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
 	{ "isig", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -1303,17 +1303,15 @@ format_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf, size_t size
 }
 
 /*
- * ip-add-membership=GROUP:IF[:NAME]: joins fd to the IPv4 multicast group
- * on the interface IF, an address or (on Linux) a name, as socat does.
- * Returns 0, or -1 after logging.
+ * ip-add-membership=GROUP:IF: joins fd to the IPv4 multicast group on the
+ * interface IF, given by its address or (on Linux) its name, as socat
+ * does.  Returns 0, or -1 after logging.
  */
 static int
 join_group(int fd, const char *spec)
 {
-	char buf[3][IF_NAMESIZE + INET_ADDRSTRLEN];
-	const char *p = spec;
-	size_t len;
-	int n;
+	char group[INET_ADDRSTRLEN];
+	const char *ifc = strchr(spec, ':');
 #ifdef __linux__
 	struct ip_mreqn m;
 #else
@@ -1321,35 +1319,22 @@ join_group(int fd, const char *spec)
 #endif
 
 	memset(&m, 0, sizeof(m));
-	for (n = 0; n < 3 && *p != '\0'; n++) {
-		len = strcspn(p, ":");
-		if (len >= sizeof(buf[n]))
-			goto bad;
-		memcpy(buf[n], p, len);
-		buf[n][len] = '\0';
-		p += len + (p[len] == ':');
-	}
-	if (n < 2 || *p != '\0' ||
-	    inet_pton(AF_INET, buf[0], &m.imr_multiaddr) != 1)
-		goto bad;
+	errno = EINVAL;
+	if (ifc != NULL && (size_t)(ifc - spec) < sizeof(group)) {
+		memcpy(group, spec, (size_t)(ifc - spec));
+		group[ifc++ - spec] = '\0';
+		if (inet_pton(AF_INET, group, &m.imr_multiaddr) == 1 &&
 #ifdef __linux__
-	if (inet_pton(AF_INET, buf[1], &m.imr_address) != 1 &&
-	    (n == 3 || (m.imr_ifindex = (int)if_nametoindex(buf[1])) == 0))
-		goto bad;
-	if (n == 3 && (m.imr_ifindex = (int)if_nametoindex(buf[2])) == 0)
-		goto bad;
+		    (inet_pton(AF_INET, ifc, &m.imr_address) == 1 ||
+		    (m.imr_ifindex = (int)if_nametoindex(ifc)) != 0) &&
 #else
-	if (n != 2 || inet_pton(AF_INET, buf[1], &m.imr_interface) != 1)
-		goto bad;
+		    inet_pton(AF_INET, ifc, &m.imr_interface) == 1 &&
 #endif
-	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) == 0)
-		return 0;
-	logmsg(L_ERROR, "setsockopt(%d, ip-add-membership=%s): %s", fd, spec,
-	    strerror(errno));
-	return -1;
-bad:
-	logmsg(L_ERROR, "ip-add-membership: \"%s\": not a group and an "
-	    "interface address or name", spec);
+		    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m,
+		    sizeof(m)) == 0)
+			return 0;
+	}
+	logmsg(L_ERROR, "ip-add-membership=%s: %s", spec, strerror(errno));
 	return -1;
 }
 
@@ -2201,9 +2186,15 @@ open_program(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "more than %d programs", MAX_PROGRAMS);
 		goto err;
 	}
-	/* Until it is in programs[], the child must not be reaped. */
+	/*
+	 * Until it is in programs[], the child must not be reaped, nor relay
+	 * end on a signal without ending it.
+	 */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
+	sigaddset(&chld, SIGTERM);
+	sigaddset(&chld, SIGINT);
+	sigaddset(&chld, SIGHUP);
 	sigprocmask(SIG_BLOCK, &chld, &old);
 	if ((pid = fork()) == -1) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -2254,7 +2245,7 @@ open_program(struct addr *a, struct endpoint *ep)
 		fd_endpoint(ep, sv[0], sv[0]);
 	}
 	ep->pid = pid;
-	ep->program = 1;
+	ep->program = 3;	/* it is read and written */
 	return 0;
 err:
 	if (sv[0] != -1)
@@ -3020,6 +3011,9 @@ serve(struct addr *a, struct endpoint *ep)
 			/* Its own program's exit status matters. */
 			if (kernel_reaps)
 				catch_sigchld(1);
+			/* The listener's program is not the child's to end. */
+			if (nprograms != 0)
+				nprograms = 0;
 			break;
 		}
 		children_forked++;
@@ -3126,7 +3120,7 @@ open_address(struct addr *a, struct endpoint *ep)
 	ep->to = w.to;
 	ep->tolen = w.tolen;
 	ep->crnl |= w.crnl;
-	ep->program |= w.program;
+	ep->program = (ep->program & 1) | (w.program & 2);
 	return 0;
 }
 
@@ -3882,14 +3876,12 @@ finish_programs(struct endpoint ep[2])
 		counts[k] = programs[k].done;
 		wanted[k] = 2;
 	}
+	/* Only a program's fds: a terminal's settings come back later. */
 	for (i = 0; i < 2; i++) {
-		if (!ep[i].program)
-			continue;	/* a terminal's settings come back later */
-		if (ep[i].wfd != -1 && ep[i].wfd != ep[i].rfd)
-			close(ep[i].wfd);
-		if (ep[i].rfd != -1)
-			close(ep[i].rfd);
-		ep[i].rfd = ep[i].wfd = -1;
+		if ((ep[i].program & 2) && ep[i].wfd != ep[i].rfd)
+			close(ep[i].wfd), ep[i].wfd = -1;
+		if (ep[i].program & 1)
+			close(ep[i].rfd), ep[i].rfd = -1;
 	}
 	(void)wait_programs(wanted, 300);
 	for (k = 0; k < nprograms; k++) {

@@ -104,7 +104,7 @@ struct addr_settings {
 	int	 sourceport;
 	int	 lowport;
 	char	*su;			/* user to serve connections as */
-	char	*mcast;			/* ip-add-membership: "group:if" */
+	char	*mcast;			/* ip-add-membership=group:if */
 	int	 crnl;			/* convert \n to \r\n on the wire */
 	int	 ignoreeof;
 	int	 escape;		/* a byte read means EOF; -1: none */
@@ -191,7 +191,7 @@ struct endpoint {
 	int			 listen_fd; /* listening kinds, before accept */
 	pid_t			 pid;	/* EXEC/SYSTEM: the program read, or 0 */
 	int			 ended;	/* the transfer read its EOF */
-	int			 program; /* a program is on one of its halves */
+	int			 program; /* a program is read (1), written (2) */
 	int			 sent_eof; /* the empty datagram went out */
 	struct sockaddr_storage	 to;	/* datagrams go here by sendto() */
 	socklen_t		 tolen;	/* 0: the socket is connected */

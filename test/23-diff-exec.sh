@@ -262,6 +262,23 @@ for tool in "${TOOLS[@]}"; do
 	wait_gone "$tpid" 5 || stop_tool "$tpid"
 done
 
+# --- a program on the first address, a fork listener on the second: each
+# child serves with the listener's program and leaves it running for the
+# next (a child must not wait for it, nor end it).
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	P=$(dport)
+	bg "$tool" SYSTEM:'echo $$ >'"$TMP/lp.$tn"'; exec sleep 30' TCP-LISTEN:$P,fork,reuseaddr
+	tpid=$BG_PID
+	wait_listen "$P"
+	timeout 10 "$SOCAT" -t 1 - TCP:127.0.0.1:$P </dev/null >/dev/null 2>&1
+	sleep 4
+	check "$w: SYSTEM first, TCP-LISTEN,fork second: the program outlives a connection" kill -0 "$(cat "$TMP/lp.$tn")"
+	stop_tool "$tpid"
+	kill "$(cat "$TMP/lp.$tn")" 2>/dev/null
+done
+
 # --- the program holds its channel on 0 and 1 only: no second copy that
 # would keep the channel open after it closes 0 and 1 (socat 1.7.4 leaks
 # such copies; relay's test only).  FDSH counts the fds that are the same

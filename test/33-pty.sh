@@ -135,6 +135,23 @@ for tool in "$SOCAT" "$RELAY"; do
 	wait_gone "$p" 5
 done
 
+# A terminal in a dual address with programs: STDIN,echo=0!!SYSTEM on a
+# pty; its echo comes back at exit (the program's fds are closed first,
+# not the terminal's).
+for tool in "$SOCAT" "$RELAY"; do
+	w=$(basename "$tool")
+	got=$(timeout 30 python3 - "$tool" <<'PY'
+import pty, subprocess, sys, termios
+m, s = pty.openpty()
+subprocess.run([sys.argv[1], "-t", "0.5", "STDIN,echo=0!!SYSTEM:cat >/dev/null",
+    "SYSTEM:printf x"], stdin=s, stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL, timeout=20)
+print("echo" if termios.tcgetattr(s)[3] & termios.ECHO else "no echo")
+PY
+)
+	check_eq "$w: STDIN,echo=0!!SYSTEM on a terminal: echo is back at exit" echo "$got"
+done
+
 # "-,raw,echo=0" on a real terminal: raw while relay runs, restored after.
 if command -v script >/dev/null; then
 	cat >"$TMP/term.sh" <<SH
