@@ -184,7 +184,10 @@ for tool in "${TOOLS[@]}"; do
 done
 
 # sourceport= and lowport on a client (TCP, UDP, and TCP to ::1 with no
-# bind host): the server sees that source port, or one below 1024.
+# bind host): the server sees that source port, or one below 1024.  One
+# short line: a UDP-RECVFROM server without fork takes one datagram, and
+# refuses the rest once it has ended.
+printf 'one datagram\n' >"$TMP/one"
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
@@ -200,7 +203,7 @@ for tool in "${TOOLS[@]}"; do
 		bg "$SOCAT" "$srv" SYSTEM:"echo \$SOCAT_PEERPORT >$f.pport; cat >/dev/null"
 		spid=$BG_PID
 		if [ $kind = UDP ]; then wait_udp "$Q"; else wait_listen "$Q"; fi
-		run_one_tool "$tool" sp 10 "$IN" -u STDIN "$cli,sourceport=$R"
+		run_one_tool "$tool" sp 10 "$TMP/one" -u STDIN "$cli,sourceport=$R"
 		check_eq "$w: $cli,sourceport=R: exit code" 0 "$RUN_RC"
 		wait_gone "$spid" 10 || kill "$spid" 2>/dev/null
 		check_eq "$w: $cli,sourceport=R: the server sees source port R" "$R" "$(cat "$f.pport" 2>/dev/null)"
@@ -209,7 +212,7 @@ for tool in "${TOOLS[@]}"; do
 		bg "$SOCAT" "$srv" SYSTEM:"echo \$SOCAT_PEERPORT >$f.pport; cat >/dev/null"
 		spid=$BG_PID
 		if [ $kind = UDP ]; then wait_udp "$Q"; else wait_listen "$Q"; fi
-		run_one_tool "$tool" lp 10 "$IN" -u STDIN "$cli,lowport"
+		run_one_tool "$tool" lp 10 "$TMP/one" -u STDIN "$cli,lowport"
 		check_eq "$w: $cli,lowport: exit code" 0 "$RUN_RC"
 		wait_gone "$spid" 10 || kill "$spid" 2>/dev/null
 		lp=$(cat "$f.pport" 2>/dev/null)
