@@ -370,13 +370,14 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: SYSTEM:'exit 3' SYSTEM:'sleep; exit 0': one E line, for the left program" \
 		"waitpid(): child $(epid $tn "$TMP/p1.$tn") exited with status 3" "$(elines_of $tn "$DR_DIR/two1.$tn.err")"
 	# The left program ends well, later; the right one fails at once.
-	run_one_tool "$tool" two2 10 /dev/null SYSTEM:"echo \$\$ >$TMP/p1.$tn; sleep 0.2; exit 0" SYSTEM:"echo \$\$ >$TMP/p2.$tn; exit 5"
+	run_one_tool "$tool" two2 10 /dev/null SYSTEM:"echo \$\$ >$TMP/p1.$tn; sleep 0.5; exit 0" SYSTEM:"echo \$\$ >$TMP/p2.$tn; sleep 0.1; exit 5"
 	check_eq "$w: SYSTEM:'sleep; exit 0' SYSTEM:'exit 5': exit code" 1 "$RUN_RC"
 	check_eq "$w: SYSTEM:'sleep; exit 0' SYSTEM:'exit 5': one E line, for the right program" \
 		"waitpid(): child $(epid $tn "$TMP/p2.$tn") exited with status 5" "$(elines_of $tn "$DR_DIR/two2.$tn.err")"
-	# A dual address whose reading half is a program that fails.
+	# A dual address whose reading half is a program that fails (a moment
+	# later: see two1).
 	printf 'hi\n' >"$TMP/hi"
-	run_one_tool "$tool" two3 10 "$TMP/hi" - SYSTEM:"echo \$\$ >$TMP/p1.$tn; cat; exit 3"'!!'SYSTEM:"cat >/dev/null"
+	run_one_tool "$tool" two3 10 "$TMP/hi" - SYSTEM:"echo \$\$ >$TMP/p1.$tn; cat; sleep 0.1; exit 3"'!!'SYSTEM:"cat >/dev/null"
 	check_eq "$w: - SYSTEM:'cat; exit 3'!!SYSTEM:'cat': exit code" 1 "$RUN_RC"
 	check_eq "$w: - SYSTEM:'cat; exit 3'!!SYSTEM:'cat': one E line, for the reading program" \
 		"waitpid(): child $(epid $tn "$TMP/p1.$tn") exited with status 3" "$(elines_of $tn "$DR_DIR/two3.$tn.err")"
