@@ -188,17 +188,24 @@ done
 # short line: a UDP-RECVFROM server without fork takes one datagram, and
 # refuses the rest once it has ended.
 printf 'one datagram\n' >"$TMP/one"
-# client_port TOOL KIND SRV CLIENT-ADDRESS: runs the tool as that client of a
-# reference server on SRV, checks its exit code, and puts the source port
-# the server saw in $CP_PORT.
+# client_port TOOL KIND OPTS: runs the tool as a KIND client with OPTS of a
+# reference server on a fresh port (a UDP-RECVFROM server does not share its
+# port with the one before it), checks its exit code, and puts the client
+# address in $CP_CLI and the source port the server saw in $CP_PORT.
 client_port() {
-	local f=$TMP/cp.$(tool_name "$1").$2 spid
+	local f=$TMP/cp.$(tool_name "$1").$2 spid srv Q
+	Q=$(dport)
+	case $2 in
+	TCP) srv="TCP-LISTEN:$Q,reuseaddr" CP_CLI="TCP:127.0.0.1:$Q" ;;
+	UDP) srv="UDP-RECVFROM:$Q" CP_CLI="UDP:127.0.0.1:$Q" ;;
+	TCP6) srv="TCP6-LISTEN:$Q,reuseaddr" CP_CLI="TCP:[::1]:$Q" ;;
+	esac
 	rm -f "$f"
-	bg "$SOCAT" "$3" SYSTEM:"echo \$SOCAT_PEERPORT >$f; cat >/dev/null"
+	bg "$SOCAT" "$srv" SYSTEM:"echo \$SOCAT_PEERPORT >$f; cat >/dev/null"
 	spid=$BG_PID
 	if [ "$2" = UDP ]; then wait_udp "$Q"; else wait_listen "$Q"; fi
-	run_one_tool "$1" cp 10 "$TMP/one" -u STDIN "$4"
-	check_eq "$(who "$(tool_name "$1")"): $4: exit code" 0 "$RUN_RC"
+	run_one_tool "$1" cp 10 "$TMP/one" -u STDIN "$CP_CLI,$3"
+	check_eq "$(who "$(tool_name "$1")"): $CP_CLI,$3: exit code" 0 "$RUN_RC"
 	wait_gone "$spid" 10 || kill "$spid" 2>/dev/null
 	CP_PORT=$(cat "$f" 2>/dev/null)
 }
@@ -206,17 +213,11 @@ for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
 	for kind in TCP UDP TCP6; do
-		Q=$(dport)
 		R=$(dport)
-		case $kind in
-		TCP) srv="TCP-LISTEN:$Q,reuseaddr" cli="TCP:127.0.0.1:$Q" ;;
-		UDP) srv="UDP-RECVFROM:$Q" cli="UDP:127.0.0.1:$Q" ;;
-		TCP6) srv="TCP6-LISTEN:$Q,reuseaddr" cli="TCP:[::1]:$Q" ;;
-		esac
-		client_port "$tool" $kind "$srv" "$cli,sourceport=$R"
-		check_eq "$w: $cli,sourceport=R: the server sees source port R" "$R" "$CP_PORT"
-		client_port "$tool" $kind "$srv" "$cli,lowport"
-		check "$w: $cli,lowport: the server sees a source port from 640 to 1023 (got $CP_PORT)" \
+		client_port "$tool" $kind "sourceport=$R"
+		check_eq "$w: $CP_CLI,sourceport=R: the server sees source port R" "$R" "$CP_PORT"
+		client_port "$tool" $kind lowport
+		check "$w: $CP_CLI,lowport: the server sees a source port from 640 to 1023 (got $CP_PORT)" \
 			test "${CP_PORT:-0}" -ge 640 -a "${CP_PORT:-0}" -le 1023
 	done
 done
