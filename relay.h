@@ -73,13 +73,14 @@ enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS };
 struct opt_desc {
 	const char	*name;
 	const char	*aliases;	/* space-separated, or NULL */
-	unsigned	 groups;
-	enum opt_phase	 phase;
-	enum opt_type	 type;
-	enum opt_apply	 apply;
-	int		 level;		/* OA_SOCKOPT: setsockopt level */
-	int		 optname;	/* OA_SOCKOPT: setsockopt name */
-	size_t		 field;		/* OA_FIELD: offset in struct addr_settings */
+	/* Small types: 40 bytes a row instead of 56, in a 128 KiB binary. */
+	unsigned short	 groups;
+	unsigned char	 phase;		/* enum opt_phase */
+	unsigned char	 type;		/* enum opt_type */
+	unsigned char	 apply;		/* enum opt_apply */
+	unsigned char	 level;		/* OA_SOCKOPT: setsockopt level */
+	unsigned short	 optname;	/* OA_SOCKOPT: setsockopt name */
+	unsigned short	 field;		/* OA_FIELD: offset in struct addr_settings */
 	const char	*help;		/* value shown by -h, or NULL for a flag */
 };
 
@@ -132,14 +133,15 @@ typedef int (*open_fn)(struct addr *, struct endpoint *);
 struct addr_type {
 	const char	*name;
 	const char	*aliases;	/* space-separated, or NULL */
-	int		 nparams;
+	signed char	 nparams;	/* -1: none or one */
 	const char	*params;	/* parameter names, for -h */
-	enum addr_kind	 kind;
-	int		 family;	/* AF_UNSPEC: chosen by -4/-6 or the host */
-	int		 socktype;
-	int		 protocol;
-	unsigned	 groups;
-	int		 arg;		/* K_STDIO: 1 read, 2 write, 3 both;
+	/* Small types: 48 bytes a row instead of 64. */
+	unsigned char	 kind;		/* enum addr_kind */
+	unsigned char	 family;	/* AF_UNSPEC: chosen by -4/-6 or the host */
+	unsigned char	 socktype;
+	unsigned char	 protocol;
+	unsigned short	 groups;
+	unsigned short	 arg;		/* K_STDIO: 1 read, 2 write, 3 both;
 					   K_FILE: base open() flags */
 	open_fn		 open;
 };
