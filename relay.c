@@ -4364,6 +4364,13 @@ run(struct addr *addrs)
 	}
 	if (open_address(&addrs[1], &ep[1]) == -1)
 		relay_exit(g.sloppy ? 255 : 1);
+	/*
+	 * A fork child shares the first address with the listener and every
+	 * other child: passing this client's EOF on would end it for all of
+	 * them (SYSTEM:cat TCP-LISTEN:P,fork).  As in socat, it only closes.
+	 */
+	if (addrs[1].set.fork && ep[0].shut != SHUT_NOTHING)
+		ep[0].shut = SHUT_NOTHING;
 	if (g.fdinfo)
 		describe_fds(&ep[0], &ep[1]);
 	status = transfer(&ep[0], &ep[1]);

@@ -279,6 +279,30 @@ for tool in "${TOOLS[@]}"; do
 	kill "$(cat "$TMP/lp.$tn")" 2>/dev/null
 done
 
+# --- the first address is shared by every fork child: a client's EOF must
+# not be passed on to it (shutdown() would end it for all later clients).
+# Three clients in turn, through SYSTEM:cat and through one TCP connection
+# to an echo server; each gets its own line back.
+Q=$(dport)
+bg "$SOCAT" TCP-LISTEN:$Q,reuseaddr,fork SYSTEM:cat
+wait_listen "$Q"
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for first in SYSTEM:cat TCP:127.0.0.1:$Q; do
+		P=$(dport)
+		bg "$tool" "$first" TCP-LISTEN:$P,fork,reuseaddr
+		tpid=$BG_PID
+		wait_listen "$P"
+		got=
+		for i in 1 2 3; do
+			got="$got$(echo "line $i" | timeout 10 "$SOCAT" -t 2 - TCP:127.0.0.1:$P 2>/dev/null)."
+		done
+		check_eq "$w: $first TCP-LISTEN,fork: three clients in turn each get their echo" "line 1.line 2.line 3." "$got"
+		stop_tool "$tpid"
+	done
+done
+
 # --- the program holds its channel on 0 and 1 only: no second copy that
 # would keep the channel open after it closes 0 and 1 (socat 1.7.4 leaks
 # such copies; relay's test only).  FDSH counts the fds that are the same
