@@ -4324,14 +4324,18 @@ parse_flags(int argc, char **argv)
 			if ((g.loghost = getenv("HOSTNAME")) == NULL &&
 			    uname(&uts) == 0)
 				g.loghost = strdup(uts.nodename);
-		} else if (strcmp(arg, "-ls") == 0) {
-			g.logfd = 2;
-		} else if (strncmp(arg, "-lf", 3) == 0) {
-			v = flag_value(argv, &i, 3);
-			n = open(v, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-			if (n == -1)
-				die("open(\"%s\"): %s", v, strerror(errno));
-			if (g.logfd != STDERR_FILENO)	/* given twice */
+		} else if (strcmp(arg, "-ls") == 0 ||
+		    strncmp(arg, "-lf", 3) == 0) {
+			n = STDERR_FILENO;
+			if (arg[2] == 'f') {
+				v = flag_value(argv, &i, 3);
+				n = open(v, O_WRONLY | O_CREAT | O_APPEND |
+				    O_CLOEXEC, 0644);
+				if (n == -1)
+					die("open(\"%s\"): %s", v, strerror(errno));
+			}
+			/* Given again, the last counts: no file kept open. */
+			if (g.logfd != STDERR_FILENO)
 				close(g.logfd);
 			g.logfd = n;
 		} else {

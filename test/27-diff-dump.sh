@@ -76,6 +76,19 @@ got=$(timeout 10 "$RELAY" -r "$TMP/r.first" -r "$TMP/r.second" -U - \
 check_eq "-r twice: the first file is not held open" 0 "$(grep -c 'r\.first' <<<"$got")"
 check_eq "-r twice: the second file is" 1 "$(grep -c 'r\.second' <<<"$got")"
 
+# -lf FILE then -ls: the log goes to stderr, and FILE is not kept open;
+# -lf given twice: only the second file is.
+got=$(timeout 10 "$RELAY" -lf "$TMP/l.first" -ls -U - \
+	SYSTEM:'ls -l /proc/$PPID/fd' 2>&1 </dev/null)
+check_eq "-lf FILE -ls: FILE is not held open" 0 "$(grep -c 'l\.first' <<<"$got")"
+got=$(timeout 10 "$RELAY" -lf "$TMP/l.first" -lf "$TMP/l.second" -U - \
+	SYSTEM:'ls -l /proc/$PPID/fd' 2>&1 </dev/null)
+check_eq "-lf twice: the first file is not held open" 0 "$(grep -c 'l\.first' <<<"$got")"
+check_eq "-lf twice: the second file is" 1 "$(grep -c 'l\.second' <<<"$got")"
+timeout 10 "$RELAY" -lf "$TMP/l.third" -ls - TCP:127.0.0.1:1 </dev/null 2>"$TMP/l.err"
+check_eq "-lf FILE -ls: the E line goes to stderr" 1 "$(grep -Ec "$ELOG_RE" "$TMP/l.err")"
+check_eq "-lf FILE -ls: nothing goes to FILE" 0 "$(wc -c <"$TMP/l.third")"
+
 # With fork, each child dumps its own connection.
 P=$(free_port); Q=$(free_port)
 bg "$SOCAT" TCP-LISTEN:$Q,fork,reuseaddr PIPE
