@@ -111,8 +111,9 @@ static struct {
 /*
  * What the signal handler needs: it runs async, so everything is prepared
  * here beforehand.  The files relay made and removes at exit (a UNIX-LISTEN
- * socket, a FIFO, PTY links, the -L lock) belong to the first process: a
- * fork child never removes them.  Terminals relay changed are restored.
+ * socket, a FIFO, PTY links, the -L lock, a UNIX client's bind= socket)
+ * belong to the process that made them: a fork child never removes the
+ * listener's.  Terminals relay changed are restored.
  */
 #define MAX_CLEANUP	8	/* the lock, and a link or socket per half */
 #define MAX_TTYS	4	/* terminals relay restores: stdin, stdout, FDs */
@@ -120,7 +121,10 @@ static struct {
 #define STACK_PAGE	4096	/* the unit of copy-on-write after fork() */
 #define BULK_STEP	16384	/* a splice step this big means bulk data */
 #define BULK_PIPE	262144	/* and the pipe size that moves it best */
-static char			*cleanup_paths[MAX_CLEANUP];
+static struct {
+	char		*path;
+	pid_t		 pid;		/* the process that made it */
+}				 cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
 	pid_t		 pid;		/* the process that changed it */
@@ -372,8 +376,9 @@ add_cleanup(const char *path)
 	int i;
 
 	for (i = 0; i < MAX_CLEANUP; i++)
-		if (cleanup_paths[i] == NULL) {
-			if ((cleanup_paths[i] = strdup(path)) != NULL)
+		if (cleanup_paths[i].path == NULL) {
+			cleanup_paths[i].pid = getpid();
+			if ((cleanup_paths[i].path = strdup(path)) != NULL)
 				return;
 			break;
 		}
@@ -402,10 +407,9 @@ cleanup(void)
 	for (i = MAX_TTYS - 1; i >= 0; i--)
 		if (tty_saved[i].fd != -1 && tty_saved[i].pid == self)
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
-	/* The listener made them, and its children leave them to it. */
-	for (i = 0; i < MAX_CLEANUP && self == g.main_pid; i++)
-		if (cleanup_paths[i] != NULL)
-			(void)unlink(cleanup_paths[i]);
+	for (i = 0; i < MAX_CLEANUP; i++)
+		if (cleanup_paths[i].path != NULL && cleanup_paths[i].pid == self)
+			(void)unlink(cleanup_paths[i].path);
 }
 
 /* ------------------------------------------------------------------ */
@@ -426,12 +430,24 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(bind), "<[host][:port]|path>" },
 	{ "cfmakeraw", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(raw), NULL },
+	{ "clocal", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 3, CLOCAL, 0, "<0|1>" },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
 	    SETTING(connect_timeout), "<seconds>" },
+	{ "cread", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 3, CREAD, 0, "<0|1>" },
 	{ "creat", "create", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_CREAT, 0, NULL },
 	{ "crnl", "crlf", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(crnl), NULL },
+#ifdef CRTSCTS
+	{ "crtscts", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 3, CRTSCTS, 0, "<0|1>" },
+#endif
+	{ "csize", NULL, G_TERMIOS, PH_OPEN, OT_INT,
+	    OA_TERMIOS, 3, CSIZE, 0, "<0-3> (also cs5..cs8)" },
+	{ "cstopb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 3, CSTOPB, 0, "<0|1>" },
 	{ "ctty", NULL, G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(ctty), NULL },
 	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -446,6 +462,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(fork), NULL },
 	{ "group", "owner-group", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(group), "<group>" },
+	{ "hupcl", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 3, HUPCL, 0, "<0|1>" },
 	{ "icanon", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ICANON, 0, "<0|1>" },
 	{ "icrnl", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -486,6 +504,10 @@ const struct opt_desc opt_descs[] = {
 	    OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
 	{ "opost", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 1, OPOST, 0, "<0|1>" },
+	{ "parenb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 3, PARENB, 0, "<0|1>" },
+	{ "parodd", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	    OA_TERMIOS, 3, PARODD, 0, "<0|1>" },
 	{ "pgid", "setpgid", G_PROGRAM, PH_OPEN, OT_INT,
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
@@ -557,6 +579,7 @@ static int open_pty(struct addr *, struct endpoint *);
 #define GR_UDP_L	(GR_UDP | G_LISTEN | G_CHILD | G_IPSERVER)
 #define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT)
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
+#define GR_UNIX_R	(GR_UNIX_L & ~G_CHILD)
 #define GR_FILE		(G_FD | G_FILE | G_NAMED | G_TERMIOS)
 #define GR_PROG		(G_FD | G_PROGRAM | G_TERMIOS | G_SESSION)
 
@@ -576,7 +599,14 @@ const struct addr_type addr_types[] = {
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 1, open_unix_connect },
 	{ "ABSTRACT-LISTEN", "ABSTRACT-L", 1, ":<name>", K_STREAM_LISTEN,
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
-	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
+	{ "ABSTRACT-RECV", NULL, 1, ":<name>", K_RECV,
+	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_R & ~G_NAMED, 1, open_unix_listen },
+	{ "ABSTRACT-RECVFROM", NULL, 1, ":<name>", K_RECVFROM,
+	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
+	{ "ABSTRACT-SENDTO", NULL, 1, ":<name>", K_SENDTO,
+	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C, 1, open_unix_connect },
+	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0,
+	    GR_FILE & ~G_TERMIOS,
 	    O_CREAT | O_TRUNC, open_file },
 	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    0, open_program },
@@ -664,6 +694,12 @@ const struct addr_type addr_types[] = {
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 0, open_unix_connect },
 	{ "UNIX-LISTEN", "UNIX-L", 1, ":<path>", K_STREAM_LISTEN,
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_L, 0, open_unix_listen },
+	{ "UNIX-RECV", NULL, 1, ":<path>", K_RECV,
+	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_R, 0, open_unix_listen },
+	{ "UNIX-RECVFROM", NULL, 1, ":<path>", K_RECVFROM,
+	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L, 0, open_unix_listen },
+	{ "UNIX-SENDTO", NULL, 1, ":<path>", K_SENDTO,
+	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C, 0, open_unix_connect },
 };
 const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 
@@ -988,12 +1024,26 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 				a->set.accmode = o->optname;
 			return 0;
 		case OA_TERMIOS:
+			/* csize=0..3: the whole field is CS5..CS8. */
+			if (o->type == OT_INT) {
+				static const unsigned csize[] = { CS5, CS6, CS7, CS8 };
+
+				if (v < 0 || v > 3) {
+					logmsg(L_ERROR, "option %s: invalid value %d",
+					    o->name, v);
+					return -1;
+				}
+				a->set.tclr[o->level] |= o->optname;
+				a->set.tset[o->level] = (a->set.tset[o->level] &
+				    ~o->optname) | csize[v];
+				return 0;
+			}
 			if (v) {
-				a->set.tset[o->level] |= (unsigned)o->optname;
-				a->set.tclr[o->level] &= ~(unsigned)o->optname;
+				a->set.tset[o->level] |= o->optname;
+				a->set.tclr[o->level] &= ~o->optname;
 			} else {
-				a->set.tclr[o->level] |= (unsigned)o->optname;
-				a->set.tset[o->level] &= ~(unsigned)o->optname;
+				a->set.tclr[o->level] |= o->optname;
+				a->set.tset[o->level] &= ~o->optname;
 			}
 			return 0;
 		case OA_SOCKOPT:
@@ -1206,7 +1256,15 @@ parse_address(const char *text, struct addr *a)
 			word = NULL;
 			continue;
 		}
-		if ((o = find_option(word)) == NULL)
+		o = find_option(word);
+		/* cs5..cs8, without a value, are csize=0..3. */
+		if (o == NULL && value == NULL && strlen(word) == 3 &&
+		    strncasecmp(word, "cs", 2) == 0 && word[2] >= '5' &&
+		    word[2] <= '8' && (value = strdup("0")) != NULL) {
+			value[0] = (char)(word[2] - 5);
+			o = find_option("csize");
+		}
+		if (o == NULL)
 			logmsg(L_ERROR, "unknown option \"%s\"", word);
 		else if ((o->groups & a->type->groups) == 0)
 			logmsg(L_ERROR, "option \"%s\" not supported with address "
@@ -1655,7 +1713,8 @@ apply_termios(int fd, const struct addr *a, int restore)
 	int i;
 
 	if (!st->raw && !st->sane && st->baud == 0 && !(st->tset[0] | st->tclr[0] |
-	    st->tset[1] | st->tclr[1] | st->tset[2] | st->tclr[2]))
+	    st->tset[1] | st->tclr[1] | st->tset[2] | st->tclr[2] |
+	    st->tset[3] | st->tclr[3]))
 		return 0;
 	if (tcgetattr(fd, &t) == -1) {
 		logmsg(L_ERROR, "tcgetattr(%d): %s", fd, strerror(errno));
@@ -1676,9 +1735,11 @@ apply_termios(int fd, const struct addr *a, int restore)
 	}
 	if (st->raw)
 		cfmakeraw(&t);
-	t.c_iflag = (t.c_iflag | st->tset[0]) & ~(tcflag_t)st->tclr[0];
-	t.c_oflag = (t.c_oflag | st->tset[1]) & ~(tcflag_t)st->tclr[1];
-	t.c_lflag = (t.c_lflag | st->tset[2]) & ~(tcflag_t)st->tclr[2];
+	/* Cleared first: csize clears its whole field and sets a value. */
+	t.c_iflag = (t.c_iflag & ~(tcflag_t)st->tclr[0]) | st->tset[0];
+	t.c_oflag = (t.c_oflag & ~(tcflag_t)st->tclr[1]) | st->tset[1];
+	t.c_lflag = (t.c_lflag & ~(tcflag_t)st->tclr[2]) | st->tset[2];
+	t.c_cflag = (t.c_cflag & ~(tcflag_t)st->tclr[3]) | st->tset[3];
 	if (st->baud != 0 && (cfsetispeed(&t, baud_speed(st->baud)) == -1 ||
 	    cfsetospeed(&t, baud_speed(st->baud)) == -1)) {
 		logmsg(L_ERROR, "cfsetspeed(%ld): %s", st->baud, strerror(errno));
@@ -1829,7 +1890,8 @@ open_path(struct addr *a, struct endpoint *ep, const char *path, int flags)
 		    strerror(errno));
 		return -1;
 	}
-	if (set_owner_mode(a, path, fd) == -1 || apply_termios(fd, a, 0) == -1) {
+	/* A terminal gets its settings back at exit, as in socat. */
+	if (set_owner_mode(a, path, fd) == -1 || apply_termios(fd, a, 1) == -1) {
 		close(fd);
 		return -1;
 	}
@@ -2182,6 +2244,9 @@ open_program(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "socketpair(): %s", strerror(errno));
 		goto err;
 	}
+	/* Terminal options without pty meet no terminal: an E, as socat. */
+	if (!a->set.pty && apply_termios(a->set.pipes ? in[1] : sv[0], a, 0) == -1)
+		goto err;
 	if (nprograms == MAX_PROGRAMS) {
 		logmsg(L_ERROR, "more than %d programs", MAX_PROGRAMS);
 		goto err;
@@ -2373,15 +2438,16 @@ unix_sockaddr(struct sockaddr_un *sun, const char *path, int abstract)
 
 /*
  * Connects to a UNIX stream socket; UNIX-CLIENT falls back to a datagram
- * socket when the path is one, as socat does.  Returns 0, or -1 after
- * logging an E.
+ * socket when the path is one, as socat does.  UNIX-SENDTO only notes
+ * the path to send to.  Returns 0, or -1 after logging an E.
  */
 static int
 open_unix_connect(struct addr *a, struct endpoint *ep)
 {
 	struct sockaddr_un sun, bsun;
 	socklen_t len, blen;
-	int fd = -1, type = SOCK_STREAM;
+	/* GOPEN's row has no socket type: a stream first, as UNIX-CLIENT. */
+	int fd = -1, type = a->type->kind == K_SENDTO ? SOCK_DGRAM : SOCK_STREAM;
 	char buf[160];
 
 	if ((len = unix_sockaddr(&sun, a->params[0], IS_ABSTRACT(a))) == 0)
@@ -2405,11 +2471,16 @@ again:
 			goto err;
 		}
 	}
-	if (connect_within(fd, (struct sockaddr *)&sun, len, a) == -1) {
+	if (a->type->kind == K_SENDTO) {
+		memcpy(&ep->to, &sun, len);
+		ep->tolen = len;
+	} else if (connect_within(fd, (struct sockaddr *)&sun, len, a) == -1) {
 		if (errno == EPROTOTYPE && type == SOCK_STREAM &&
 		    (strcasecmp(a->type->name, "UNIX-CLIENT") == 0 ||
 		    strcasecmp(a->type->name, "ABSTRACT-CLIENT") == 0)) {
 			close(fd);
+			if (a->set.bind != NULL && !IS_ABSTRACT(a))
+				(void)unlink(a->set.bind);	/* bound again */
 			type = SOCK_DGRAM;
 			goto again;
 		}
@@ -2418,10 +2489,17 @@ again:
 		    (unsigned)len, strerror(errno));
 		goto err;
 	}
+	/* A socket file bind= made is removed at exit, as socat does. */
+	if (a->set.bind != NULL && !IS_ABSTRACT(a))
+		add_cleanup(a->set.bind);
 	/* Only now: a non-blocking connect fails at once on a full backlog. */
 	if (set_fd_flags(fd) == -1)
 		goto err;
 	socket_endpoint(ep, fd);
+	if (a->type->kind == K_SENDTO) {
+		ep->dgram = 1;
+		ep->shut = SHUT_NOTHING;	/* as UDP-SENDTO: no EOF datagram */
+	}
 	return 0;
 err:
 	if (fd != -1)
@@ -2530,7 +2608,7 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "unlink(\"%s\"): %s", a->params[0], strerror(errno));
 		goto err;
 	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, a->type->socktype | SOCK_CLOEXEC, 0)) == -1) {
 		logmsg(L_ERROR, "socket(AF_UNIX): %s", strerror(errno));
 		goto err;
 	}

@@ -66,7 +66,8 @@ enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
  * How an option is applied: setsockopt() from the row, a settings field,
  * open() flags (OA_OFLAG adds the row's flag bits, OA_ACCMODE sets the
  * access mode), or a terminal flag (OA_TERMIOS: the row's level says which
- * of c_iflag, c_oflag, c_lflag, its optname which bits).
+ * of c_iflag, c_oflag, c_lflag, c_cflag, its optname which bits; an OT_INT
+ * row sets a field of bits, csize).
  */
 enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS };
 
@@ -79,7 +80,7 @@ struct opt_desc {
 	unsigned char	 type;		/* enum opt_type */
 	unsigned char	 apply;		/* enum opt_apply */
 	unsigned char	 level;		/* OA_SOCKOPT: setsockopt level */
-	unsigned short	 optname;	/* OA_SOCKOPT: setsockopt name */
+	unsigned	 optname;	/* OA_SOCKOPT: setsockopt name */
 	unsigned short	 field;		/* OA_FIELD: offset in struct addr_settings */
 	const char	*help;		/* value shown by -h, or NULL for a flag */
 };
@@ -122,7 +123,7 @@ struct addr_settings {
 	int	 raw;			/* terminal: cfmakeraw() */
 	int	 sane;			/* terminal: the usual cooked mode */
 	long	 baud;			/* terminal: b<baud>, or 0 */
-	unsigned tset[3], tclr[3];	/* terminal: c_i/o/lflag bits */
+	unsigned tset[4], tclr[4];	/* terminal: c_i/o/l/cflag bits */
 };
 
 struct addr;
