@@ -428,6 +428,12 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(backlog), "<count>" },
 	{ "bind", NULL, G_IP | G_CONNECT, PH_OPEN, OT_STRING,
 	    SETTING(bind), "<[host][:port]|path>" },
+#ifdef SO_BINDTODEVICE
+	{ "bindtodevice", "so-bindtodevice if interface", G_SOCKET, PH_PREBIND,
+	    OT_STRING, SETTING(device), "<interface>" },
+#endif
+	{ "broadcast", "so-broadcast", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_BROADCAST), NULL },
 	{ "cfmakeraw", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(raw), NULL },
 	{ "clocal", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -546,6 +552,8 @@ const struct opt_desc opt_descs[] = {
 	    OT_STRING, SETTING(su), "<user>" },
 	{ "trunc", NULL, G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_TRUNC, 0, NULL },
+	{ "ttl", "ip-ttl ipttl", G_IP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IP, IP_TTL), "<hops>" },
 	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_close), NULL },
 	{ "unlink-early", NULL, G_NAMED, PH_OPEN, OT_BOOL,
@@ -581,7 +589,7 @@ static int open_pty(struct addr *, struct endpoint *);
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
 #define GR_UNIX_R	(GR_UNIX_L & ~G_CHILD)
 #define GR_FILE		(G_FD | G_FILE | G_NAMED | G_TERMIOS)
-#define GR_PROG		(G_FD | G_PROGRAM | G_TERMIOS | G_SESSION)
+#define GR_PROG		(G_FD | G_SOCKET | G_PROGRAM | G_TERMIOS | G_SESSION)
 
 #define O_GOPEN		(O_APPEND | O_CREAT)
 
@@ -1109,6 +1117,7 @@ free_address(struct addr *a)
 	free(a->set.su);
 	free(a->set.link);
 	free(a->set.mcast);
+	free(a->set.device);
 	if (a->numeric != NULL)
 		freeaddrinfo(a->numeric);
 	if (a->writer != NULL) {
@@ -1421,6 +1430,16 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 	if (a->set.mcast != NULL && phase == PH_PREBIND &&
 	    join_group(fd, a->set.mcast) == -1 && option_failed() == -1)
 		return -1;
+#ifdef SO_BINDTODEVICE
+	if (a->set.device != NULL && phase == PH_PREBIND &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, a->set.device,
+	    (socklen_t)strlen(a->set.device) + 1) == -1) {
+		logmsg(L_ERROR, "setsockopt(%d, so-bindtodevice=\"%s\"): %s", fd,
+		    a->set.device, strerror(errno));
+		if (option_failed() == -1)
+			return -1;
+	}
+#endif
 	return 0;
 }
 
@@ -2200,7 +2219,7 @@ exec_program(const struct addr *a, int in, int out)
 static int
 open_program(struct addr *a, struct endpoint *ep)
 {
-	int sv[2] = { -1, -1 }, in[2] = { -1, -1 }, out[2] = { -1, -1 };
+	int sv[2] = { -1, -1 }, in[2] = { -1, -1 }, out[2] = { -1, -1 }, ch;
 	sigset_t chld, old;
 	pid_t pid = 0;
 
@@ -2244,8 +2263,13 @@ open_program(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "socketpair(): %s", strerror(errno));
 		goto err;
 	}
-	/* Terminal options without pty meet no terminal: an E, as socat. */
-	if (!a->set.pty && apply_termios(a->set.pipes ? in[1] : sv[0], a, 0) == -1)
+	/*
+	 * The channel's end relay keeps takes socket options (a socketpair)
+	 * and, without pty, terminal options: where it cannot, an E, as socat.
+	 */
+	ch = a->set.pipes ? in[1] : sv[0];
+	if ((!a->set.pty && apply_termios(ch, a, 0) == -1) ||
+	    apply_sockopts(ch, a, AF_UNIX, PH_PREBIND) == -1)
 		goto err;
 	if (nprograms == MAX_PROGRAMS) {
 		logmsg(L_ERROR, "more than %d programs", MAX_PROGRAMS);

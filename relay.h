@@ -107,6 +107,7 @@ struct addr_settings {
 	int	 lowport;
 	char	*su;			/* user to serve connections as */
 	char	*mcast;			/* ip-add-membership=group:if */
+	char	*device;			/* so-bindtodevice= */
 	int	 crnl;			/* convert \n to \r\n on the wire */
 	int	 ignoreeof;
 	int	 escape;		/* a byte read means EOF; -1: none */
