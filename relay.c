@@ -593,6 +593,9 @@ static int open_pty(struct addr *, struct endpoint *);
 
 #define O_GOPEN		(O_APPEND | O_CREAT)
 
+/* The DATAGRAM types take replies from anyone, the SENDTO ones not. */
+#define ANY_SENDER	1
+
 /* The ABSTRACT types are the UNIX rows with arg 1. */
 #define IS_ABSTRACT(a)	((a)->type->family == AF_UNIX && (a)->type->arg == 1)
 
@@ -658,7 +661,7 @@ const struct addr_type addr_types[] = {
 	{ "UDP", "UDP-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 	{ "UDP-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, ANY_SENDER, open_udp },
 	{ "UDP-LISTEN", "UDP-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
 	{ "UDP-RECV", NULL, 1, ":<port>", K_RECV,
@@ -672,7 +675,7 @@ const struct addr_type addr_types[] = {
 	{ "UDP4", "UDP4-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
 	{ "UDP4-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, ANY_SENDER, open_udp },
 	{ "UDP4-LISTEN", "UDP4-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
 	{ "UDP4-RECV", NULL, 1, ":<port>", K_RECV,
@@ -685,7 +688,7 @@ const struct addr_type addr_types[] = {
 	{ "UDP6", "UDP6-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 	{ "UDP6-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, ANY_SENDER, open_udp },
 	{ "UDP6-LISTEN", "UDP6-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
 	{ "UDP6-RECV", NULL, 1, ":<port>", K_RECV,
@@ -2522,6 +2525,7 @@ again:
 	socket_endpoint(ep, fd);
 	if (a->type->kind == K_SENDTO) {
 		ep->dgram = 1;
+		ep->peer_only = 1;
 		ep->shut = SHUT_NOTHING;	/* as UDP-SENDTO: no EOF datagram */
 	}
 	return 0;
@@ -2698,6 +2702,7 @@ open_udp(struct addr *a, struct endpoint *ep)
 	if (a->type->kind == K_SENDTO) {
 		memcpy(&ep->to, res->ai_addr, res->ai_addrlen);
 		ep->tolen = res->ai_addrlen;
+		ep->peer_only = a->type->arg != ANY_SENDER;
 	} else if (connect(fd, res->ai_addr, res->ai_addrlen) == -1) {
 		logmsg(L_ERROR, "connect(%d, %s, %u): %s", fd, format_sockaddr(
 		    res->ai_addr, res->ai_addrlen, buf, sizeof(buf)),
@@ -3221,6 +3226,8 @@ open_address(struct addr *a, struct endpoint *ep)
 	ep->dgram |= w.dgram;
 	ep->to = w.to;
 	ep->tolen = w.tolen;
+	/* A's peer was in ep->to: A!!B reads A's datagrams from anyone. */
+	ep->peer_only = 0;
 	ep->crnl |= w.crnl;
 	ep->program = (ep->program & 1) | (w.program & 2);
 	return 0;
@@ -3252,6 +3259,29 @@ struct half {
 	int		 eof;		/* the reader reached EOF */
 	int		 done;
 };
+
+/*
+ * Reads the next datagram of a SENDTO socket, which takes datagrams from
+ * its peer only, as in socat.  Returns its length, or -1 (EAGAIN for a
+ * datagram from anyone else, which is dropped).
+ */
+static ssize_t
+recv_peer(struct half *h)
+{
+	struct sockaddr_storage from;
+	socklen_t len = sizeof(from);
+	ssize_t n;
+
+	n = recvfrom(h->rfd, h->buf, h->chunk, MSG_DONTWAIT,
+	    (struct sockaddr *)&from, &len);
+	if (n != -1 && (len != h->from->tolen ||
+	    memcmp(&from, &h->from->to, len) != 0)) {
+		logmsg(L_INFO, "recvfrom(): wrong peer address, ignoring packet");
+		errno = EAGAIN;
+		return -1;
+	}
+	return n;
+}
 
 /* Passes EOF on to h's writer, once all its data is out; ends h. */
 static void
@@ -3407,6 +3437,8 @@ pull(struct half *h)
 			return -1;
 	}
 #endif
+	if (h->from->peer_only)
+		return recv_peer(h);
 	if (h->rsock)
 		return recv(h->rfd, h->buf, h->chunk, MSG_DONTWAIT);
 	return read(h->rfd, h->buf, h->chunk);

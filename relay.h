@@ -199,6 +199,7 @@ struct endpoint {
 	int			 sent_eof; /* the empty datagram went out */
 	struct sockaddr_storage	 to;	/* datagrams go here by sendto() */
 	socklen_t		 tolen;	/* 0: the socket is connected */
+	int			 peer_only; /* SENDTO: reads from "to" only */
 	struct dgram		*held;	/* datagrams read before transfer */
 	int			 crnl;
 	int			 ignoreeof;

@@ -283,6 +283,16 @@ done
 
 # --- UDP-SENDTO, UDP-RECV, UDP-DATAGRAM
 printf 'hello over udp\n' >"$TMP/hello"
+# third.py PORT: answers the first datagram with "echo", then sends "third"
+# to the same client from another socket.
+cat >"$TMP/third.py" <<'EOF2'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+d, a = s.recvfrom(65536)
+s.sendto(b"echo\n", a)
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"third\n", a)
+EOF2
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
@@ -307,6 +317,18 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: - UDP-DATAGRAM: the server got it from port R" "15 $R" "$(cut -d' ' -f1,3 "$f.dsrv")"
 	same_file "$w: - UDP-DATAGRAM: the echo comes back" "$TMP/hello" "$DR_DIR/dgram.$tn.out"
 	kill "$spid" 2>/dev/null
+
+	# A reply from another socket: UDP-SENDTO drops it (its peer only,
+	# socat's "wrong peer address, ignoring packet"), UDP-DATAGRAM takes it.
+	for ty in SENDTO DATAGRAM; do
+		Q=$(dport)
+		bg timeout -k 2 20 "$PY" "$TMP/third.py" "$Q"
+		wait_udp "$Q"
+		run_one_tool "$tool" third$ty 10 "$TMP/hello" -t 1 - UDP-$ty:127.0.0.1:$Q
+		check_eq "$w: - UDP-$ty: exit code" 0 "$RUN_RC"
+		case $ty in SENDTO) want="echo" ;; *) want="echo third" ;; esac
+		check_eq "$w: - UDP-$ty: replies taken (from the peer, from a third socket)" "$want" "$(tr '\n' ' ' <"$DR_DIR/third$ty.$tn.out" | sed 's/ $//')"
+	done
 
 	P=$(dport)
 	bg "$tool" -u -T 1.5 UDP-RECV:$P OPEN:"$f.recv",creat
