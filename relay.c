@@ -102,11 +102,23 @@ static struct {
 	int		 sloppy;	/* -s: an option that fails is no error */
 	int		 fdinfo;	/* -D: describe the fds before transfer */
 	const struct endpoint *first;	/* the first address, once open */
-} g = {
-	.prog = "relay", .loglevel = L_ERROR, .logfd = 2, .closewait = 0.5,
-	.bufsize = 8192, .pf = AF_UNSPEC, .envprefix = "SOCAT",
-	.rawfd = { -1, -1 }, .syslog_fd = -1,
-};
+} g;
+
+/*
+ * Sets the defaults of g.  (Set here, not by an initializer: zeroed .bss
+ * takes no room in the binary, and every byte of it counts.)
+ */
+void
+set_defaults(void)
+{
+	g.prog = "relay";
+	g.loglevel = L_ERROR;
+	g.logfd = STDERR_FILENO;
+	g.closewait = 0.5;
+	g.bufsize = 8192;
+	g.envprefix = "SOCAT";
+	g.rawfd[0] = g.rawfd[1] = g.syslog_fd = -1;
+}
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -451,7 +463,7 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, CRTSCTS, 0, "<0|1>" },
 #endif
 	{ "csize", NULL, G_TERMIOS, PH_OPEN, OT_INT,
-	    OA_TERMIOS, 3, CSIZE, 0, "<0-3> (also cs5..cs8)" },
+	    OA_TERMIOS, 3, CSIZE, 0, "<0-3>" },
 	{ "cstopb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CSTOPB, 0, "<0|1>" },
 	{ "ctty", NULL, G_SESSION, PH_OPEN, OT_BOOL,
@@ -585,7 +597,7 @@ static int open_pty(struct addr *, struct endpoint *);
 #define GR_UDP		(G_FD | G_SOCKET | G_IP | G_UDP)
 #define GR_UDP_C	(GR_UDP | G_CONNECT)
 #define GR_UDP_L	(GR_UDP | G_LISTEN | G_CHILD | G_IPSERVER)
-#define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT)
+#define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT | G_NAMED)
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
 #define GR_UNIX_R	(GR_UNIX_L & ~G_CHILD)
 #define GR_FILE		(G_FD | G_FILE | G_NAMED | G_TERMIOS)
@@ -605,9 +617,9 @@ static int open_pty(struct addr *, struct endpoint *);
  */
 const struct addr_type addr_types[] = {
 	{ "ABSTRACT-CLIENT", "ABSTRACT", 1, ":<name>", K_STREAM_CONNECT,
-	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 1, open_unix_connect },
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
 	{ "ABSTRACT-CONNECT", NULL, 1, ":<name>", K_STREAM_CONNECT,
-	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 1, open_unix_connect },
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
 	{ "ABSTRACT-LISTEN", "ABSTRACT-L", 1, ":<name>", K_STREAM_LISTEN,
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
 	{ "ABSTRACT-RECV", NULL, 1, ":<name>", K_RECV,
@@ -615,7 +627,7 @@ const struct addr_type addr_types[] = {
 	{ "ABSTRACT-RECVFROM", NULL, 1, ":<name>", K_RECVFROM,
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
 	{ "ABSTRACT-SENDTO", NULL, 1, ":<name>", K_SENDTO,
-	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C, 1, open_unix_connect },
+	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
 	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0,
 	    GR_FILE & ~G_TERMIOS,
 	    O_CREAT | O_TRUNC, open_file },
@@ -715,11 +727,9 @@ const struct addr_type addr_types[] = {
 const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 
 /* The features relay has, in socat -V's terms, for scripts that probe it. */
-static const char *const features[] = {
-	"STDIO", "FDNUM", "FILE", "CREAT", "GOPEN", "PIPE", "UNIX", "IP4",
-	"IP6", "TCP", "UDP", "LISTEN", "SYSTEM", "SHELL", "EXEC", "RETRY",
-	"ABSTRACT_UNIXSOCKET", "TERMIOS", "PTY", "STATS",
-};
+static const char features[] =
+	"STDIO FDNUM FILE CREAT GOPEN PIPE UNIX IP4 IP6 TCP UDP LISTEN SYSTEM "
+	"SHELL EXEC RETRY ABSTRACT_UNIXSOCKET TERMIOS PTY STATS";
 
 /* Returns nonzero when name is one of the space-separated words in list. */
 static int
@@ -2491,12 +2501,21 @@ again:
 	if (a->set.bind != NULL) {
 		if ((blen = unix_sockaddr(&bsun, a->set.bind, IS_ABSTRACT(a))) == 0)
 			goto err;
+		if (a->set.unlink_early && !IS_ABSTRACT(a))
+			(void)unlink(a->set.bind);
 		if (bind(fd, (struct sockaddr *)&bsun, blen) == -1) {
 			logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
 			    format_sockaddr((struct sockaddr *)&bsun, blen, buf,
 			    sizeof(buf)), (unsigned)blen, strerror(errno));
 			goto err;
 		}
+		if (!IS_ABSTRACT(a) && set_owner_mode(a, a->set.bind, -1) == -1)
+			goto err;
+	} else if (a->type->family == AF_UNIX &&	/* not GOPEN's file */
+	    (a->set.mode != -1 || a->set.unlink_early)) {
+		logmsg(L_ERROR, "option \"%s\" only with bind option",
+		    a->set.mode != -1 ? "perm" : "unlink-early");
+		goto err;
 	}
 	if (a->type->kind == K_SENDTO) {
 		memcpy(&ep->to, &sun, len);
@@ -2517,7 +2536,7 @@ again:
 		goto err;
 	}
 	/* A socket file bind= made is removed at exit, as socat does. */
-	if (a->set.bind != NULL && !IS_ABSTRACT(a))
+	if (a->set.bind != NULL && !IS_ABSTRACT(a) && a->set.unlink_close)
 		add_cleanup(a->set.bind);
 	/* Only now: a non-blocking connect fails at once on a full backlog. */
 	if (set_fd_flags(fd) == -1)
@@ -2634,6 +2653,10 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 	if (a->set.unlink_early && !IS_ABSTRACT(a) && unlink(a->params[0]) == -1 &&
 	    errno != ENOENT) {
 		logmsg(L_ERROR, "unlink(\"%s\"): %s", a->params[0], strerror(errno));
+		goto err;
+	}
+	if (!IS_ABSTRACT(a) && access(a->params[0], F_OK) == 0) {
+		logmsg(L_ERROR, "\"%s\" exists", a->params[0]);
 		goto err;
 	}
 	if ((fd = socket(AF_UNIX, a->type->socktype | SOCK_CLOEXEC, 0)) == -1) {
@@ -3088,6 +3111,12 @@ serve(struct addr *a, struct endpoint *ep)
 			if ((ep->held = receive_dgram(a, ep->listen_fd, 0,
 			    buf)) == NULL)
 				continue;
+			/* Nothing to serve, as in socat: the next one is it. */
+			if (ep->held->len == 0) {
+				logmsg(L_NOTICE, "received packet with 0 bytes");
+				free_dgrams(&ep->held);
+				continue;
+			}
 			logmsg(L_NOTICE, "receiving packet from %s",
 			    format_sockaddr((struct sockaddr *)&ep->held->from,
 			    ep->held->fromlen, pbuf, sizeof(pbuf)));
@@ -3198,6 +3227,7 @@ open_once(struct addr *a, struct endpoint *ep)
 		socket_endpoint(ep, ep->listen_fd);
 		ep->dgram = 1;
 		ep->shut = SHUT_NOTHING;
+		ep->ignoreeof = 1;	/* an empty datagram is no EOF */
 		return 0;
 	}
 	return serve(a, ep);
@@ -3638,9 +3668,11 @@ half_read(struct half *h)
 		h->eof = 1;
 	}
 	if (n == 0) {
-		if (h->from->ignoreeof && !h->from->dgram && !h->eof) {
-			/* Like tail -f: look again a little later. */
-			h->wake = now() + 0.2;
+		if (h->from->ignoreeof && !h->eof) {
+			/* Like tail -f: look again a little later; an empty
+			 * datagram is skipped. */
+			if (!h->from->dgram)
+				h->wake = now() + 0.2;
 			return 0;
 		}
 		logmsg(L_NOTICE, "socket %d (fd %d) is at EOF", h->id, h->rfd);
@@ -4345,15 +4377,18 @@ static void
 version(void)
 {
 	struct utsname u;
-	size_t i;
+	const char *f;
+	int n;
 
 	printf("relay %s, a socat-compatible relay\n", RELAY_VERSION);
 	if (uname(&u) == 0)
 		printf("   running on %s version %s, release %s, machine %s\n",
 		    u.sysname, u.version, u.release, u.machine);
 	printf("features:\n");
-	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
-		printf("  #define WITH_%s 1\n", features[i]);
+	for (f = features; *f != '\0'; f += n + (f[n] == ' ')) {
+		n = (int)strcspn(f, " ");
+		printf("  #define WITH_%.*s 1\n", n, f);
+	}
 }
 
 /*
@@ -4554,6 +4589,7 @@ main(int argc, char **argv)
 		if (fcntl(i, F_GETFD) == -1 && errno == EBADF &&
 		    open("/dev/null", O_RDWR) != i)
 			return 1;
+	set_defaults();
 	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];

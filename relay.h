@@ -213,6 +213,7 @@ extern const size_t n_opt_descs;
 
 const struct addr_type *find_addr_type(const char *name);
 const struct opt_desc *find_option(const char *name);
+void set_defaults(void);
 char *lex_token(const char **sp, const char *ends, const char **err);
 int parse_address(const char *text, struct addr *a);
 void free_address(struct addr *a);
