@@ -334,12 +334,22 @@ for tool in "${TOOLS[@]}"; do
 	bg "$tool" -u -T 1.5 UDP-RECV:$P OPEN:"$f.recv",creat
 	tpid=$BG_PID
 	wait_udp "$P"
-	peer send 127.0.0.1 "$P" "$f.none" 0 10 20 30
+	peer send 127.0.0.1 "$P" "$f.none" 0 10 20 0 30
 	peer send 127.0.0.1 "$P" "$f.none" 0 40
 	wait_gone "$tpid" 10
 	wait "$tpid"
 	check_eq "$w: -u UDP-RECV:P OPEN:f: exit code after -T" 0 "$?"
-	check_eq "$w: -u UDP-RECV:P: every datagram from every sender, in order" 100 "$(wc -c <"$f.recv" 2>/dev/null)"
+	check_eq "$w: -u UDP-RECV:P: every datagram from every sender, in order (an empty one is no EOF)" 100 "$(wc -c <"$f.recv" 2>/dev/null)"
+
+	# UDP-RECVFROM skips an empty datagram and serves the next one.
+	P=$(dport)
+	bg "$tool" -u UDP-RECVFROM:$P OPEN:"$f.rf",creat
+	tpid=$BG_PID
+	wait_udp "$P"
+	peer send 127.0.0.1 "$P" "$f.none" 0 0 25
+	wait_gone "$tpid" 10
+	check_eq "$w: -u UDP-RECVFROM:P: an empty datagram is skipped, the next one is served" 25 "$(wc -c <"$f.rf" 2>/dev/null)"
+	stop_tool "$tpid"
 done
 
 # --- EOF from the other side.  The issue says relay then sends an empty
