@@ -191,6 +191,7 @@ static const char level_letter[] = "DINWEF";
 
 /* OR'ed into a level: the line is written whatever -d says. */
 #define L_ALWAYS	0x100
+#define L_ERRNO		0x200	/* ": " and errno's text follow */
 
 /*
  * Formats t as socat's "YYYY/MM/DD HH:MM:SS" in local time, using the UTC
@@ -239,20 +240,44 @@ format_time(time_t t, char *buf)
 }
 
 /*
+ * Puts the message after the n bytes of a log line's prefix in line (size
+ * bytes), with ": " and the text of err after it for L_ERRNO, and the
+ * newline; cuts what does not fit.  Returns the line's length.
+ */
+static int
+format_message(char *line, int n, int size, int flags, int err,
+    const char *fmt, va_list ap)
+{
+	int m;
+
+	if (n > size - 2)
+		n = size - 2;	/* a -lp name longer than the line */
+	m = vsnprintf(line + n, (size_t)(size - n - 1), fmt, ap);
+	n += m < 0 ? 0 : m;
+	if ((flags & L_ERRNO) && n < size - 2)
+		n += snprintf(line + n, (size_t)(size - n - 1), ": %s",
+		    strerror(err));
+	if (n > size - 2)
+		n = size - 2;
+	line[n++] = '\n';
+	return n;
+}
+
+/*
  * Sends one message to the local syslog socket as syslog(3) would:
  * "<pri>Mmm dd hh:mm:ss prog[pid]: L message".  Done by hand so that the
  * static binary carries no strftime(); the socket is (re)connected when
  * needed.
  */
 static void
-syslog_line(int level, const char *fmt, va_list ap)
+syslog_line(int level, int flags, int err, const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_DEBUG, LOG_INFO, LOG_NOTICE,
 	    LOG_WARNING, LOG_ERR, LOG_CRIT };
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
 	char stamp[24], msg[1100];
-	int n, m, month;
+	int n, month;
 
 	if (g.syslog_fd == -1 &&
 	    (g.syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
@@ -263,13 +288,7 @@ syslog_line(int level, const char *fmt, va_list ap)
 	    g.syslog_facility | prio[level], months + 3 * (month - 1),
 	    stamp[8] == '0' ? ' ' : stamp[8], stamp[9], stamp + 11, g.prog,
 	    (long)getpid(), level_letter[level]);
-	if (n > (int)sizeof(msg) - 2)
-		n = (int)sizeof(msg) - 2;	/* a -lp name longer than msg */
-	m = vsnprintf(msg + n, sizeof(msg) - n - 1, fmt, ap);
-	n += m < 0 ? 0 : m;
-	if (n > (int)sizeof(msg) - 2)
-		n = (int)sizeof(msg) - 2;
-	msg[n++] = '\n';
+	n = format_message(msg, n, sizeof(msg), flags, err, fmt, ap);
 	if (send(g.syslog_fd, msg, (size_t)n, MSG_NOSIGNAL) == -1 &&
 	    connect(g.syslog_fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
 		(void)send(g.syslog_fd, msg, (size_t)n, MSG_NOSIGNAL);
@@ -281,15 +300,15 @@ vlogmsg(int level, const char *fmt, va_list ap)
 {
 	struct timeval tv;
 	char line[1024];
-	int n, m, always = level & L_ALWAYS;
+	int n, err = errno, flags = level;
 
-	level &= ~L_ALWAYS;
+	level &= ~(L_ALWAYS | L_ERRNO);
 	if (level == L_ERROR && g.retrying)
 		level = L_NOTICE;
-	if (level < g.loglevel && !always)
+	if (level < g.loglevel && !(flags & L_ALWAYS))
 		return;
 	if (g.syslog == 1) {
-		syslog_line(level, fmt, ap);
+		syslog_line(level, flags, err, fmt, ap);
 		return;
 	}
 	gettimeofday(&tv, NULL);
@@ -300,15 +319,7 @@ vlogmsg(int level, const char *fmt, va_list ap)
 		n += snprintf(line + n, sizeof(line) - n, " %.64s", g.loghost);
 	n += snprintf(line + n, sizeof(line) - n, " %s[%ld] %c ", g.prog,
 	    (long)getpid(), level_letter[level]);
-	if (n >= (int)sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
-	if (m < 0)
-		m = 0;
-	n += m;
-	if (n > (int)sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
+	n = format_message(line, n, sizeof(line), flags, err, fmt, ap);
 	(void)!write(g.logfd, line, n);
 }
 
@@ -1414,7 +1425,7 @@ join_group(int fd, const char *spec)
 		    sizeof(m)) == 0)
 			return 0;
 	}
-	logmsg(L_ERROR, "ip-add-membership=%s: %s", spec, strerror(errno));
+	logmsg(L_ERROR | L_ERRNO, "ip-add-membership=%s", spec);
 	return -1;
 }
 
@@ -1434,8 +1445,8 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 			continue;
 		if (setsockopt(fd, v->desc->level, v->desc->optname, &v->value,
 		    sizeof(v->value)) == -1) {
-			logmsg(L_ERROR, "setsockopt(%d, %s=%d): %s", fd,
-			    v->desc->name, v->value, strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "setsockopt(%d, %s=%d)", fd,
+			    v->desc->name, v->value);
 			if (option_failed() == -1)
 				return -1;
 		}
@@ -1447,8 +1458,8 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 	if (a->set.device != NULL && phase == PH_PREBIND &&
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, a->set.device,
 	    (socklen_t)strlen(a->set.device) + 1) == -1) {
-		logmsg(L_ERROR, "setsockopt(%d, so-bindtodevice=\"%s\"): %s", fd,
-		    a->set.device, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO,
+		    "setsockopt(%d, so-bindtodevice=\"%s\")", fd, a->set.device);
 		if (option_failed() == -1)
 			return -1;
 	}
@@ -1623,9 +1634,8 @@ bind_client(int fd, const struct addrinfo *bres, const struct addrinfo *ai,
 		if (errno != EADDRINUSE)
 			break;
 	}
-	logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd, format_sockaddr(
-	    (struct sockaddr *)&sa, len, buf, sizeof(buf)), (unsigned)len,
-	    strerror(errno));
+	logmsg(L_ERROR | L_ERRNO, "bind(%d, {%s}, %u)", fd, format_sockaddr(
+	    (struct sockaddr *)&sa, len, buf, sizeof(buf)), (unsigned)len);
 	return -1;
 }
 
@@ -1716,7 +1726,7 @@ set_fd_flags(int fd)
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
 	    (fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
-		logmsg(L_ERROR, "fcntl(%d): %s", fd, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "fcntl(%d)", fd);
 		return -1;
 	}
 	return 0;
@@ -1749,7 +1759,7 @@ apply_termios(int fd, const struct addr *a, int restore)
 	    st->tset[3] | st->tclr[3]))
 		return 0;
 	if (tcgetattr(fd, &t) == -1) {
-		logmsg(L_ERROR, "tcgetattr(%d): %s", fd, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "tcgetattr(%d)", fd);
 		return option_failed();
 	}
 	for (i = 0; restore && i < MAX_TTYS; i++)
@@ -1774,11 +1784,11 @@ apply_termios(int fd, const struct addr *a, int restore)
 	t.c_cflag = (t.c_cflag & ~(tcflag_t)st->tclr[3]) | st->tset[3];
 	if (st->baud != 0 && (cfsetispeed(&t, baud_speed(st->baud)) == -1 ||
 	    cfsetospeed(&t, baud_speed(st->baud)) == -1)) {
-		logmsg(L_ERROR, "cfsetspeed(%ld): %s", st->baud, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "cfsetspeed(%ld)", st->baud);
 		return option_failed();
 	}
 	if (tcsetattr(fd, TCSANOW, &t) == -1) {
-		logmsg(L_ERROR, "tcsetattr(%d): %s", fd, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "tcsetattr(%d)", fd);
 		return option_failed();
 	}
 	return 0;
@@ -1895,13 +1905,13 @@ set_owner_mode(const struct addr *a, const char *path, int fd)
 	}
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    (fd != -1 ? fchown(fd, uid, gid) : chown(path, uid, gid)) == -1) {
-		logmsg(L_ERROR, "chown(\"%s\"): %s", path, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "chown(\"%s\")", path);
 		return option_failed();
 	}
 	if (a->set.mode != -1 && (fd != -1 ? fchmod(fd, (mode_t)a->set.mode) :
 	    chmod(path, (mode_t)a->set.mode)) == -1) {
-		logmsg(L_ERROR, "chmod(\"%s\", 0%o): %s", path,
-		    (unsigned)a->set.mode, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "chmod(\"%s\", 0%o)", path,
+		    (unsigned)a->set.mode);
 		return option_failed();
 	}
 	return 0;
@@ -1918,8 +1928,8 @@ open_path(struct addr *a, struct endpoint *ep, const char *path, int flags)
 
 	flags |= O_CLOEXEC | O_NOCTTY;
 	if ((fd = open(path, flags, a->set.mode != -1 ? a->set.mode : 0666)) == -1) {
-		logmsg(L_ERROR, "open(\"%s\", 0%o): %s", path, (unsigned)flags,
-		    strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "open(\"%s\", 0%o)",
+		    path, (unsigned)flags);
 		return -1;
 	}
 	/* A terminal gets its settings back at exit, as in socat. */
@@ -1949,7 +1959,7 @@ open_file(struct addr *a, struct endpoint *ep)
 	int acc;
 
 	if (a->set.unlink_early && unlink(path) == -1 && errno != ENOENT) {
-		logmsg(L_ERROR, "unlink(\"%s\"): %s", path, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "unlink(\"%s\")", path);
 		return -1;
 	}
 	if ((a->type->arg & O_GOPEN) == O_GOPEN && stat(path, &st) == 0 &&
@@ -1989,7 +1999,7 @@ open_pipe(struct addr *a, struct endpoint *ep)
 		if (a->set.unlink_close)
 			add_cleanup(a->params[0]);
 	} else if (errno != EEXIST) {
-		logmsg(L_ERROR, "mkfifo(\"%s\"): %s", a->params[0], strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "mkfifo(\"%s\")", a->params[0]);
 		return -1;
 	}
 	return open_path(a, ep, a->params[0],
@@ -2011,14 +2021,15 @@ open_pty(struct addr *a, struct endpoint *ep)
 	if ((master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
 	    grantpt(master) == -1 || unlockpt(master) == -1 ||
 	    (name = ptsname(master)) == NULL) {
-		logmsg(L_ERROR, "posix_openpt(): %s", strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "posix_openpt()");
 		goto err;
 	}
 	if (a->set.link != NULL) {
 		(void)unlink(a->set.link);
 		if (symlink(name, a->set.link) == -1) {
-			logmsg(L_ERROR, "symlink(\"%s\", \"%s\"): %s", name,
-			    a->set.link, strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "symlink(\"%s\", \"%s\")",
+			    name,
+			    a->set.link);
 			goto err;
 		}
 		add_cleanup(a->set.link);
@@ -2040,7 +2051,7 @@ open_pty(struct addr *a, struct endpoint *ep)
 			poll(NULL, 0, 100);
 	}
 	if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
-		logmsg(L_ERROR, "open(\"%s\"): %s", name, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "open(\"%s\")", name);
 		goto err;
 	}
 	if (apply_termios(slave, a, 0) == -1)
@@ -2051,9 +2062,9 @@ open_pty(struct addr *a, struct endpoint *ep)
 	 * leave relay without one).
 	 */
 	if (a->set.setsid && setsid() == -1)
-		logmsg(L_WARN, "setsid(): %s", strerror(errno));
+		logmsg(L_WARN | L_ERRNO, "setsid()");
 	if (a->set.ctty && ioctl(slave, TIOCSCTTY, 0) == -1) {
-		logmsg(L_ERROR, "ioctl(%d, TIOCSCTTY): %s", slave, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "ioctl(%d, TIOCSCTTY)", slave);
 		if (option_failed() == -1)
 			goto err;
 	}
@@ -2195,9 +2206,9 @@ exec_program(const struct addr *a, int in, int out)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (a->set.setsid && !a->set.pty && setsid() == -1)
-		logmsg(L_WARN, "setsid(): %s", strerror(errno));
+		logmsg(L_WARN | L_ERRNO, "setsid()");
 	if (a->set.pgid != -1 && setpgid(0, a->set.pgid) == -1)
-		logmsg(L_WARN, "setpgid(0, %d): %s", a->set.pgid, strerror(errno));
+		logmsg(L_WARN | L_ERRNO, "setpgid(0, %d)", a->set.pgid);
 	/* With nofork the program is relay's own process. */
 	set_program_env(a->set.nofork ? getpid() : getppid());
 	/*
@@ -2256,24 +2267,24 @@ open_program(struct addr *a, struct endpoint *ep)
 		if ((sv[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
 		    grantpt(sv[0]) == -1 || unlockpt(sv[0]) == -1 ||
 		    ptsname(sv[0]) == NULL) {
-			logmsg(L_ERROR, "posix_openpt(): %s", strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "posix_openpt()");
 			goto err;
 		}
 		if ((sv[1] = open(ptsname(sv[0]), O_RDWR | O_NOCTTY |
 		    O_CLOEXEC)) == -1) {
-			logmsg(L_ERROR, "open(\"%s\"): %s", ptsname(sv[0]),
-			    strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "open(\"%s\")",
+			    ptsname(sv[0]));
 			goto err;
 		}
 		if (apply_termios(sv[1], a, 0) == -1)
 			goto err;
 	} else if (a->set.pipes) {
 		if (pipe(in) == -1 || pipe(out) == -1) {
-			logmsg(L_ERROR, "pipe(): %s", strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "pipe()");
 			goto err;
 		}
 	} else if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
-		logmsg(L_ERROR, "socketpair(): %s", strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "socketpair()");
 		goto err;
 	}
 	/*
@@ -2300,19 +2311,18 @@ open_program(struct addr *a, struct endpoint *ep)
 	sigprocmask(SIG_BLOCK, &chld, &old);
 	if ((pid = fork()) == -1) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		logmsg(L_ERROR, "fork(): %s", strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "fork()");
 		goto err;
 	}
 	if (pid == 0) {
 		if (a->set.pty) {
 			/* A new session's leader takes its pty as its ctty. */
 			if (a->set.setsid && setsid() == -1)
-				logmsg(L_WARN, "setsid(): %s", strerror(errno));
+				logmsg(L_WARN | L_ERRNO, "setsid()");
 #ifdef TIOCSCTTY
 			if ((a->set.setsid || a->set.ctty) &&
 			    ioctl(sv[1], TIOCSCTTY, 0) == -1 && a->set.ctty)
-				logmsg(L_WARN, "ioctl(TIOCSCTTY): %s",
-				    strerror(errno));
+				logmsg(L_WARN | L_ERRNO, "ioctl(TIOCSCTTY)");
 #endif
 			close(sv[0]);
 			exec_program(a, sv[1], sv[1]);
@@ -2403,8 +2413,8 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 		 */
 		if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
 		    IPPROTO_TCP)) == -1) {
-			logmsg(L_ERROR, "socket(%d, SOCK_STREAM, IPPROTO_TCP): %s",
-			    ai->ai_family, strerror(errno));
+			logmsg(L_ERROR | L_ERRNO,
+			    "socket(%d, SOCK_STREAM, IPPROTO_TCP)", ai->ai_family);
 			goto err;
 		}
 		if (apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
@@ -2426,8 +2436,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 		goto err;
 #ifdef HAVE_SOCK_FLAGS
 	if (fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
-		logmsg(L_ERROR, "fcntl(%d, F_SETFL, O_NONBLOCK): %s", fd,
-		    strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "fcntl(%d, F_SETFL, O_NONBLOCK)", fd);
 		goto err;
 	}
 #else
@@ -2493,7 +2502,7 @@ open_unix_connect(struct addr *a, struct endpoint *ep)
 	    format_sockaddr((struct sockaddr *)&sun, len, buf, sizeof(buf)));
 again:
 	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1) {
-		logmsg(L_ERROR, "socket(AF_UNIX): %s", strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "socket(AF_UNIX)");
 		goto err;
 	}
 	if (apply_sockopts(fd, a, AF_UNIX, PH_PREBIND) == -1)
@@ -2504,9 +2513,9 @@ again:
 		if (a->set.unlink_early && !IS_ABSTRACT(a))
 			(void)unlink(a->set.bind);
 		if (bind(fd, (struct sockaddr *)&bsun, blen) == -1) {
-			logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
+			logmsg(L_ERROR | L_ERRNO, "bind(%d, {%s}, %u)", fd,
 			    format_sockaddr((struct sockaddr *)&bsun, blen, buf,
-			    sizeof(buf)), (unsigned)blen, strerror(errno));
+			    sizeof(buf)), (unsigned)blen);
 			goto err;
 		}
 		if (!IS_ABSTRACT(a) && set_owner_mode(a, a->set.bind, -1) == -1)
@@ -2530,9 +2539,9 @@ again:
 			type = SOCK_DGRAM;
 			goto again;
 		}
-		logmsg(L_ERROR, "connect(%d, %s, %u): %s", fd,
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
 		    format_sockaddr((struct sockaddr *)&sun, len, buf, sizeof(buf)),
-		    (unsigned)len, strerror(errno));
+		    (unsigned)len);
 		goto err;
 	}
 	/* A socket file bind= made is removed at exit, as socat does. */
@@ -2563,9 +2572,8 @@ bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr 
 	char buf[160];
 
 	if (bind(fd, sa, len) == -1) {
-		logmsg(L_ERROR, "bind(%d, {%s}, %u): %s", fd,
-		    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len,
-		    strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "bind(%d, {%s}, %u)", fd,
+		    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len);
 		return -1;
 	}
 	if (sa->sa_family == AF_UNIX && !IS_ABSTRACT(a)) {
@@ -2575,8 +2583,7 @@ bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr 
 			return -1;
 	}
 	if (a->type->socktype == SOCK_STREAM && listen(fd, a->set.backlog) == -1) {
-		logmsg(L_ERROR, "listen(%d, %d): %s", fd, a->set.backlog,
-		    strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "listen(%d, %d)", fd, a->set.backlog);
 		return -1;
 	}
 	/* A port of 0 was chosen by the kernel: show the real one. */
@@ -2609,8 +2616,8 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 		goto err;
 	if ((fd = socket(res->ai_family, a->type->socktype | SOCK_CLOEXEC,
 	    a->type->protocol)) == -1) {
-		logmsg(L_ERROR, "socket(%d, %d, %d): %s", res->ai_family,
-		    a->type->socktype, a->type->protocol, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "socket(%d, %d, %d)", res->ai_family,
+		    a->type->socktype, a->type->protocol);
 		goto err;
 	}
 	if (apply_sockopts(fd, a, res->ai_family, PH_PREBIND) == -1)
@@ -2619,8 +2626,7 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 	if (a->type->socktype == SOCK_DGRAM && a->type->kind != K_RECV &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 },
 	    sizeof(int)) == -1) {
-		logmsg(L_ERROR, "setsockopt(%d, SO_REUSEADDR): %s", fd,
-		    strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "setsockopt(%d, SO_REUSEADDR)", fd);
 		goto err;
 	}
 	if (bind_listen(fd, res->ai_addr, res->ai_addrlen, a) == -1)
@@ -2652,7 +2658,7 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 		goto err;
 	if (a->set.unlink_early && !IS_ABSTRACT(a) && unlink(a->params[0]) == -1 &&
 	    errno != ENOENT) {
-		logmsg(L_ERROR, "unlink(\"%s\"): %s", a->params[0], strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "unlink(\"%s\")", a->params[0]);
 		goto err;
 	}
 	if (!IS_ABSTRACT(a) && access(a->params[0], F_OK) == 0) {
@@ -2660,7 +2666,7 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 		goto err;
 	}
 	if ((fd = socket(AF_UNIX, a->type->socktype | SOCK_CLOEXEC, 0)) == -1) {
-		logmsg(L_ERROR, "socket(AF_UNIX): %s", strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "socket(AF_UNIX)");
 		goto err;
 	}
 	if (apply_sockopts(fd, a, AF_UNIX, PH_PREBIND) == -1)
@@ -2702,8 +2708,8 @@ open_udp(struct addr *a, struct endpoint *ep)
 		goto err;
 	if ((fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    IPPROTO_UDP)) == -1) {
-		logmsg(L_ERROR, "socket(%d, SOCK_DGRAM): %s", res->ai_family,
-		    strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "socket(%d, SOCK_DGRAM)",
+		    res->ai_family);
 		goto err;
 	}
 #ifndef HAVE_SOCK_FLAGS
@@ -2727,9 +2733,10 @@ open_udp(struct addr *a, struct endpoint *ep)
 		ep->tolen = res->ai_addrlen;
 		ep->peer_only = a->type->arg != ANY_SENDER;
 	} else if (connect(fd, res->ai_addr, res->ai_addrlen) == -1) {
-		logmsg(L_ERROR, "connect(%d, %s, %u): %s", fd, format_sockaddr(
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)",
+		    fd, format_sockaddr(
 		    res->ai_addr, res->ai_addrlen, buf, sizeof(buf)),
-		    (unsigned)res->ai_addrlen, strerror(errno));
+		    (unsigned)res->ai_addrlen);
 		goto err;
 	}
 	release(a, res);
@@ -2879,8 +2886,7 @@ accept_one(const struct addr *a, int lfd, int wait)
 			 * so, but once a second at most: it can last.
 			 */
 			if (now() >= next_log) {
-				logmsg(L_ERROR, "accept(%d): %s", lfd,
-				    strerror(errno));
+				logmsg(L_ERROR | L_ERRNO, "accept(%d)", lfd);
 				next_log = now() + 1;
 			}
 			poll(NULL, 0, 100);
@@ -2907,7 +2913,7 @@ receive_dgram(const struct addr *a, int lfd, int flags, char *buf)
 	n = recvfrom(lfd, buf, 65536, flags, (struct sockaddr *)&from, &fromlen);
 	if (n == -1) {
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-			logmsg(L_ERROR, "recvfrom(%d): %s", lfd, strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "recvfrom(%d)", lfd);
 			poll(NULL, 0, 100);	/* no busy loop on a lasting error */
 		}
 		return NULL;
@@ -2969,7 +2975,7 @@ claim_client(struct addr *a, struct endpoint *ep, struct dgram **queue,
 	logmsg(L_NOTICE, "receiving packet from %s", format_sockaddr(
 	    (struct sockaddr *)&first->from, first->fromlen, pbuf, sizeof(pbuf)));
 	if (connect(lfd, (struct sockaddr *)&first->from, first->fromlen) == -1) {
-		logmsg(L_ERROR, "connect(%d, %s): %s", lfd, pbuf, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s)", lfd, pbuf);
 		*queue = first->next;
 		free(first);
 		return -1;
@@ -3015,7 +3021,7 @@ drop_privileges(const char *user)
 	}
 	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
 	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
-		logmsg(L_ERROR, "su \"%s\": %s", user, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "su \"%s\"", user);
 		return -1;
 	}
 	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
@@ -3129,7 +3135,7 @@ serve(struct addr *a, struct endpoint *ep)
 				continue;
 		}
 		if (a->set.fork && (pid = fork()) == -1) {
-			logmsg(L_ERROR, "fork(): %s", strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "fork()");
 			if (fd != -1)
 				close(fd);
 			fd = -1;
@@ -3323,8 +3329,8 @@ half_close(struct half *h)
 	switch (h->shut) {
 	case SHUT_SOCKET:
 		if (shutdown(h->wfd, SHUT_WR) == -1 && errno != ENOTCONN)
-			logmsg(L_WARN, "shutdown(%d, SHUT_WR): %s", h->wfd,
-			    strerror(errno));
+			logmsg(L_WARN | L_ERRNO, "shutdown(%d, SHUT_WR)",
+			    h->wfd);
 		break;
 	case SHUT_DGRAM:
 		/*
@@ -3620,8 +3626,8 @@ half_write(struct half *h)
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		logmsg(L_ERROR, "write(%d, %zu): %s", h->wfd, h->len - h->off,
-		    strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "write(%d, %zu)",
+		    h->wfd, h->len - h->off);
 		return -1;
 	}
 	/* A datagram goes out whole or not at all. */
@@ -3655,8 +3661,8 @@ half_read(struct half *h)
 		if (!((errno == ECONNRESET || errno == EIO) &&
 		    h->from->pid != 0) &&
 		    !(errno == ECONNREFUSED && h->from->sent_eof)) {
-			logmsg(L_ERROR, "read(%d, %zu): %s", h->rfd, h->chunk,
-			    strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "read(%d, %zu)",
+			    h->rfd, h->chunk);
 			return -1;
 		}
 		n = 0;
@@ -3717,7 +3723,7 @@ half_init(struct half *h, int id, struct endpoint *from,
 		return 0;
 	}
 	if (half_buffer(h) == -1) {
-		logmsg(L_ERROR, "malloc(%zu): %s", h->chunk, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "malloc(%zu)", h->chunk);
 		return -1;
 	}
 	h->held = from->held;
@@ -3777,7 +3783,7 @@ describe_fd(int fd)
 	int n, avail;
 
 	if (fstat(fd, &st) == -1) {
-		logmsg(L_ERROR, "fstat(%d): %s", fd, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "fstat(%d)", fd);
 		return;
 	}
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -3953,7 +3959,7 @@ transfer(struct endpoint *left, struct endpoint *right)
 		if (rc == -1) {
 			if (errno == EINTR)
 				continue;
-			logmsg(L_ERROR, "poll(): %s", strerror(errno));
+			logmsg(L_ERROR | L_ERRNO, "poll()");
 			goto out;
 		}
 		if (rc == 0) {
