@@ -553,6 +553,8 @@ const struct opt_desc opt_descs[] = {
 	    OA_ACCMODE, 0, O_RDONLY, 0, NULL },
 	{ "rdwr", NULL, G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_RDWR, 0, NULL },
+	{ "readbytes", "bytes", G_FD, PH_OPEN, OT_INT,
+	    SETTING(readbytes), "<bytes>" },
 	{ "retry", NULL, G_RETRY, PH_OPEN, OT_INT,
 	    SETTING(retry), "<count>" },
 	{ "reuseaddr", "so-reuseaddr", G_SOCKET, PH_PREBIND, OT_BOOL,
@@ -3221,6 +3223,7 @@ open_once(struct addr *a, struct endpoint *ep)
 	ep->crnl = a->set.crnl;
 	ep->ignoreeof = a->set.ignoreeof;
 	ep->escape = a->set.escape;
+	ep->left = a->set.readbytes > 0 ? a->set.readbytes : -1;
 	if (ep->listen_fd == -1)
 		return 0;
 	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
@@ -3444,6 +3447,11 @@ pull(struct half *h)
 	ssize_t n;
 	struct dgram *d;
 
+	/* readbytes=: what is left of it is all there is. */
+	if (h->from->left == 0)
+		return 0;
+	if (h->from->left > 0 && (size_t)h->from->left < h->chunk)
+		h->chunk = (size_t)h->from->left;
 	if ((d = h->held) != NULL) {
 		h->held = d->next;
 		n = (ssize_t)(d->len < h->chunk ? d->len : h->chunk);
@@ -3687,6 +3695,8 @@ half_read(struct half *h)
 		half_close(h);
 		return 1;
 	}
+	if (h->from->left > 0)
+		h->from->left -= n;
 	logmsg(L_INFO, "transferred %zd bytes from %d to %d", n, h->rfd, h->wfd);
 	moved[h->id - 1].bytes += (unsigned long long)n;
 	moved[h->id - 1].packets++;

@@ -111,6 +111,7 @@ struct addr_settings {
 	int	 crnl;			/* convert \n to \r\n on the wire */
 	int	 ignoreeof;
 	int	 escape;		/* a byte read means EOF; -1: none */
+	int	 readbytes;		/* bytes to read before EOF; <= 0: all */
 	int	 shut_none;		/* pass no EOF on to this address */
 	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
 	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
@@ -204,6 +205,7 @@ struct endpoint {
 	int			 crnl;
 	int			 ignoreeof;
 	int			 escape;
+	long			 left;	/* readbytes= still to read, or -1 */
 };
 
 extern const struct addr_type addr_types[];

@@ -236,4 +236,34 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: SYSTEM:'tr a-z A-Z' 'STDIN!!STDOUT' (dual as second address): output" "$(tr a-z A-Z <"$INDATA")" "$(cat "$DR_DIR/dual3.$tn.out")"
 done
 
+# readbytes=N (alias bytes): the address gives N bytes, then acts as at EOF;
+# 0 or less means all of it (socat's "must be greater than 0" is not
+# checked).  Between two sockets with splice and with the copy path.
+seq 1 20000 >"$D/nums"
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for o in readbytes=10 bytes=1000 readbytes=70000 readbytes=0 readbytes=-1; do
+		case $o in *=0|*=-1) want=$(wc -c <"$D/nums") ;; *) want=${o#*=} ;; esac
+		run_one_tool "$tool" rb 10 /dev/null -u OPEN:"$D/nums",$o STDOUT
+		check_eq "$w: -u OPEN:f,$o STDOUT: exit code" 0 "$RUN_RC"
+		check_eq "$w: -u OPEN:f,$o STDOUT: the first bytes of f" "$(head -c "$want" "$D/nums" | sha256sum)" "$(sha256sum <"$DR_DIR/rb.$tn.out")"
+	done
+	for env in "" RELAY_NO_SPLICE=1; do
+		Q=$(free_port)
+		bg "$SOCAT" -u OPEN:"$D/nums" TCP-LISTEN:$Q,reuseaddr
+		wait_listen "$Q"
+		timeout 10 env $env "$tool" -u TCP:127.0.0.1:$Q,readbytes=50000 STDOUT >"$D/rbt.$tn" 2>"$D/rbt.$tn.err"
+		check_eq "$w: $env -u TCP:...,readbytes=50000 STDOUT: exit code" 0 "$?"
+		check_eq "$w: $env -u TCP:...,readbytes=50000: the first 50000 bytes" "$(head -c 50000 "$D/nums" | sha256sum)" "$(sha256sum <"$D/rbt.$tn")"
+		Q=$(free_port); P=$(free_port)
+		bg "$SOCAT" -u OPEN:"$D/nums" TCP-LISTEN:$Q,reuseaddr
+		wait_listen "$Q"
+		bg env $env "$tool" -u TCP:127.0.0.1:$Q,readbytes=30000 TCP-LISTEN:$P,reuseaddr
+		wait_listen "$P"
+		timeout 10 "$SOCAT" -u TCP:127.0.0.1:$P - >"$D/rbs.$tn"
+		check_eq "$w: $env TCP,readbytes=30000 to TCP-LISTEN (socket to socket): the first 30000 bytes" "$(head -c 30000 "$D/nums" | sha256sum)" "$(sha256sum <"$D/rbs.$tn")"
+	done
+done
+
 finish
