@@ -239,17 +239,21 @@ done
 ACC="crtscts crtscts=1 crtscts=0 crtscts=2 CRTSCTS clocal=1 clocal=0 cstopb cstopb=0
 	hupcl hupcl=1 hupcl=0 parodd parodd=0 parenb parenb=0 cread cread=0 cread=1
 	cs5 cs6 cs7 cs8 CS7 csize=0 csize=1 csize=2 csize=3 CSIZE=3 b9600"
-acc() {
+# outcomes TOOL OPT...: " OPT:RC" for each OPT of "PTY,link=...,OPT,clocal
+# SYSTEM:true", RC followed by E if an E line was logged, L if the link
+# was left behind.
+outcomes() {
 	local tool=$1 o res=""
-	for o in $ACC; do
+	shift
+	for o in "$@"; do
 		rm -f "$TMP/pa"
 		timeout 10 "$tool" -t 0.1 "PTY,link=$TMP/pa,$o,clocal" SYSTEM:true </dev/null >/dev/null 2>"$TMP/acc.err"
 		res="$res $o:$?$(has_elog "$TMP/acc.err" && echo E)$([ -e "$TMP/pa" ] && echo L)"
 	done
 	echo "$res"
 }
-a_socat=$(acc "$SOCAT")
-a_relay=$(acc "$RELAY")
+a_socat=$(outcomes "$SOCAT" $ACC)
+a_relay=$(outcomes "$RELAY" $ACC)
 check_eq "socat: each accepted option (with clocal) runs: exit 0, no E" \
 	"$(for o in $ACC; do printf ' %s:0' "$o"; done)" "$a_socat"
 check_eq "relay: the accepted options, as socat" "$a_socat" "$a_relay"
@@ -264,17 +268,8 @@ check_eq "relay: the accepted options, as socat" "$a_socat" "$a_relay"
 # numerical arg of option "csize=3x"".
 REJ="cs9 cs4 rtscts crtscts2 cs8=0 cs7=1 cs5= csize=4 csize=9 csize=-1 csize=3x
 	crtscts=yes crtscts= hupcl=x"
-rej() {
-	local tool=$1 o res=""
-	for o in $REJ; do
-		rm -f "$TMP/pr"
-		timeout 10 "$tool" -t 0.1 "PTY,link=$TMP/pr,$o,clocal" SYSTEM:true </dev/null >/dev/null 2>"$TMP/rej.err"
-		res="$res $o:$?$(has_elog "$TMP/rej.err" && echo E)$([ -e "$TMP/pr" ] && echo L)"
-	done
-	echo "$res"
-}
-r_socat=$(rej "$SOCAT")
-r_relay=$(rej "$RELAY")
+r_socat=$(outcomes "$SOCAT" $REJ)
+r_relay=$(outcomes "$RELAY" $REJ)
 check_eq "socat: each invalid value or unknown name: exit 1, an E, no link left" \
 	"$(for o in $REJ; do printf ' %s:1E' "$o"; done)" "$r_socat"
 check_eq "relay: the invalid values and unknown names, as socat" "$r_socat" "$r_relay"
