@@ -619,7 +619,7 @@ static int open_pty(struct addr *, struct endpoint *);
 #define O_GOPEN		(O_APPEND | O_CREAT)
 
 /* The DATAGRAM types take replies from anyone, the SENDTO ones not. */
-#define ANY_SENDER	1
+#define ANY_SENDER	2	/* not 1: the UNIX rows use 1 for ABSTRACT */
 
 /* The ABSTRACT types are the UNIX rows with arg 1. */
 #define IS_ABSTRACT(a)	((a)->type->family == AF_UNIX && (a)->type->arg == 1)
@@ -1744,6 +1744,15 @@ socket_endpoint(struct endpoint *ep, int fd)
 	ep->listen_fd = -1;
 }
 
+/* Whether st asks for any terminal setting. */
+static int
+termios_wanted(const struct addr_settings *st)
+{
+	return st->raw || st->sane || st->baud != 0 || (st->tset[0] |
+	    st->tclr[0] | st->tset[1] | st->tclr[1] | st->tset[2] |
+	    st->tclr[2] | st->tset[3] | st->tclr[3]) != 0;
+}
+
 /*
  * Applies a's terminal options (raw, sane, echo=, b<baud>, ...) to fd,
  * noting the old settings of a terminal relay does not own so that they
@@ -1756,9 +1765,7 @@ apply_termios(int fd, const struct addr *a, int restore)
 	struct termios t;
 	int i;
 
-	if (!st->raw && !st->sane && st->baud == 0 && !(st->tset[0] | st->tclr[0] |
-	    st->tset[1] | st->tclr[1] | st->tset[2] | st->tclr[2] |
-	    st->tset[3] | st->tclr[3]))
+	if (!termios_wanted(st))
 		return 0;
 	if (tcgetattr(fd, &t) == -1) {
 		logmsg(L_ERROR | L_ERRNO, "tcgetattr(%d)", fd);
@@ -2258,6 +2265,14 @@ open_program(struct addr *a, struct endpoint *ep)
 			logmsg(L_ERROR, "option nofork only on the second address");
 			return -1;
 		}
+		/* No channel of its own for them to act on, as in socat. */
+		if (a->nsockopts != 0 || a->set.device != NULL ||
+		    termios_wanted(&a->set)) {
+			logmsg(L_ERROR, "option(s) of the program's channel "
+			    "could not be used (nofork)");
+			if (option_failed() == -1)
+				return -1;
+		}
 		exec_program(a, g.first->rfd, g.first->wfd);
 	}
 	if (a->set.pty) {
@@ -2293,7 +2308,7 @@ open_program(struct addr *a, struct endpoint *ep)
 	 * The channel's end relay keeps takes socket options (a socketpair)
 	 * and, without pty, terminal options: where it cannot, an E, as socat.
 	 */
-	ch = a->set.pipes ? in[1] : sv[0];
+	ch = a->set.pipes && !a->set.pty ? in[1] : sv[0];
 	if ((!a->set.pty && apply_termios(ch, a, 0) == -1) ||
 	    apply_sockopts(ch, a, AF_UNIX, PH_PREBIND) == -1)
 		goto err;
@@ -2464,6 +2479,19 @@ err:
 }
 
 /*
+ * Whether a SENDTO address keeps its socket unconnected and sends with
+ * sendto(), taking replies from its peer only (recv_peer()) or, DATAGRAM,
+ * from anyone.  A SENDTO that is only read, A of "A!!B", is connected to
+ * its peer instead: ep->to is then B's, and the kernel filters.
+ */
+static int
+sends_to(const struct addr *a)
+{
+	return a->type->kind == K_SENDTO &&
+	    (a->writer == NULL || a->type->arg == ANY_SENDER);
+}
+
+/*
  * Fills *sun with path.  Returns the address length, or 0 after logging
  * when the path does not fit.
  */
@@ -2496,7 +2524,9 @@ open_unix_connect(struct addr *a, struct endpoint *ep)
 	socklen_t len, blen;
 	/* GOPEN's row has no socket type: a stream first, as UNIX-CLIENT. */
 	int fd = -1, type = a->type->kind == K_SENDTO ? SOCK_DGRAM : SOCK_STREAM;
+	int bound = 0;	/* a socket file bind= made, to remove on failure */
 	char buf[160];
+	const char *named;
 
 	if ((len = unix_sockaddr(&sun, a->params[0], IS_ABSTRACT(a))) == 0)
 		goto err;
@@ -2520,15 +2550,17 @@ again:
 			    sizeof(buf)), (unsigned)blen);
 			goto err;
 		}
-		if (!IS_ABSTRACT(a) && set_owner_mode(a, a->set.bind, -1) == -1)
+		bound = !IS_ABSTRACT(a);
+		if (bound && set_owner_mode(a, a->set.bind, -1) == -1)
 			goto err;
 	} else if (a->type->family == AF_UNIX &&	/* not GOPEN's file */
-	    (a->set.mode != -1 || a->set.unlink_early)) {
-		logmsg(L_ERROR, "option \"%s\" only with bind option",
-		    a->set.mode != -1 ? "perm" : "unlink-early");
+	    (named = a->set.mode != -1 ? "perm" : a->set.user ? "user" :
+	    a->set.group ? "group" : a->set.unlink_early ? "unlink-early" :
+	    NULL) != NULL) {
+		logmsg(L_ERROR, "option \"%s\" only with bind option", named);
 		goto err;
 	}
-	if (a->type->kind == K_SENDTO) {
+	if (sends_to(a)) {
 		memcpy(&ep->to, &sun, len);
 		ep->tolen = len;
 	} else if (connect_within(fd, (struct sockaddr *)&sun, len, a) == -1) {
@@ -2536,8 +2568,9 @@ again:
 		    (strcasecmp(a->type->name, "UNIX-CLIENT") == 0 ||
 		    strcasecmp(a->type->name, "ABSTRACT-CLIENT") == 0)) {
 			close(fd);
-			if (a->set.bind != NULL && !IS_ABSTRACT(a))
+			if (bound)
 				(void)unlink(a->set.bind);	/* bound again */
+			bound = 0;
 			type = SOCK_DGRAM;
 			goto again;
 		}
@@ -2546,22 +2579,25 @@ again:
 		    (unsigned)len);
 		goto err;
 	}
-	/* A socket file bind= made is removed at exit, as socat does. */
-	if (a->set.bind != NULL && !IS_ABSTRACT(a) && a->set.unlink_close)
-		add_cleanup(a->set.bind);
 	/* Only now: a non-blocking connect fails at once on a full backlog. */
 	if (set_fd_flags(fd) == -1)
 		goto err;
+	/* A socket file bind= made is removed at exit, as socat does. */
+	if (bound && a->set.unlink_close)
+		add_cleanup(a->set.bind);
 	socket_endpoint(ep, fd);
 	if (a->type->kind == K_SENDTO) {
 		ep->dgram = 1;
-		ep->peer_only = 1;
+		ep->peer_only = sends_to(a);
 		ep->shut = SHUT_NOTHING;	/* as UDP-SENDTO: no EOF datagram */
 	}
 	return 0;
 err:
 	if (fd != -1)
 		close(fd);
+	/* Or a retry, and the next fork child, would find it in the way. */
+	if (bound)
+		(void)unlink(a->set.bind);
 	return -1;
 }
 
@@ -2653,6 +2689,7 @@ static int
 open_unix_listen(struct addr *a, struct endpoint *ep)
 {
 	struct sockaddr_un sun;
+	struct stat st;
 	socklen_t len;
 	int fd = -1;
 
@@ -2663,7 +2700,8 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR | L_ERRNO, "unlink(\"%s\")", a->params[0]);
 		goto err;
 	}
-	if (!IS_ABSTRACT(a) && access(a->params[0], F_OK) == 0) {
+	if (!IS_ABSTRACT(a) && lstat(a->params[0], &st) == 0) {
+		g.retrying = 0;		/* as socat: no retry, an E */
 		logmsg(L_ERROR, "\"%s\" exists", a->params[0]);
 		goto err;
 	}
@@ -2730,7 +2768,7 @@ open_udp(struct addr *a, struct endpoint *ep)
 	 * unconnected kinds send nothing, so a DNS server never sees one.
 	 */
 	ep->shut = a->type->kind == K_DGRAM_CONNECT ? SHUT_DGRAM : SHUT_NOTHING;
-	if (a->type->kind == K_SENDTO) {
+	if (sends_to(a)) {
 		memcpy(&ep->to, res->ai_addr, res->ai_addrlen);
 		ep->tolen = res->ai_addrlen;
 		ep->peer_only = a->type->arg != ANY_SENDER;
@@ -3221,7 +3259,9 @@ open_once(struct addr *a, struct endpoint *ep)
 	if (g.retrying)
 		g.retrying = 0;
 	ep->crnl = a->set.crnl;
-	ep->ignoreeof = a->set.ignoreeof;
+	/* An empty datagram is no EOF but for the connected kinds, as socat. */
+	ep->ignoreeof = a->set.ignoreeof || a->type->kind == K_SENDTO ||
+	    a->type->kind == K_RECV;
 	ep->escape = a->set.escape;
 	ep->left = a->set.readbytes > 0 ? a->set.readbytes : -1;
 	if (ep->listen_fd == -1)
@@ -3236,7 +3276,6 @@ open_once(struct addr *a, struct endpoint *ep)
 		socket_endpoint(ep, ep->listen_fd);
 		ep->dgram = 1;
 		ep->shut = SHUT_NOTHING;
-		ep->ignoreeof = 1;	/* an empty datagram is no EOF */
 		return 0;
 	}
 	return serve(a, ep);
@@ -3265,8 +3304,6 @@ open_address(struct addr *a, struct endpoint *ep)
 	ep->dgram |= w.dgram;
 	ep->to = w.to;
 	ep->tolen = w.tolen;
-	/* A's peer was in ep->to: A!!B reads A's datagrams from anyone. */
-	ep->peer_only = 0;
 	ep->crnl |= w.crnl;
 	ep->program = (ep->program & 1) | (w.program & 2);
 	return 0;

@@ -101,6 +101,7 @@ who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi;
 stop_tool() { pkill -TERM -P "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 # wait_udp PORT: wait until a UDP socket is bound to PORT.
 wait_udp() { wait_until 10 "no UDP socket on port $1" listening udp "$1"; }
+udp_bound() { [ -n "$(ss -Huan "sport = :$1" 2>/dev/null)" ]; }
 # sizes FILE: the "size checksum" part of each recorded datagram.
 sizes() { cut -d' ' -f1,2 "$1" 2>/dev/null; }
 # same_list DESC EXPECTED ACTUAL: two lists of datagrams, line by line.
@@ -283,15 +284,28 @@ done
 
 # --- UDP-SENDTO, UDP-RECV, UDP-DATAGRAM
 printf 'hello over udp\n' >"$TMP/hello"
-# third.py PORT: answers the first datagram with "echo", then sends "third"
-# to the same client from another socket.
+# third.py PORT: answers the first datagram with "echo", an empty datagram
+# and "after", then sends "third" to the same client from another socket.
 cat >"$TMP/third.py" <<'EOF2'
-import socket, sys
+import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
 d, a = s.recvfrom(65536)
-s.sendto(b"echo\n", a)
+for r in (b"echo\n", b"", b"after\n"):
+    s.sendto(r, a)
+    time.sleep(0.05)
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"third\n", a)
+EOF2
+# dualpeer.py Q R: to 127.0.0.1:R, "wrongpeer" from another port, then
+# "rightpeer" from port Q.
+cat >"$TMP/dualpeer.py" <<'EOF2'
+import socket, sys, time
+q, r = int(sys.argv[1]), int(sys.argv[2])
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"wrongpeer\n", ("127.0.0.1", r))
+time.sleep(0.05)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", q))
+s.sendto(b"rightpeer\n", ("127.0.0.1", r))
 EOF2
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
@@ -320,15 +334,28 @@ for tool in "${TOOLS[@]}"; do
 
 	# A reply from another socket: UDP-SENDTO drops it (its peer only,
 	# socat's "wrong peer address, ignoring packet"), UDP-DATAGRAM takes it.
+	# An empty datagram is no EOF for either.
 	for ty in SENDTO DATAGRAM; do
 		Q=$(dport)
 		bg timeout -k 2 20 "$PY" "$TMP/third.py" "$Q"
 		wait_udp "$Q"
 		run_one_tool "$tool" third$ty 10 "$TMP/hello" -t 1 - UDP-$ty:127.0.0.1:$Q
 		check_eq "$w: - UDP-$ty: exit code" 0 "$RUN_RC"
-		case $ty in SENDTO) want="echo" ;; *) want="echo third" ;; esac
-		check_eq "$w: - UDP-$ty: replies taken (from the peer, from a third socket)" "$want" "$(tr '\n' ' ' <"$DR_DIR/third$ty.$tn.out" | sed 's/ $//')"
+		case $ty in SENDTO) want="echo after" ;; *) want="echo after third" ;; esac
+		check_eq "$w: - UDP-$ty: replies taken (from the peer after an empty one, from a third socket)" "$want" "$(tr '\n' ' ' <"$DR_DIR/third$ty.$tn.out" | sed 's/ $//')"
 	done
+
+	# UDP-SENDTO read as A of "A!!B" takes its peer's datagrams only too.
+	Q=$(dport)
+	R=$(dport)
+	bg sh -c 'exec "$@" >"$0"' "$f.dual" "$tool" -u -T 1.5 "UDP-SENDTO:127.0.0.1:$Q,bind=127.0.0.1:$R!!STDOUT" STDOUT
+	tpid=$BG_PID
+	# (any state: relay connects this socket to its peer, socat does not)
+	wait_until 10 "no UDP socket on port $R" udp_bound "$R"
+	timeout 10 "$PY" "$TMP/dualpeer.py" "$Q" "$R"
+	wait_gone "$tpid" 10
+	check_eq "$w: -u 'UDP-SENDTO:h:Q,bind=:R!!STDOUT' STDOUT: only the peer's datagram" "rightpeer" "$(cat "$f.dual")"
+	stop_tool "$tpid"
 
 	P=$(dport)
 	bg "$tool" -u -T 1.5 UDP-RECV:$P OPEN:"$f.recv",creat

@@ -562,4 +562,58 @@ for tool in "${TOOLS[@]}"; do
 	check "$w: the refused options leave no socket file" test ! -e "$TMP/o.$tn"
 done
 
+# === 8. Found in review ======================================================
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	# A client's bind= socket is not left behind when the connect fails
+	# (a retry, or the next fork child, would find it in the way).
+	c=$TMP/rv1c.$tn
+	run "$tool" rv1 10 /dev/null -t 0.3 - UNIX-CONNECT:"$TMP/rv1.nosrv",bind="$c"
+	check_eq "$w: UNIX-CONNECT:missing,bind=c: exit code" 1 "$RUN_RC"
+	check "$w: UNIX-CONNECT:missing,bind=c: c is not left behind" test ! -e "$c"
+	bg_io /dev/null "$TMP/rv2.$tn.out" "$TMP/rv2.$tn.err" "$SOCAT" UNIX-LISTEN:"$TMP/rv2.$tn",fork PIPE
+	spid=$BG_PID
+	wait_until 10 "no listener at $TMP/rv2.$tn" test -S "$TMP/rv2.$tn"
+	run "$tool" rv2 10 /dev/null -t 0.3 - UNIX-CONNECT:"$TMP/rv2.$tn",bind="$c",user=nosuchuser99
+	check_eq "$w: UNIX-CONNECT,bind=c,user=unknown: exit code" 1 "$RUN_RC"
+	check "$w: UNIX-CONNECT,bind=c,user=unknown: c is not left behind" test ! -e "$c"
+	# user= and group= need bind=, as mode= does.
+	for o in user=nobody group=nogroup; do
+		run "$tool" rv3 10 "$TMP/hello" -t 0.3 - UNIX-CONNECT:"$TMP/rv2.$tn",$o
+		check_eq "$w: UNIX-CONNECT,$o without bind=: exit code" 1 "$RUN_RC"
+		e_like "$w: UNIX-CONNECT,$o without bind=: E ...only with bind option" "$E" 'only with bind option'
+	done
+	stop_tool "$spid"
+	# An existing path is an E at once, also with forever (no retry), and
+	# a dangling symbolic link there counts as existing.
+	touch "$TMP/rv4.$tn"
+	run "$tool" rv4 10 /dev/null - UNIX-LISTEN:"$TMP/rv4.$tn",forever,interval=0.2
+	check_eq "$w: UNIX-LISTEN:existing,forever: exit code (no retry)" 1 "$RUN_RC"
+	e_like "$w: UNIX-LISTEN:existing,forever: E ...exists" "$E" 'exists'
+	ln -s "$TMP/rv5.nothing" "$TMP/rv5.$tn"
+	run "$tool" rv5 10 /dev/null - UNIX-RECV:"$TMP/rv5.$tn"
+	check_eq "$w: UNIX-RECV:dangling-symlink: exit code" 1 "$RUN_RC"
+	e_like "$w: UNIX-RECV:dangling-symlink: E ...exists" "$E" 'exists'
+	# nofork: socket and terminal options have no channel to act on.
+	for o in sndbuf=4096 echo=0; do
+		run "$tool" rv6 10 "$TMP/hello" -t 0.3 - EXEC:cat,nofork,$o
+		check_eq "$w: - EXEC:cat,nofork,$o: exit code" 1 "$RUN_RC"
+		check "$w: - EXEC:cat,nofork,$o: an E line" has_elog "$E"
+	done
+	# SENDTO: an empty datagram from the peer is skipped, not an EOF.
+	# (The peer, bound at r, sends to the tool's bind= socket c.)
+	r=$TMP/rv7.$tn
+	mkfifo "$r.fifo"
+	bg_io "$r.fifo" "$r.out" "$r.err" "$tool" -t 1 - UNIX-SENDTO:"$r",bind="$r.c"
+	tpid=$BG_PID
+	exec 7>"$r.fifo"
+	wait_bound "$r.c" "$tpid"
+	peer send "$r.c" "$r" "$r.s.got" 0 'one\n' '' 'after\n'
+	sleep 0.3
+	exec 7>&-
+	tool_rc "$tpid"
+	check_eq "$w: UNIX-SENDTO: an empty datagram from the peer is no EOF" "one|after" "$(lines "$r.out")"
+done
+
 finish
