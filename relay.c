@@ -457,8 +457,8 @@ const struct opt_desc opt_descs[] = {
 #endif
 	{ "broadcast", "so-broadcast", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_BROADCAST), NULL },
-	{ "cfmakeraw", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
-	    SETTING(raw), NULL },
+	{ "cfmakeraw", "rawer", G_TERMIOS, PH_OPEN, OT_BOOL,
+	    SETTING(rawer), NULL },
 	{ "clocal", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CLOCAL, 0, "<0|1>" },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
@@ -545,7 +545,7 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(pty), NULL },
 	{ "range", NULL, G_IPSERVER, PH_ACCEPT, OT_STRING,
 	    SETTING(range), "<addr/bits|addr:mask>" },
-	{ "raw", "rawer", G_TERMIOS, PH_OPEN, OT_BOOL,
+	{ "raw", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(raw), NULL },
 	{ "rcvbuf", "so-rcvbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_RCVBUF), "<bytes>" },
@@ -1748,7 +1748,7 @@ socket_endpoint(struct endpoint *ep, int fd)
 static int
 termios_wanted(const struct addr_settings *st)
 {
-	return st->raw || st->sane || st->baud != 0 || (st->tset[0] |
+	return st->raw || st->rawer || st->sane || st->baud != 0 || (st->tset[0] |
 	    st->tclr[0] | st->tset[1] | st->tclr[1] | st->tset[2] |
 	    st->tclr[2] | st->tset[3] | st->tclr[3]) != 0;
 }
@@ -1784,8 +1784,17 @@ apply_termios(int fd, const struct addr *a, int restore)
 		t.c_oflag |= OPOST | ONLCR;
 		t.c_lflag |= ISIG | ICANON | IEXTEN | ECHO | ECHOE | ECHOK;
 	}
-	if (st->raw)
+	if (st->raw || st->rawer) {
+		/*
+		 * socat's raw leaves echo (and IEXTEN) as they were: a known
+		 * trap, "raw,echo=0" is what turns echo off.  rawer and
+		 * cfmakeraw clear them too.
+		 */
+		tcflag_t kept = st->rawer ? 0 : t.c_lflag & (ECHO | IEXTEN);
+
 		cfmakeraw(&t);
+		t.c_lflag |= kept;
+	}
 	/* Cleared first: csize clears its whole field and sets a value. */
 	t.c_iflag = (t.c_iflag & ~(tcflag_t)st->tclr[0]) | st->tset[0];
 	t.c_oflag = (t.c_oflag & ~(tcflag_t)st->tclr[1]) | st->tset[1];

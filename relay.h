@@ -122,7 +122,8 @@ struct addr_settings {
 	int	 ctty;			/* ... as its controlling terminal */
 	char	*link;			/* PTY: a symlink to the slave */
 	int	 wait_slave;		/* PTY: until someone opens the slave */
-	int	 raw;			/* terminal: cfmakeraw() */
+	int	 raw;			/* terminal: cfmakeraw(), but echo kept */
+	int	 rawer;			/* terminal: cfmakeraw() */
 	int	 sane;			/* terminal: the usual cooked mode */
 	long	 baud;			/* terminal: b<baud>, or 0 */
 	unsigned tset[4], tclr[4];	/* terminal: c_i/o/l/cflag bits */

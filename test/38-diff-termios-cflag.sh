@@ -105,6 +105,7 @@ tc() {
 
 # The line of settings a pty has by default, and one with some bits on.
 DEF="cs8 -parenb -parodd -cstopb cread -hupcl -clocal -crtscts 38400 icanon echo"
+DEF_RAW="cs8 -parenb -parodd -cstopb cread -hupcl -clocal -crtscts 38400 -icanon echo"
 
 # pty_case OPTS DURING RC ELOG: "PTY,link=...,OPTS PIPE" (stdin /dev/null)
 # through socat and relay; socat's report must be the expected one (the
@@ -144,6 +145,10 @@ pty_case b9600,raw,echo=0,crtscts,cstopb \
 	"cs8 -parenb -parodd cstopb cread -hupcl -clocal crtscts 9600 -icanon -echo" 143 0
 pty_case raw,echo=0,b115200,cs8,parenb=0,clocal \
 	"cs8 -parenb -parodd -cstopb cread -hupcl clocal -crtscts 115200 -icanon -echo" 143 0
+# raw alone leaves echo on, as socat's does (a known trap: raw,echo=0);
+# cfmakeraw (and rawer, where socat also sets the speed to 0) clear it.
+pty_case raw "$DEF_RAW" 143 0
+pty_case cfmakeraw "${DEF_RAW% echo} -echo" 143 0
 # Upper case, and a boolean's value other than 0 or 1 means on.
 pty_case CRTSCTS,Clocal=1,HUPCL=2 \
 	"cs8 -parenb -parodd -cstopb cread hupcl clocal crtscts 38400 icanon echo" 143 0
