@@ -112,17 +112,25 @@ DEF_RAW="cs8 -parenb -parodd -cstopb cread -hupcl -clocal -crtscts 38400 -icanon
 # slave's settings DURING, exit code RC after SIGTERM or at an error, an E
 # line or not, the link removed at exit) and relay's must be socat's.
 pty_case() {
-	local opts=$1 exp="before: -; during: $2; after: -; rc: $3; elog: $4; link: gone" sref=""
-	local tool w
+	tc_both "PTY,$1" "slave settings, exit, E line, link" \
+		"before: -; during: $2; after: -; rc: $3; elog: $4; link: gone" \
+		"pty:$TMP/p" "" "PTY,link=$TMP/p,$1" PIPE
+}
+
+# tc_both NAME WHAT EXP MODE INIT ARGS...: tc through socat and relay;
+# socat's report (WHAT it shows) must be EXP, and relay's socat's.
+tc_both() {
+	local name=$1 what=$2 exp=$3 mode=$4 init=$5 tool w sref=""
+	shift 5
 	for tool in "${TOOLS[@]}"; do
 		w=$(tool_name "$tool")
 		rm -f "$TMP/p"
-		tc "$tool" "pty:$TMP/p" "" "PTY,link=$TMP/p,$opts" PIPE
+		tc "$tool" "$mode" "$init" "$@"
 		if [ "$w" = socat ]; then
 			sref=$TC
-			check_eq "socat: PTY,$opts: slave settings, exit, E line, link" "$exp" "$TC"
+			check_eq "socat: $name: $what" "$exp" "$TC"
 		else
-			check_eq "relay: PTY,$opts: as socat (log: $(grep -E ' [EF] ' "$TMP/log.$w" | head -n 1 | cut -c21-120))" "$sref" "$TC"
+			check_eq "relay: $name: as socat (log: $(grep -E ' [EF] ' "$TMP/log.$w" | head -n 1 | cut -c21-120))" "$sref" "$TC"
 		fi
 	done
 }
@@ -176,19 +184,11 @@ INIT=hupcl,clocal,crtscts,parodd
 ON="cs8 -parenb parodd -cstopb cread hupcl clocal crtscts 38400 icanon echo"
 # tty_case MODE DURING ARGS...: as pty_case, for a terminal made here.
 tty_case() {
-	local mode=$1 exp="before: $ON; during: $2; after: $ON; rc: 143; elog: 0; link: -" sref=""
-	local tool w
+	local mode=$1 during=$2
 	shift 2
-	for tool in "${TOOLS[@]}"; do
-		w=$(tool_name "$tool")
-		tc "$tool" "$mode" "$INIT" "$@"
-		if [ "$w" = socat ]; then
-			sref=$TC
-			check_eq "socat: $* ($mode): settings before, during, after; exit, E line" "$exp" "$TC"
-		else
-			check_eq "relay: $* ($mode): as socat (log: $(grep -E ' [EF] ' "$TMP/log.$w" | head -n 1 | cut -c21-120))" "$sref" "$TC"
-		fi
-	done
+	tc_both "$* ($mode)" "settings before, during, after; exit, E line" \
+		"before: $ON; during: $during; after: $ON; rc: 143; elog: 0; link: -" \
+		"$mode" "$INIT" "$@"
 }
 tty_case tty "cs8 -parenb parodd -cstopb cread -hupcl -clocal -crtscts 38400 icanon echo" \
 	GOPEN:@TTY@,hupcl=0,clocal=0,crtscts=0 PIPE
