@@ -100,7 +100,6 @@ bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }
 who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
 stop_tool() { pkill -TERM -P "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 # wait_udp PORT: wait until a UDP socket is bound to PORT.
-wait_udp() { wait_until 10 "no UDP socket on port $1" listening udp "$1"; }
 udp_bound() { [ -n "$(ss -Huan "sport = :$1" 2>/dev/null)" ]; }
 # sizes FILE: the "size checksum" part of each recorded datagram.
 sizes() { cut -d' ' -f1,2 "$1" 2>/dev/null; }

@@ -24,8 +24,24 @@ descendants() {
 	done
 }
 
+# A command that does not exist is a bug in the scenario (a helper it never
+# defined, a peer CI did not install), not a result: bash would only return
+# 127, which a check may take for an expected failure.  The handler runs in a
+# subshell whose output may be captured, so it notes the name in a file, and
+# the EXIT trap reports each as a failure.
+command_not_found_handle() {
+	echo "$1" >>"$TMP/commands-not-found"
+	echo "relay test: $1: command not found" >&2
+	return 127
+}
+
 t_cleanup() {
 	local all="" p
+	if [ -s "$TMP/commands-not-found" ]; then
+		sort -u "$TMP/commands-not-found" | while read -r p; do
+			not_ok "the scenario ran '$p', which is no command here"
+		done
+	fi
 	# The whole tree first: a fork listener's children outlive it.
 	for p in $T_PIDS; do
 		all="$all $p $(descendants "$p")"
@@ -107,6 +123,9 @@ listening() {
 
 # wait_listen PORT [SECONDS]: wait until something listens on TCP PORT.
 wait_listen() { wait_until "${2:-10}" "nothing listens on port $1" listening tcp "$1"; }
+
+# wait_udp PORT [SECONDS]: wait until a UDP socket is bound to PORT.
+wait_udp() { wait_until "${2:-10}" "no UDP socket on port $1" listening udp "$1"; }
 
 # wait_unix PATH [SECONDS]: wait until a listening UNIX socket exists at PATH.
 wait_unix() { wait_until "${2:-10}" "nothing listens on $1" listening unix "$1"; }
