@@ -19,6 +19,9 @@ start_log() {
 		ln -sf "$TMP/log.sock" /dev/log && OWN_DEVLOG=1
 	fi
 }
+# in_log ERE: whether a line of the syslog matches, waiting up to 5 s for
+# the receiver to write it down.
+in_log() { wait_until 5 "no syslog line matches $1" grep -Eq "$1" "$TMP/log"; }
 trap 't_cleanup; [ -n "${OWN_DEVLOG:-}" ] && rm -f /dev/log' EXIT
 P=$(free_port)
 
@@ -28,20 +31,17 @@ for tool in "$SOCAT" "$RELAY"; do
 	run_logged timeout 5 "$tool" -ly TCP:127.0.0.1:$P - </dev/null 2>"$TMP/err.$w"
 	check_eq "$w -ly: exit code" 1 "$?"
 	check_eq "$w -ly: nothing on stderr" "" "$(cat "$TMP/err.$w")"
-	sleep 0.3
 	# <27> = daemon (3<<3) | err (3).
-	check "$w -ly: the E line reaches syslog as daemon.err" grep -Eq "^<27>.* $w\[[0-9]+\]: E connect\(" "$TMP/log"
+	check "$w -ly: the E line reaches syslog as daemon.err" in_log "^<27>.* $w\[[0-9]+\]: E connect\("
 	start_log
 	run_logged timeout 5 "$tool" -lylocal3 -d -d TCP:127.0.0.1:$P - </dev/null 2>/dev/null
-	sleep 0.3
 	# local3 = 19<<3 = 152: notice 157, err 155.
-	check "$w -lylocal3 -d -d: notices as local3.notice" grep -Eq "^<157>.* $w\[[0-9]+\]: N opening connection" "$TMP/log"
-	check "$w -lylocal3: the error as local3.err" grep -Eq "^<155>.* $w\[[0-9]+\]: E connect\(" "$TMP/log"
+	check "$w -lylocal3 -d -d: notices as local3.notice" in_log "^<157>.* $w\[[0-9]+\]: N opening connection"
+	check "$w -lylocal3: the error as local3.err" in_log "^<155>.* $w\[[0-9]+\]: E connect\("
 	start_log
 	run_logged timeout 5 "$tool" -lm -d -d - SYSTEM:true </dev/null 2>"$TMP/mixed.$w"
-	sleep 0.3
 	check "$w -lm: start-up notices on stderr" grep -q ' N reading from and writing to stdio' "$TMP/mixed.$w"
-	check "$w -lm: from the transfer on, syslog" grep -Eq "^<29>.* $w\[[0-9]+\]: N starting data transfer loop" "$TMP/log"
+	check "$w -lm: from the transfer on, syslog" in_log "^<29>.* $w\[[0-9]+\]: N starting data transfer loop"
 	check "$w -lm: the transfer's lines are not on stderr" sh -c "! grep -q 'starting data transfer' '$TMP/mixed.$w'"
 done
 # A -lp name longer than a syslog line: the line is cut, nothing overruns
@@ -50,8 +50,7 @@ long=$(head -c 1200 /dev/zero | tr '\0' a)
 start_log
 run_logged timeout 5 "$RELAY" -ly -lp "$long" TCP:127.0.0.1:$P - </dev/null 2>"$TMP/err.long"
 check_eq "relay -ly -lp <1200 characters>: exit code" 1 "$?"
-sleep 0.3
-check "relay -ly -lp <1200 characters>: a line reaches syslog" grep -q "aaaaaaaaaa" "$TMP/log"
+check "relay -ly -lp <1200 characters>: a line reaches syslog" in_log "aaaaaaaaaa"
 timeout 5 "$RELAY" -lynosuchfacility TCP:127.0.0.1:$P - </dev/null 2>"$TMP/bad"
 check_eq "-ly with an unknown facility: exit code" 1 "$?"
 finish

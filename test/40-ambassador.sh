@@ -182,7 +182,9 @@ check_eq "hostile values, real run: relay got exactly -t 30 and the two validate
 30
 TCP4-LISTEN:7100,fork,reuseaddr
 TCP4:127.0.0.1:7101" "$(cat "$TMP"/args.* 2>/dev/null)"
+wait_until 5 "the stand-in relay is not running" pgrep -P "$amb" -f '^sleep 60'
 fake=$(pgrep -P "$amb" -f '^sleep 60' | head -1)
+check "hostile values, real run: the stand-in relay runs" test -n "$fake"
 kill -TERM "$amb"
 wait "$amb"
 check_eq "hostile values, real run: SIGTERM exit status" 143 $?

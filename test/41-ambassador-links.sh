@@ -440,6 +440,12 @@ relay_kids() {
 	done
 	echo $out
 }
+# serving PID: whether a relay child of PID has a connection process.
+serving() {
+	local r
+	for r in $(relay_kids "$1"); do pgrep -P "$r" >/dev/null && return 0; done
+	return 1
+}
 # port PORT-VARIABLE...: distinct free ports.
 used=' '
 newport() {
@@ -466,7 +472,7 @@ U1=$(newport); used_add "$U1"
 UP=$(newport); used_add "$UP"
 # (-T 10: socat's UDP children never end otherwise, and would outlive the test)
 bg "$SOCAT" -T 10 UDP4-LISTEN:"$UP",fork,reuseaddr PIPE
-sleep 0.2
+wait_udp "$UP"
 amb_bg "V6_PORT_${L3}_TCP=tcp://[::1]:$RP" -- \
 	"$L1:127.0.0.1:$RP" "$L2:localhost:$RP" "$U1/udp:127.0.0.1:$UP"
 amb=$BG_PID
@@ -540,7 +546,7 @@ check_eq "PID 1: redis PING through it" PONG "$(timeout 5 redis-cli -p "$L6" pin
 # An open connection: its relay process must go too.
 bg timeout 60 redis-cli -p "$L7" subscribe amb-channel >/dev/null 2>&1
 sub=$BG_PID
-sleep 0.5
+wait_until 10 "no relay process serves the open connection" serving "$init"
 conn=
 for r in $(relay_kids "$init"); do conn="$conn $(pgrep -P "$r")"; done
 check "PID 1: a relay process serves the open connection" test -n "${conn// /}"
@@ -595,7 +601,7 @@ amb=$BG_PID
 check "SIGINT: listens" wait_listen "$L6"
 bg timeout 60 redis-cli -p "$L6" subscribe amb-channel >/dev/null 2>&1
 sub=$BG_PID
-sleep 0.5
+wait_until 10 "no relay process serves the open connection" serving "$amb"
 conn=
 for r in $(relay_kids "$amb"); do conn="$conn $(pgrep -P "$r")"; done
 check "SIGINT: a relay process serves the open connection" test -n "${conn// /}"
