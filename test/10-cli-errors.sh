@@ -5,6 +5,7 @@
 # Then the cases where relay is deliberately stricter than socat 1.7.4, and
 # the program name in log lines (basename of argv[0]).
 . "$(dirname "$0")/lib.sh"
+require unshare
 . "$(dirname "$0")/diff.sh"
 
 # Live sinks: a case whose only fault is in the command line must fail on

@@ -4,6 +4,7 @@
 # canonical), links removed at exit, "-,raw,echo=0" restoring the terminal,
 # and terminal options on something that is no terminal (an E, as socat).
 . "$(dirname "$0")/lib.sh"
+require python3
 
 pair() { # pair TOOL OPTS: a PTY pair with links $TMP/ttyA, $TMP/ttyB
 	rm -f "$TMP/ttyA" "$TMP/ttyB"

@@ -3,6 +3,7 @@
 # that this test runs), with socat's priorities and text; -lm writes the
 # start-up messages to stderr first.  Compared with the real socat.
 . "$(dirname "$0")/lib.sh"
+require "$SOCAT" unshare
 
 # A private /dev/log: bound over the real one in a mount namespace when
 # there is one, created (and removed at exit) when there is none.

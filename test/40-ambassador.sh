@@ -7,6 +7,7 @@
 # _UDP links and bracketed IPv6 are forwarded, a duplicate listen port is an
 # error; test/41-ambassador-links.sh covers the rest of issue 6.)
 . "$(dirname "$0")/lib.sh"
+require busybox redis-server redis-cli
 
 AMB=$TOP/ambassador
 PWN=$TMP/pwned

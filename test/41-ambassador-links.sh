@@ -9,6 +9,7 @@
 # supervision with real processes: as PID 1 of a PID namespace, SIGTERM and
 # SIGINT, connection processes stopped too, a relay that dies.
 . "$(dirname "$0")/lib.sh"
+require "$SOCAT" busybox redis-server redis-cli python3 unshare
 
 AMB=$TOP/ambassador
 PWN=$TMP/pwned
@@ -228,7 +229,7 @@ relay -t 30 TCP6-LISTEN:6380,fork,reuseaddr TCP6:[2001:db8::1]:6379" "$(cat "$O"
 
 # The Kubernetes example's sidecar: its args and env give the intended relay.
 POD=$TOP/examples/kubernetes-ambassador-pod.yaml
-if python3 -c 'import yaml' 2>/dev/null; then
+if python3 -c 'import yaml' 2>/dev/null || { not_ok "python3-yaml is not installed"; false; }; then
 	mapfile -t pod < <(python3 - "$POD" <<'PY'
 import sys, yaml
 pod = yaml.safe_load(open(sys.argv[1]))
@@ -245,8 +246,6 @@ PY
 	check_eq "examples/kubernetes-ambassador-pod.yaml: the sidecar's args and env" \
 		"relay -t 30 -d -d TCP4-LISTEN:6379,fork,reuseaddr TCP4:redis-primary.default.svc.cluster.local:6379" \
 		"$(cat "$O")"
-else
-	echo "# python3 with yaml missing: the Pod example is not checked"
 fi
 
 # --- duplicates ----------------------------------------------------------------

@@ -18,6 +18,7 @@
 # Last, the Docker 29 form: the client ambassador restarted with the explicit
 # link 6379:big-server:6379, big-server a name in the client root's /etc/hosts.
 . "$(dirname "$0")/lib.sh"
+require ip busybox redis-server redis-cli unshare
 IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 BIG=rl-big-$$

@@ -85,6 +85,7 @@ case ${1:-} in
 esac
 
 . "$HERE/lib.sh"
+require musl-gcc busybox redis-server redis-cli unshare
 
 # --- Dockerfile and image.files agree ----------------------------------------
 
@@ -124,10 +125,6 @@ check_eq "Dockerfile: ENTRYPOINT is the ambassador from image.files" \
 
 # --- the static relay --------------------------------------------------------
 
-if ! command -v musl-gcc >/dev/null; then
-	not_ok "musl-gcc is not installed (Debian: musl-tools)"
-	finish
-fi
 build_static "$TMP/build"
 check "make static builds (in a copy of the sources)" test -x "$TMP/build/relay"
 SR=$TMP/build/relay

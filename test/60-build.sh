@@ -3,6 +3,7 @@
 # under PREFIX/DESTDIR, builds statically with musl; -h and -V describe
 # what the tables hold.
 . "$(dirname "$0")/lib.sh"
+require gcc clang musl-gcc
 cd "$TOP" || exit 1
 
 for cc in gcc clang; do

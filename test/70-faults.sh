@@ -5,6 +5,7 @@
 # burst; SIGPIPE, SIGTERM/SIGINT and SIGCHLD storms.  The misbehaving peers
 # are test/peer.pl; the well-behaved ones are socat.  Every wait is bounded.
 . "$(dirname "$0")/lib.sh"
+require perl prlimit setpriv
 
 PEER=$TESTDIR/peer.pl
 FAULT_USER=relayfault

@@ -5,6 +5,7 @@
 # the listener's fd count, RSS (within 1 MiB) and child count are back where
 # they started.  The backend is test/peer.pl's one-process echo server.
 . "$(dirname "$0")/lib.sh"
+require perl
 
 SEQ=${SOAK_SEQ:-3000}
 CONC=${SOAK_CONC:-500}

@@ -8,10 +8,7 @@
 # is an AddressSanitizer build.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v valgrind >/dev/null 2>&1; then
-	ok "skipped: valgrind is not installed"
-	finish
-fi
+require valgrind perl
 # valgrind cannot run an AddressSanitizer build (make SANITIZE=1).
 if grep -q __asan_init "$RELAY" 2>/dev/null; then
 	ok "skipped: $RELAY is built with AddressSanitizer"

@@ -4,6 +4,7 @@
 # good before any client data is read; oversized command-line input is an
 # E error, never a crash.
 . "$(dirname "$0")/lib.sh"
+require perl unshare
 
 # serve LISTEN: a relay listener (stderr in $TMP/relay.err) in front of a
 # backend that leaves a mark when a connection reaches it.

@@ -9,6 +9,8 @@ LOG_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [^ ]+\[[0-9]+\] [DINWEF] '
 # ... and one whose level letter is E.
 ELOG_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [^ ]+\[[0-9]+\] E '
 
+require "$SOCAT" "$RELAY"
+
 DR_DIR=$TMP/dr
 mkdir -p "$DR_DIR"
 

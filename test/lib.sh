@@ -169,3 +169,17 @@ netns_add() {
 
 # finish: the scenario's exit status.
 finish() { [ "$T_FAILED" -eq 0 ]; exit $?; }
+
+# require PROGRAM...: a scenario's peers and probes.  One that is missing
+# fails the scenario at once: run through timeout, ip netns exec or a
+# shell string it would only exit 127, which a check expecting a failure or
+# no output would take as a pass.  .ci/run installs them all.
+require() {
+	local c missing=""
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || missing="$missing $c"
+	done
+	[ -z "$missing" ] && return 0
+	not_ok "needs$missing, not installed here (bash .ci/run installs every peer)"
+	exit 1
+}
