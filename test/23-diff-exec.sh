@@ -49,10 +49,13 @@ for tool in "${TOOLS[@]}"; do
 	w=$(who "$tn")
 
 	printf 'line one\nline two\n' >"$TMP/two"
-	run_one_tool "$tool" cat 10 "$TMP/two" - EXEC:cat
+	# -t 5 where the input ends at once and a program yet to start must
+	# answer: the default -t 0.5 would have to cover its fork and exec
+	# (the tool still ends as soon as the program's output ends).
+	run_one_tool "$tool" cat 10 "$TMP/two" -t 5 - EXEC:cat
 	check_eq "$w: - EXEC:cat: exit code" 0 "$RUN_RC"
 	same_file "$w: - EXEC:cat: bytes come back" "$TMP/two" "$DR_DIR/cat.$tn.out"
-	run_one_tool "$tool" catsys 10 "$TMP/two" - SYSTEM:'tr a-z A-Z | sed s/^/x/'
+	run_one_tool "$tool" catsys 10 "$TMP/two" -t 5 - SYSTEM:'tr a-z A-Z | sed s/^/x/'
 	check_eq "$w: - SYSTEM:'tr | sed': exit code" 0 "$RUN_RC"
 	check_eq "$w: - SYSTEM:'tr | sed': output (through /bin/sh)" "$(printf 'xLINE ONE\nxLINE TWO')" "$(cat "$DR_DIR/catsys.$tn.out")"
 
@@ -69,7 +72,7 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: EXEC pipes: exit code" 0 "$RUN_RC"
 	check_eq "$w: EXEC pipes: child's stdin is a pipe" pipe "$(field IN "$f")"
 	check_eq "$w: EXEC pipes: child's stdout is a pipe" pipe "$(field OUT "$f")"
-	run_one_tool "$tool" pipecat 10 "$TMP/two" - EXEC:cat,pipes
+	run_one_tool "$tool" pipecat 10 "$TMP/two" -t 5 - EXEC:cat,pipes
 	same_file "$w: - EXEC:cat,pipes: bytes come back" "$TMP/two" "$DR_DIR/pipecat.$tn.out"
 
 	run_one_tool "$tool" setsid 10 /dev/null -t 5 - EXEC:"$ENVSH",setsid
@@ -122,7 +125,7 @@ done
 i=0
 while IFS='|' read -r cmdline want; do
 	i=$((i + 1))
-	diff_run q$i -- - "EXEC:$cmdline"
+	diff_run q$i -- -t 5 - "EXEC:$cmdline"
 	check_eq "socat (reference): EXEC:$cmdline: words" "$want" "$(cat "$DR_DIR/q$i.socat.out")"
 	check_eq "socat (reference): EXEC:$cmdline: exit code" 0 "$DR_SOCAT_RC"
 	check_eq "relay: EXEC:$cmdline: words" "$want" "$(cat "$DR_DIR/q$i.relay.out")"
@@ -152,7 +155,7 @@ for tool in "${TOOLS[@]}"; do
 	for kind in EXEC SYSTEM; do
 		P=$(dport)
 		R=$(dport)
-		bg "$tool" TCP-LISTEN:$P,reuseaddr $kind:"$ENVSH"
+		bg "$tool" -t 5 TCP-LISTEN:$P,reuseaddr $kind:"$ENVSH"
 		tpid=$BG_PID
 		wait_listen "$P"
 		f=$TMP/env.$tn.$kind
@@ -173,7 +176,7 @@ for tool in "${TOOLS[@]}"; do
 	done
 	# -lp NAME: the prefix becomes NAME in upper case
 	P=$(dport)
-	bg env ENV_PREFIX=MYRELAY "$tool" -lp myrelay TCP-LISTEN:$P,reuseaddr EXEC:"$ENVSH"
+	bg env ENV_PREFIX=MYRELAY "$tool" -t 5 -lp myrelay TCP-LISTEN:$P,reuseaddr EXEC:"$ENVSH"
 	tpid=$BG_PID
 	wait_listen "$P"
 	f=$TMP/envlp.$tn
@@ -195,20 +198,20 @@ printf 'x\n' >"$TMP/x"
 # them (seen in up to half the runs on a loaded machine): its run is tried up
 # to three times, as it only checks the scenario; relay's runs once.
 for how in 'exit 3' 'kill -9 $$' 'kill -TERM $$'; do
-	diff_run fail -i "$TMP/x" -- - SYSTEM:"cat; $how"
+	diff_run fail -i "$TMP/x" -- -t 5 - SYSTEM:"cat; $how"
 	for try in 2 3; do
 		[ "$(cat "$DR_DIR/fail.socat.out")" = x ] && break
-		run_one_tool "$SOCAT" fail 10 "$TMP/x" - SYSTEM:"cat; $how"
+		run_one_tool "$SOCAT" fail 10 "$TMP/x" -t 5 - SYSTEM:"cat; $how"
 	done
 	check_eq "socat (reference): SYSTEM:'cat; $how': the bytes come back (in one of 3 runs)" x "$(cat "$DR_DIR/fail.socat.out")"
 	check_eq "relay: SYSTEM:'cat; $how': the bytes come back" x "$(cat "$DR_DIR/fail.relay.out")"
 	check_eq "relay: SYSTEM:'cat; $how': exit code 1 (as socat 1.8)" 1 "$DR_RELAY_RC"
 	check "relay: SYSTEM:'cat; $how': E log line" has_elog "$DR_DIR/fail.relay.err"
 done
-diff_run fail -- - EXEC:"sh -c \\\"cat; exit 5\\\""
+diff_run fail -- -t 5 - EXEC:"sh -c \\\"cat; exit 5\\\""
 check_eq "relay: EXEC:'sh -c \"cat; exit 5\"': exit code 1 (as socat 1.8)" 1 "$DR_RELAY_RC"
 check "relay: EXEC:'sh -c \"cat; exit 5\"': E log line" has_elog "$DR_DIR/fail.relay.err"
-diff_run okexit -i "$TMP/x" -- - SYSTEM:'cat; exit 0'
+diff_run okexit -i "$TMP/x" -- -t 5 - SYSTEM:'cat; exit 0'
 for tn in socat relay; do
 	if [ $tn = socat ]; then rc=$DR_SOCAT_RC; else rc=$DR_RELAY_RC; fi
 	check_eq "$(who $tn): SYSTEM:'cat; exit 0': exit code" 0 "$rc"
@@ -237,7 +240,10 @@ for tool in "${TOOLS[@]}"; do
 	bg "$tool" TCP-LISTEN:$P,reuseaddr EXEC:sh,pty,stderr,setsid,sane 2>"$TMP/closed3.$tn.err"
 	tpid=$BG_PID
 	wait_listen "$P"
-	got=$(printf 'echo hi$((6*7))\n' | timeout 10 "$SOCAT" -t 1 - TCP:127.0.0.1:$P | tr -d '\r')
+	# (the client's input stays open until the shell's answer is back)
+	(printf 'echo hi$((6*7))\n'; wait_until 10 "no hi42 from the shell" grep -q hi42 "$TMP/closed3.$tn.out") |
+		timeout 10 "$SOCAT" -t 1 - TCP:127.0.0.1:$P >"$TMP/closed3.$tn.out"
+	got=$(tr -d '\r' <"$TMP/closed3.$tn.out")
 	case $got in *hi42*) ok "$w: EXEC:sh,pty,setsid: the shell ran the command" ;;
 	*) not_ok "$w: EXEC:sh,pty,setsid: the shell ran the command (got: $got)" ;; esac
 	wait_gone "$tpid" 10
@@ -317,7 +323,7 @@ EOF2
 chmod +x "$FDSH"
 for mode in "" ,pipes ,pty ,pty,setsid,ctty; do
 	case $mode in ,pipes) want="in=1 out=1" ;; *) want="in=2 out=2" ;; esac
-	got=$(timeout 10 "$RELAY" -t 1 - EXEC:"$FDSH"$mode </dev/null 2>&1 | tr -d '\r')
+	got=$(timeout 10 "$RELAY" -t 5 - EXEC:"$FDSH"$mode </dev/null 2>&1 | tr -d '\r')
 	check_eq "relay: EXEC$mode: the program has its channel on fds 0 and 1 only" "$want" "$got"
 done
 
@@ -337,7 +343,10 @@ for tool in "${TOOLS[@]}"; do
 	tpid=$BG_PID
 	wait_listen "$P"
 	for i in 1 2; do
-		check_eq "$w: TCP-LISTEN fork EXEC:<missing>: client $i gets EOF, no bytes" "" "$(client TCP:127.0.0.1:$P c$i 2>/dev/null)"
+		got=$(client TCP:127.0.0.1:$P c$i 2>/dev/null)
+		crc=$?
+		check_eq "$w: TCP-LISTEN fork EXEC:<missing>: client $i gets EOF, no bytes" "" "$got"
+		check_eq "$w: TCP-LISTEN fork EXEC:<missing>: client $i is accepted, not refused (exit code)" 0 "$crc"
 		sleep 0.2
 		check "$w: TCP-LISTEN fork EXEC:<missing>: listener still serving after client $i" kill -0 "$tpid"
 	done
@@ -346,7 +355,7 @@ for tool in "${TOOLS[@]}"; do
 
 	# a fork listener whose program writes first then echoes
 	P=$(dport)
-	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr SYSTEM:'echo hi; cat'
+	bg "$tool" -t 5 TCP-LISTEN:$P,fork,reuseaddr SYSTEM:'echo hi; cat'
 	tpid=$BG_PID
 	wait_listen "$P"
 	for i in 1 2 3; do
@@ -403,20 +412,20 @@ done
 # soon as both inputs are at EOF, and then reports the failure or not,
 # depending on which comes first: relay only.)
 printf 'hi\n' >"$TMP/hi"
-run_one_tool "$RELAY" two3 10 "$TMP/hi" - SYSTEM:"echo \$\$ >$TMP/p1.relay; cat; exit 3"'!!'SYSTEM:"cat >/dev/null"
+run_one_tool "$RELAY" two3 10 "$TMP/hi" -t 5 - SYSTEM:"echo \$\$ >$TMP/p1.relay; cat; exit 3"'!!'SYSTEM:"cat >/dev/null"
 check_eq "relay: - SYSTEM:'cat; exit 3'!!SYSTEM:'cat': exit code" 1 "$RUN_RC"
 check_eq "relay: - SYSTEM:'cat; exit 3'!!SYSTEM:'cat': one E line, for the reading program" \
 	"waitpid(): child $(cat "$TMP/p1.relay") exited with status 3" "$(elines "$DR_DIR/two3.relay.err")"
 # Both fail: socat ends at the first failure it reaps (which one is a race)
 # and does not wait for the other; relay waits for both and reports each.
-run_one_tool "$RELAY" two4 10 /dev/null SYSTEM:"echo \$\$ >$TMP/p1; exit 3" SYSTEM:"echo \$\$ >$TMP/p2; sleep 0.2; exit 4"
+run_one_tool "$RELAY" two4 10 /dev/null -t 5 SYSTEM:"echo \$\$ >$TMP/p1; exit 3" SYSTEM:"echo \$\$ >$TMP/p2; sleep 0.2; exit 4"
 check_eq "relay: SYSTEM:'exit 3' SYSTEM:'exit 4': exit code" 1 "$RUN_RC"
 check_eq "relay: SYSTEM:'exit 3' SYSTEM:'exit 4': an E line for each program, with its own status" \
 	"waitpid(): child $(cat "$TMP/p1") exited with status 3
 waitpid(): child $(cat "$TMP/p2") exited with status 4" "$(elines "$DR_DIR/two4.relay.err")"
 # A program on the writing half of a dual address counts too: it ends while
 # the reading half still runs.
-run_one_tool "$RELAY" two5 10 "$TMP/hi" - SYSTEM:"sleep 0.5; cat"'!!'SYSTEM:"echo \$\$ >$TMP/p2; cat >/dev/null; exit 6"
+run_one_tool "$RELAY" two5 10 "$TMP/hi" -t 5 - SYSTEM:"sleep 2; cat"'!!'SYSTEM:"echo \$\$ >$TMP/p2; cat >/dev/null; exit 6"
 check_eq "relay: - SYSTEM:cat!!SYSTEM:'cat; exit 6': exit code" 1 "$RUN_RC"
 check_eq "relay: - SYSTEM:cat!!SYSTEM:'cat; exit 6': an E line for the writing program" \
 	"waitpid(): child $(cat "$TMP/p2") exited with status 6" "$(elines "$DR_DIR/two5.relay.err")"

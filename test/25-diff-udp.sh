@@ -58,10 +58,10 @@ elif mode == 'expect':
     # expect SIZE...: the "len sum" lines send's datagrams of these sizes give
     for i, n in enumerate(sys.argv[2:]): print(desc(payload(int(n), i)))
 elif mode == 'load':
-    # load HOST PORT COUNT SEED OUT: lock-step: a datagram of random size (its "len sum" to OUT), then wait (1 s) for its echo
+    # load HOST PORT COUNT SEED OUT: lock-step: a datagram of random size (its "len sum" to OUT), then wait (5 s) for its echo
     h, p, count, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     f = open(sys.argv[6], 'w')
-    s = socket.socket(fam(h), socket.SOCK_DGRAM); s.connect((h, p)); s.settimeout(1.0)
+    s = socket.socket(fam(h), socket.SOCK_DGRAM); s.connect((h, p)); s.settimeout(5.0)
     r = random.Random(seed); ok = lost = bad = 0; blob = payload(65507, 99)
     for i in range(count):
         n = 65507 if i % 50 == 0 else r.randint(4, 65507)
@@ -99,10 +99,13 @@ peer() { timeout -k 2 "${PEER_SECS:-20}" "$PY" "$PEER" "$@"; }
 bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }
 who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
 stop_tool() { pkill -TERM -P "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-# wait_udp PORT: wait until a UDP socket is bound to PORT.
+# udp_bound PORT: a UDP socket is bound to PORT, connected or not (wait_udp
+# sees unconnected ones only).
 udp_bound() { [ -n "$(ss -Huan "sport = :$1" 2>/dev/null)" ]; }
 # sizes FILE: the "size checksum" part of each recorded datagram.
 sizes() { cut -d' ' -f1,2 "$1" 2>/dev/null; }
+# has_lines FILE N: FILE has N lines or more.
+has_lines() { [ "$(wc -l <"$1")" -ge "$2" ]; }
 # same_list DESC EXPECTED ACTUAL: two lists of datagrams, line by line.
 same_list() {
 	if [ "$2" = "$3" ]; then
@@ -168,8 +171,8 @@ for tool in "${TOOLS[@]}"; do
 	c1=$BG_PID
 	bgpeer 20 send 127.0.0.1 "$P" "$f.c2" 1.5 1000 20000 3000
 	c2=$BG_PID
-	wait_file_size "$f.srv" 1 5
-	sleep 0.5
+	# every datagram of both clients has passed through its child
+	wait_until 10 "the server has not seen 6 datagrams" has_lines "$f.srv" 6
 	# socat 1.7.4 forks before connecting the child's socket, so a second
 	# client's first datagram can land in the first child (seen under
 	# load).  Its results are shown, not asserted; relay's are asserted
@@ -212,7 +215,8 @@ for tool in "${TOOLS[@]}"; do
 	c1=$BG_PID
 	bgpeer 20 send 127.0.0.1 "$P" "$f.c2" 3 1000 20000 3000
 	c2=$BG_PID
-	sleep 1		# each client sends its three within 0.1 s
+	# a client opens its file once it has sent its three
+	wait_until 10 "the clients have not sent" test -e "$f.c1" -a -e "$f.c2"
 	kill -CONT "$tpid"
 	wait_gone "$c1" 10
 	wait_gone "$c2" 10
@@ -236,7 +240,9 @@ for tool in "${TOOLS[@]}"; do
 	P=$(dport)
 	f=$TMP/c.$tn
 	: >"$f.count"
-	bg "$tool" -b 65536 -u UDP-RECVFROM:$P,fork SYSTEM:"wc -c >>$f.count"
+	# -t 5: a child's program starts only after the datagram (its EOF) and
+	# must be done within -t; the child still ends as soon as it is.
+	bg "$tool" -b 65536 -t 5 -u UDP-RECVFROM:$P,fork SYSTEM:"wc -c >>$f.count"
 	tpid=$BG_PID
 	wait_udp "$P"
 	peer send 127.0.0.1 "$P" "$f.none" 0 $RSIZES
@@ -247,7 +253,7 @@ for tool in "${TOOLS[@]}"; do
 	stop_tool "$tpid"
 
 	P=$(dport)
-	bg "$tool" -b 65536 UDP-RECVFROM:$P,fork SYSTEM:'wc -c'
+	bg "$tool" -b 65536 -t 5 UDP-RECVFROM:$P,fork SYSTEM:'wc -c'
 	tpid=$BG_PID
 	wait_udp "$P"
 	peer send 127.0.0.1 "$P" "$f.rep" 1.5 $RSIZES
@@ -256,7 +262,7 @@ for tool in "${TOOLS[@]}"; do
 
 	# without fork: one datagram, one reply, then the tool ends
 	P=$(dport)
-	bg "$tool" -b 65536 UDP4-RECVFROM:$P SYSTEM:'wc -c'
+	bg "$tool" -b 65536 -t 5 UDP4-RECVFROM:$P SYSTEM:'wc -c'
 	tpid=$BG_PID
 	wait_udp "$P"
 	peer send 127.0.0.1 "$P" "$f.one" 1 321
@@ -269,7 +275,7 @@ for tool in "${TOOLS[@]}"; do
 	# buffer.  The issue wants datagrams whole ("nothing is truncated"), so
 	# relay is checked against 60000: a deliberate difference from 1.7.4.
 	P=$(dport)
-	bg "$tool" UDP4-RECVFROM:$P SYSTEM:'wc -c'
+	bg "$tool" -t 5 UDP4-RECVFROM:$P SYSTEM:'wc -c'
 	tpid=$BG_PID
 	wait_udp "$P"
 	peer send 127.0.0.1 "$P" "$f.big" 1 60000
@@ -347,17 +353,19 @@ for tool in "${TOOLS[@]}"; do
 	# UDP-SENDTO read as A of "A!!B" takes its peer's datagrams only too.
 	Q=$(dport)
 	R=$(dport)
-	bg sh -c 'exec "$@" >"$0"' "$f.dual" "$tool" -u -T 1.5 "UDP-SENDTO:127.0.0.1:$Q,bind=127.0.0.1:$R!!STDOUT" STDOUT
+	bg sh -c 'exec "$@" >"$0"' "$f.dual" "$tool" -u "UDP-SENDTO:127.0.0.1:$Q,bind=127.0.0.1:$R!!STDOUT" STDOUT
 	tpid=$BG_PID
 	# (any state: relay connects this socket to its peer, socat does not)
 	wait_until 10 "no UDP socket on port $R" udp_bound "$R"
 	timeout 10 "$PY" "$TMP/dualpeer.py" "$Q" "$R"
-	wait_gone "$tpid" 10
+	# ("wrongpeer" was sent first: had it been taken, it would be there too)
+	wait_until 10 "no rightpeer" grep -qx rightpeer "$f.dual"
 	check_eq "$w: -u 'UDP-SENDTO:h:Q,bind=:R!!STDOUT' STDOUT: only the peer's datagram" "rightpeer" "$(cat "$f.dual")"
 	stop_tool "$tpid"
 
 	P=$(dport)
-	bg "$tool" -u -T 1.5 UDP-RECV:$P OPEN:"$f.recv",creat
+	# -T 4: each python sender must start within -T of the previous datagram
+	bg "$tool" -u -T 4 UDP-RECV:$P OPEN:"$f.recv",creat
 	tpid=$BG_PID
 	wait_udp "$P"
 	peer send 127.0.0.1 "$P" "$f.none" 0 10 20 0 30
@@ -480,6 +488,8 @@ if netns_add "$NS"; then
 		w=$(who "$tn")
 		bg ip netns exec "$NS" timeout 30 "$PY" "$PEER" dns 127.0.0.1 5300 10.1.2.3 20
 		dpid=$BG_PID
+		wait_until 10 "no resolver on port 5300" sh -c 'ip netns exec "$1" ss -Hlun "sport = :5300" | grep -q .' _ "$NS" ||
+			not_ok "$w: DNS forward: the resolver is bound to port 5300"
 		bg ip netns exec "$NS" timeout 30 "$tool" UDP4-RECVFROM:53,fork UDP:127.0.0.1:5300 2>"$TMP/dns.$tn.err"
 		tpid=$BG_PID
 		i=0

@@ -95,6 +95,14 @@ e_like() {
 no_log() { check_eq "$1" "" "$(head -n 2 "$2" 2>/dev/null | cut -c1-160)"; }
 # lines FILE: FILE's lines joined with "|".
 lines() { tr '\n' '|' <"$1" 2>/dev/null | sed 's/|$//'; }
+# end_recv WHERE OUT PID: send "end" to the recv peer PID (at WHERE,
+# recording to OUT), wait until it is recorded, then end the peer.
+end_recv() {
+	peer send "$1" - /dev/null 0 'end\n'
+	wait_until 10 "end did not arrive at $1" grep -q '^4 end' "$2"
+	kill "$3" 2>/dev/null
+	wait_gone "$3" 5
+}
 # run TOOL NAME SECS IN ARGS...: run_one_tool in $TMP/cwd; out/err in
 # $O and $E.
 run() {
@@ -120,25 +128,31 @@ for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
 	r=$TMP/s1.$tn
-	bgpeer 15 recv "$r" "$r.got" 1.5
+	bgpeer 30 recv "$r" "$r.got" 20
 	ppid=$BG_PID
 	wait_bound "$r"
 	run "$tool" s1b 10 "$TMP/in8" -b 3 - UNIX-SENDTO:"$r"
 	check_eq "$w: -b 3 - UNIX-SENDTO:r: exit code" 0 "$RUN_RC"
 	no_log "$w: -b 3 - UNIX-SENDTO:r: no log line" "$E"
-	bash -c 'printf "one\n"; sleep 0.3; printf "two\n"; sleep 0.3; printf "three\n"' |
+	# each write once the previous one has arrived
+	(printf 'one\n'; wait_until 10 "one did not arrive" grep -q '^4 one' "$r.got"
+	 printf 'two\n'; wait_until 10 "two did not arrive" grep -q '^4 two' "$r.got"
+	 printf 'three\n') |
 		(cd "$T_CWD" && timeout -k 2 10 "$tool" - UNIX-SENDTO:"$r" 2>"$TMP/s1w.$tn.err")
 	check_eq "$w: three writes | - UNIX-SENDTO:r: exit code" 0 "$?"
-	wait_gone "$ppid" 10
+	# A last datagram from here: once it is recorded, so is all before it.
+	end_recv "$r" "$r.got" "$ppid"
 	check_eq "$w: UNIX-SENDTO: one datagram per read, no empty datagram at EOF, sender unbound" \
-		"3 abc -|3 def -|2 gh -|4 one\\n -|4 two\\n -|6 three\\n -" "$(lines "$r.got")"
+		"3 abc -|3 def -|2 gh -|4 one\\n -|4 two\\n -|6 three\\n -|4 end\\n -" "$(lines "$r.got")"
 done
 # ... to socat as the receiver (socat -u UNIX-RECV:r OPEN:f,creat)
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
 	r=$TMP/s1s.$tn
-	bg timeout -k 2 15 "$SOCAT" -u -T 1.5 UNIX-RECV:"$r" OPEN:"$r.got",creat
+	# -T 4 here and in the -u -T receivers below: whatever runs before each
+	# datagram (the tool here, a python sender there) must fit in it.
+	bg timeout -k 2 15 "$SOCAT" -u -T 4 UNIX-RECV:"$r" OPEN:"$r.got",creat
 	spid=$BG_PID
 	wait_bound "$r"
 	run "$tool" s1s 10 "$TMP/hello" - UNIX-SENDTO:"$r"
@@ -187,7 +201,7 @@ for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
 	s=$TMP/r1.$tn
-	bg_io /dev/null "$TMP/r1.$tn.out" "$TMP/r1.$tn.err" "$tool" UNIX-RECVFROM:"$s" SYSTEM:'tr a-z A-Z'
+	bg_io /dev/null "$TMP/r1.$tn.out" "$TMP/r1.$tn.err" "$tool" -t 3 UNIX-RECVFROM:"$s" SYSTEM:'tr a-z A-Z'
 	tpid=$BG_PID
 	wait_bound "$s" "$tpid"
 	got=$(timeout -k 2 10 "$SOCAT" -t 2 - UNIX-SENDTO:"$s",bind="$TMP/r1c.$tn" <"$TMP/hello" 2>"$TMP/r1c.$tn.err")
@@ -203,7 +217,9 @@ done
 # one that writes after -t (0.5 s) is too late (with -t 3 it is not); of
 # three datagrams only the first is taken; an empty datagram is skipped (the
 # next one is the one); -u to stdout; an unbound sender cannot get a reply
-# (E ... Transport endpoint is not connected, exit 1).
+# (E ... Transport endpoint is not connected, exit 1).  The program starts
+# only after the datagram (its EOF), so where it must answer the tool has
+# -t 3 (as r6), not the default 0.5 s; it still ends when the program does.
 recvfrom_case() {	# NAME EXP_RC DESC -- TOOLARGS... -- CLIENT_BIND DATA...
 	local n=$1 exp=$2 desc=$3 targs=() pargs=()
 	shift 4
@@ -227,9 +243,9 @@ recvfrom_case() {	# NAME EXP_RC DESC -- TOOLARGS... -- CLIENT_BIND DATA...
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
-	recvfrom_case r2 0 "UNIX-RECVFROM:s SYSTEM:'tr a-z A-Z'" -- UNIX-RECVFROM:@S@ SYSTEM:'tr a-z A-Z' -- @C@ 'hello\n'
+	recvfrom_case r2 0 "UNIX-RECVFROM:s SYSTEM:'tr a-z A-Z'" -- -t 3 UNIX-RECVFROM:@S@ SYSTEM:'tr a-z A-Z' -- @C@ 'hello\n'
 	check_eq "$w: UNIX-RECVFROM: the reply comes from s" "6 HELLO\\n $s" "$(lines "$s.got")"
-	recvfrom_case r3 0 "UNIX-RECVFROM, a program that writes twice" -- UNIX-RECVFROM:@S@ SYSTEM:'echo one; sleep 0.2; echo two' -- @C@ 'x\n'
+	recvfrom_case r3 0 "UNIX-RECVFROM, a program that writes twice" -- -t 3 UNIX-RECVFROM:@S@ SYSTEM:'echo one; sleep 0.2; echo two' -- @C@ 'x\n'
 	check_eq "$w: UNIX-RECVFROM: a program that writes twice: two reply datagrams" "4 one\\n $s|4 two\\n $s" "$(lines "$s.got")"
 	recvfrom_case r4 0 "UNIX-RECVFROM, a program that writes nothing" -- UNIX-RECVFROM:@S@ SYSTEM:'cat >/dev/null' -- @C@ 'x\n'
 	check_eq "$w: UNIX-RECVFROM: a program that writes nothing: no reply" "" "$(lines "$s.got")"
@@ -238,13 +254,13 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: UNIX-RECVFROM: an answer after -t (0.5 s) is not sent" "" "$(lines "$s.got")"
 	recvfrom_case r6 0 "-t 3 UNIX-RECVFROM, a program that answers after 1 s" -- -t 3 UNIX-RECVFROM:@S@ SYSTEM:'sleep 1; echo late' -- @C@ 'x\n'
 	check_eq "$w: -t 3 UNIX-RECVFROM: an answer within -t is sent" "5 late\\n $s" "$(lines "$s.got")"
-	recvfrom_case r7 0 "UNIX-RECVFROM, three datagrams" -- UNIX-RECVFROM:@S@ SYSTEM:cat -- @C@ 'a\n' 'b\n' 'c\n'
+	recvfrom_case r7 0 "UNIX-RECVFROM, three datagrams" -- -t 3 UNIX-RECVFROM:@S@ SYSTEM:cat -- @C@ 'a\n' 'b\n' 'c\n'
 	check_eq "$w: UNIX-RECVFROM (no fork): of three datagrams only the first is answered" "2 a\\n $s" "$(grep -v '^sendto ' "$s.got" | lines /dev/stdin)"
-	recvfrom_case r8 0 "UNIX-RECVFROM, an empty datagram first" -- UNIX-RECVFROM:@S@ SYSTEM:'wc -c' -- @C@ '' 'abc'
+	recvfrom_case r8 0 "UNIX-RECVFROM, an empty datagram first" -- -t 3 UNIX-RECVFROM:@S@ SYSTEM:'wc -c' -- @C@ '' 'abc'
 	check_eq "$w: UNIX-RECVFROM: an empty datagram is skipped, the next one is the one" "2 3\\n $s" "$(lines "$s.got")"
 	recvfrom_case r9 0 "-u UNIX-RECVFROM:s -" -- -u UNIX-RECVFROM:@S@ - -- - 'first\n' 'second\n'
 	check_eq "$w: -u UNIX-RECVFROM:s -: only the first datagram reaches stdout" "first" "$(cat "$s.out")"
-	recvfrom_case r10 1 "UNIX-RECVFROM, an unbound sender" -- UNIX-RECVFROM:@S@ SYSTEM:'tr a-z A-Z' -- - 'anon\n'
+	recvfrom_case r10 1 "UNIX-RECVFROM, an unbound sender" -- -t 3 UNIX-RECVFROM:@S@ SYSTEM:'tr a-z A-Z' -- - 'anon\n'
 	e_like "$w: UNIX-RECVFROM, an unbound sender: the reply fails (E ...not connected)" "$s.err" 'Transport endpoint is not connected'
 	check "$w: UNIX-RECVFROM, an unbound sender: the socket file is removed at exit" test ! -e "$s"
 done
@@ -256,7 +272,7 @@ for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
 	s=$TMP/f1.$tn
-	bg_io /dev/null "$s.out" "$s.err" "$tool" UNIX-RECVFROM:"$s",fork SYSTEM:'tr a-z A-Z'
+	bg_io /dev/null "$s.out" "$s.err" "$tool" -t 3 UNIX-RECVFROM:"$s",fork SYSTEM:'tr a-z A-Z'
 	tpid=$BG_PID
 	wait_bound "$s" "$tpid"
 	bgpeer 10 send "$s" "$TMP/f1a.$tn" "$s.a" 1.5 'alpha\n'
@@ -289,13 +305,13 @@ for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
 	s=$TMP/v1.$tn
-	bg_io /dev/null "$s.out" "$s.err" "$tool" -u -T 1.5 UNIX-RECV:"$s" -
+	bg_io /dev/null "$s.out" "$s.err" "$tool" -u -T 4 UNIX-RECV:"$s" -
 	tpid=$BG_PID
 	wait_bound "$s" "$tpid"
 	peer send "$s" "$TMP/v1c.$tn" "$s.none" 0 'one\n' 'two\n'
 	peer send "$s" - "$s.none" 0 'three\n' '' 'four\n'
 	tool_rc "$tpid"
-	check_eq "$w: -u -T 1.5 UNIX-RECV:s -: exit code" 0 "$TRC"
+	check_eq "$w: -u -T 4 UNIX-RECV:s -: exit code" 0 "$TRC"
 	check_eq "$w: -u UNIX-RECV:s -: every datagram, in order (the empty one is no EOF)" "one|two|three|four" "$(lines "$s.out")"
 	no_log "$w: -u UNIX-RECV:s -: no log line" "$s.err"
 	check "$w: UNIX-RECV:s: the socket file is removed at exit" test ! -e "$s"
@@ -328,7 +344,7 @@ for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
 	n=$AB-a1-$tn
-	bgpeer 15 recv "@$n" "$TMP/a1.$tn.got" 1.5 echo
+	bgpeer 30 recv "@$n" "$TMP/a1.$tn.got" 20 echo
 	ppid=$BG_PID
 	wait_bound "@$n"
 	run "$tool" a1 10 "$TMP/in8" -b 3 - ABSTRACT-SENDTO:"$n"
@@ -337,12 +353,12 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: - ABSTRACT-SENDTO:n,bind=m: exit code" 0 "$RUN_RC"
 	check_eq "$w: - ABSTRACT-SENDTO:n,bind=m: the echo reaches stdout" hi "$(cat "$O")"
 	no_log "$w: - ABSTRACT-SENDTO:n,bind=m: no log line" "$E"
-	wait_gone "$ppid" 10
+	end_recv "@$n" "$TMP/a1.$tn.got" "$ppid"
 	check_eq "$w: ABSTRACT-SENDTO: the datagrams (unbound, then from the abstract name m)" \
-		"3 abc -|3 def -|2 gh -|3 hi\\n @$n-c" "$(lines "$TMP/a1.$tn.got")"
+		"3 abc -|3 def -|2 gh -|3 hi\\n @$n-c|4 end\\n -" "$(lines "$TMP/a1.$tn.got")"
 
 	n=$AB-a2-$tn
-	bg_io /dev/null "$TMP/a2.$tn.out" "$TMP/a2.$tn.err" "$tool" ABSTRACT-RECVFROM:"$n" SYSTEM:'tr a-z A-Z'
+	bg_io /dev/null "$TMP/a2.$tn.out" "$TMP/a2.$tn.err" "$tool" -t 3 ABSTRACT-RECVFROM:"$n" SYSTEM:'tr a-z A-Z'
 	tpid=$BG_PID
 	wait_bound "@$n" "$tpid"
 	peer send "@$n" "@$n-c" "$TMP/a2.$tn.got" 1.5 'hello\n'
@@ -352,7 +368,7 @@ for tool in "${TOOLS[@]}"; do
 	no_log "$w: ABSTRACT-RECVFROM:n: no log line" "$TMP/a2.$tn.err"
 
 	n=$AB-a3-$tn
-	bg_io /dev/null "$TMP/a3.$tn.out" "$TMP/a3.$tn.err" "$tool" ABSTRACT-RECVFROM:"$n",fork SYSTEM:'tr a-z A-Z'
+	bg_io /dev/null "$TMP/a3.$tn.out" "$TMP/a3.$tn.err" "$tool" -t 3 ABSTRACT-RECVFROM:"$n",fork SYSTEM:'tr a-z A-Z'
 	tpid=$BG_PID
 	wait_bound "@$n" "$tpid"
 	bgpeer 10 send "@$n" "@$n-c1" "$TMP/a3.$tn.a" 1.5 'alpha\n'
@@ -366,7 +382,7 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: ABSTRACT-RECVFROM:n,fork: no E line" "" "$(msg "$TMP/a3.$tn.err")"
 
 	n=$AB-a4-$tn
-	bg_io /dev/null "$TMP/a4.$tn.out" "$TMP/a4.$tn.err" "$tool" -u -T 1.5 ABSTRACT-RECV:"$n" -
+	bg_io /dev/null "$TMP/a4.$tn.out" "$TMP/a4.$tn.err" "$tool" -u -T 4 ABSTRACT-RECV:"$n" -
 	tpid=$BG_PID
 	wait_bound "@$n" "$tpid"
 	peer send "@$n" - "$TMP/a4.$tn.none" 0 'one\n'
@@ -376,7 +392,7 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: ABSTRACT-RECV:n while n is bound: exit code" 1 "$RUN_RC"
 	e_like "$w: ABSTRACT-RECV:n while n is bound: E ...Address already in use" "$E" 'Address already in use'
 	tool_rc "$tpid"
-	check_eq "$w: -u -T 1.5 ABSTRACT-RECV:n -: exit code" 0 "$TRC"
+	check_eq "$w: -u -T 4 ABSTRACT-RECV:n -: exit code" 0 "$TRC"
 	check_eq "$w: -u ABSTRACT-RECV:n -: the datagrams" "one|two" "$(lines "$TMP/a4.$tn.out")"
 	no_log "$w: -u ABSTRACT-RECV:n -: no log line" "$TMP/a4.$tn.err"
 	check_eq "$w: ABSTRACT-*: nothing created on disk (in the working directory)" "" "$(ls -A "$T_CWD")"
@@ -403,7 +419,7 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: UNIX-RECV:p, p a stale socket file: the E line" "\"$p\" exists" "$(msg "$E")"
 	check "$w: UNIX-RECV:p, p a stale socket file: it is left" test -S "$p"
 	# unlink-early: the stale file is replaced and it works; gone at exit
-	bg_io /dev/null "$p.out" "$p.err" "$tool" -u -T 1 UNIX-RECV:"$p",unlink-early -
+	bg_io /dev/null "$p.out" "$p.err" "$tool" -u -T 4 UNIX-RECV:"$p",unlink-early -
 	tpid=$BG_PID
 	wait_bound "$p" "$tpid"
 	peer send "$p" - "$p.none" 0 'fresh\n'
@@ -415,7 +431,7 @@ for tool in "${TOOLS[@]}"; do
 	# ... over a regular file, with UNIX-RECVFROM
 	p=$TMP/ue.$tn
 	echo old >"$p"
-	bg_io /dev/null "$p.out" "$p.err" "$tool" UNIX-RECVFROM:"$p",unlink-early SYSTEM:'tr a-z A-Z'
+	bg_io /dev/null "$p.out" "$p.err" "$tool" -t 3 UNIX-RECVFROM:"$p",unlink-early SYSTEM:'tr a-z A-Z'
 	tpid=$BG_PID
 	wait_bound "$p" "$tpid"
 	peer send "$p" "$p.c" "$p.got" 1 'x\n'
