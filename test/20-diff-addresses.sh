@@ -136,8 +136,11 @@ C4="full TCP-LISTEN:@Q@,reuseaddr"
 C6="full TCP6-LISTEN:@Q@,reuseaddr,bind=[::1]"
 CU="full UNIX-LISTEN:@V@"
 xcase "STDIO TCP" --srv "$C4" --recv "$IN" --tout "$REPLY" -- STDIO TCP:127.0.0.1:@Q@
-xcase "- TCP (text)" --srv "$C4" --in "$TEXT" --recv "$TEXT" --tout "$REPLY" -- - TCP:127.0.0.1:@Q@
-xcase "- TCP (empty input)" --srv "$C4" --in "$EMPTY" --recv "$EMPTY" --tout "$REPLY" -- - TCP:127.0.0.1:@Q@
+# (-t 5 where the input ends at once: the server's program may not have
+# started yet, and its reply must not depend on the default -t 0.5.  The tool
+# still ends as soon as the server closes.)
+xcase "- TCP (text)" --srv "$C4" --in "$TEXT" --recv "$TEXT" --tout "$REPLY" -- -t 5 - TCP:127.0.0.1:@Q@
+xcase "- TCP (empty input)" --srv "$C4" --in "$EMPTY" --recv "$EMPTY" --tout "$REPLY" -- -t 5 - TCP:127.0.0.1:@Q@
 xcase "TCP STDIO (reversed order)" --srv "$C4" --recv "$IN" --tout "$REPLY" -- TCP:127.0.0.1:@Q@ STDIO
 xcase "- TCP4" --srv "$C4" --recv "$IN" --tout "$REPLY" -- - TCP4:127.0.0.1:@Q@
 xcase "- TCP6 [::1]" --srv "$C6" --recv "$IN" --tout "$REPLY" -- - TCP6:[::1]:@Q@
@@ -183,6 +186,6 @@ xcase "TCP6-LISTEN TCP4" --cli TCP6:[::1]:@P@ --srv "$C4" --recv "$IN" --cout "$
 xcase "UNIX-LISTEN TCP" --cli UNIX-CONNECT:@U@ --srv "$C4" --recv "$IN" --cout "$REPLY" -- UNIX-LISTEN:@U@ TCP:127.0.0.1:@Q@
 xcase "TCP-LISTEN UNIX-CONNECT" --cli TCP:127.0.0.1:@P@ --srv "$CU" --recv "$IN" --cout "$REPLY" -- TCP-LISTEN:@P@,reuseaddr UNIX-CONNECT:@V@
 xcase "UNIX-LISTEN UNIX-CLIENT" --cli UNIX-CONNECT:@U@ --srv "$CU" --recv "$IN" --cout "$REPLY" -- UNIX-LISTEN:@U@ UNIX-CLIENT:@V@
-xcase "TCP-L TCP-CONNECT (text)" --cli TCP:127.0.0.1:@P@ --srv "$C4" --in "$TEXT" --recv "$TEXT" --cout "$REPLY" -- TCP-L:@P@ TCP-CONNECT:127.0.0.1:@Q@
+xcase "TCP-L TCP-CONNECT (text)" --cli TCP:127.0.0.1:@P@ --srv "$C4" --in "$TEXT" --recv "$TEXT" --cout "$REPLY" -- -t 5 TCP-L:@P@ TCP-CONNECT:127.0.0.1:@Q@
 
 finish

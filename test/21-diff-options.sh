@@ -47,8 +47,10 @@ for tool in "${TOOLS[@]}"; do
 	w=$(who "$tn")
 
 	# --- fork: one listener serves several sequential clients
+	# (-t 5: each client's EOF comes with its line, and the echo must not
+	# race the default -t 0.5; a child still ends when the backend closes)
 	P=$(dport)
-	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
+	bg "$tool" -t 5 TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
 	tpid=$BG_PID
 	wait_listen "$P"
 	for i in 1 2 3; do
@@ -62,7 +64,7 @@ for tool in "${TOOLS[@]}"; do
 
 	# --- fork: two clients at the same time are both served
 	P=$(dport)
-	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
+	bg "$tool" -t 5 TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
 	tpid=$BG_PID
 	wait_listen "$P"
 	rm -f "$TMP/stop"
@@ -77,7 +79,7 @@ for tool in "${TOOLS[@]}"; do
 
 	# --- fork on UNIX-LISTEN: sequential clients
 	U=$TMP/fork.$tn.sock
-	bg "$tool" UNIX-LISTEN:$U,fork TCP:127.0.0.1:$ECHO
+	bg "$tool" -t 5 UNIX-LISTEN:$U,fork TCP:127.0.0.1:$ECHO
 	tpid=$BG_PID
 	wait_unix "$U"
 	for i in 1 2; do
@@ -95,7 +97,10 @@ for tool in "${TOOLS[@]}"; do
 		tpid=$BG_PID
 		wait_listen "$P"
 		got=$(echo_client TCP:127.0.0.1:$P x 2>/dev/null)
+		crc=$?
 		check_eq "$w: backend refused ($mode): client gets no data" "" "$got"
+		# (exit 0: accepted, then closed; a refused connect would be 1)
+		check_eq "$w: backend refused ($mode): the client was accepted, then got EOF" 0 "$crc"
 		if [ $mode = nofork ]; then
 			wait_gone "$tpid" 10
 			wait "$tpid"
@@ -103,7 +108,10 @@ for tool in "${TOOLS[@]}"; do
 		else
 			sleep 0.2
 			check "$w: backend refused (fork): listener still running" kill -0 "$tpid"
-			check_eq "$w: backend refused (fork): a second client also gets EOF" "" "$(echo_client TCP:127.0.0.1:$P y 2>/dev/null)"
+			got=$(echo_client TCP:127.0.0.1:$P y 2>/dev/null)
+			crc=$?
+			check_eq "$w: backend refused (fork): a second client also gets EOF" "" "$got"
+			check_eq "$w: backend refused (fork): the second client was accepted, then got EOF" 0 "$crc"
 			stop_tool "$tpid"
 		fi
 		check "$w: backend refused ($mode): E log line" has_elog "$TMP/bref.$tn.$mode.err"
@@ -285,6 +293,11 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: max-children=1: first client is served" one "$(cat "$TMP/mc1.$tn.out")"
 	bg bash -c 'printf "two\n" | timeout 30 "$1" -t 30 STDIO TCP:127.0.0.1:$2 >"$3" 2>&1' mc2 "$SOCAT" "$P" "$TMP/mc2.$tn.out"
 	c2=$BG_PID
+	# wait until the second client has connected (it waits in the backlog,
+	# its line and EOF perhaps sent: any state but listening counts)
+	wait_until 10 "the second client is not connected" \
+		sh -c '[ "$(ss -Htn state connected "dport = :$1" | wc -l)" -ge 2 ]' _ "$P" ||
+		not_ok "$w: max-children=1: the second client connects"
 	sleep 1
 	is_empty_file "$w: max-children=1: second client not served while the first is connected" "$TMP/mc2.$tn.out"
 	touch "$TMP/stop"

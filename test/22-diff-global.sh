@@ -27,6 +27,16 @@ full_server() {
 	SRV_PID=$BG_PID
 	wait_listen "$1" || not_ok "reference server listens on $1"
 }
+# slow_server PORT RECVFILE SECS REPLYFILE: a server for one connection, in
+# one process (test/peer.pl): it records what it receives into RECVFILE up
+# to the EOF, then sends REPLYFILE SECS seconds later.  No program starts
+# after the EOF, so a -t window holds only the delay under test.  Sets
+# $SRV_PID.
+slow_server() {
+	bg perl "$TESTDIR/peer.pl" slow-reply "$1" "$3" "$2" "$4" >/dev/null 2>>"$TMP/servers.err"
+	SRV_PID=$BG_PID
+	wait_listen "$1" || not_ok "reference server listens on $1"
+}
 
 # ---------------------------------------------------------------- -u / -U
 for tool in "${TOOLS[@]}"; do
@@ -94,7 +104,7 @@ for tool in "${TOOLS[@]}"; do
 		[ "$1" = default ] && set --
 		Q=$(dport)
 		f=$TMP/t.$tn.$d.${1:-default}
-		full_server "$Q" "$f.recv" "cat >@R@; sleep $d; cat $TEXT"
+		slow_server "$Q" "$f.recv" "$d" "$TEXT"
 		timeout 20 "$tool" "$@" STDIO TCP:127.0.0.1:$Q <"$TMP/req" >"$f.out" 2>"$f.err"
 		rc=$?
 		desc="${*:-default -t} with a reply ${d}s after EOF"
@@ -123,10 +133,15 @@ check "relay: -T 3000000: poll() was traced" grep -q 'poll(' "$TMP/Tbig.strace"
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")
-	# as a client: stdin stays open and idle after "hello"
+	# as a client: stdin stays open and idle after "hello".  The server
+	# sends "hi" at once and never an EOF, in one process (socat, no
+	# program): nothing it starts has to fit in the 1 s idle time.
 	Q=$(dport)
 	f=$TMP/T.$tn
-	full_server "$Q" "$f.recv" "printf hi; cat >@R@"
+	printf hi >"$f.hi"
+	bg "$SOCAT" TCP-LISTEN:$Q,reuseaddr OPEN:"$f.hi",ignoreeof!!CREATE:"$f.recv" 2>>"$TMP/servers.err"
+	SRV_PID=$BG_PID
+	wait_listen "$Q" || not_ok "reference server listens on $Q"
 	mkfifo "$f.fifo"
 	bg bash -c 'exec >"$1"; printf hello; exec sleep 30' idle "$f.fifo"
 	wpid=$BG_PID
@@ -279,7 +294,9 @@ for tool in "${TOOLS[@]}"; do
 		bg "$SOCAT" $3:$P,reuseaddr SYSTEM:'echo served'
 		spid=$BG_PID
 		wait_listen "$P"
-		check_eq "$w: $1 $2:P: connects to the literal address" served "$(timeout 10 "$tool" $1 - $2:$P </dev/null 2>&1)"
+		# (-t 5: stdin ends at once, before the server's program has
+		# answered; the tool still ends when the server closes)
+		check_eq "$w: $1 $2:P: connects to the literal address" served "$(timeout 10 "$tool" -t 5 $1 - $2:$P </dev/null 2>&1)"
 		wait_gone "$spid" 10 || stop_tool "$spid"
 	done
 done
@@ -337,7 +354,7 @@ for tool in "${TOOLS[@]}"; do
 	wpid=$BG_PID
 	bg_in "$TMP/sig.$tn.fifo" "$tool" STDIO TCP:127.0.0.1:$Q >/dev/null
 	tpid=$BG_PID
-	wait_file_size "$TMP/sig.$tn.recv" 1 10
+	wait_file_size "$TMP/sig.$tn.recv" 1 10 || not_ok "$w: SIGTERM during a transfer: the server got the byte first"
 	kill -TERM "$tpid"
 	wait_gone "$tpid" 5 || kill -KILL "$tpid"
 	wait "$tpid"
@@ -367,6 +384,7 @@ for tool in "${TOOLS[@]}"; do
 		exec 7>"$TMP/sigx.$tn.$sig"
 		prog=
 		for i in $(seq 50); do prog=$(pgrep -P "$tpid" -x sleep) && break; sleep 0.1; done
+		check "$w: SIG$sig with EXEC: the program started" test -n "$prog"
 		kill -$sig "$tpid"
 		wait_gone "$tpid" 5 || kill -KILL "$tpid"
 		wait "$tpid"
@@ -377,7 +395,7 @@ for tool in "${TOOLS[@]}"; do
 			"$(sed -nE 's/^.*\] ([A-Z] exiting on signal [0-9]+)$/\1/p' "$TMP/sigx.$tn.$sig.err")"
 		if [ "$tn" = relay ] || [ $sig != QUIT ]; then
 			gone=no
-			for i in $(seq 50); do
+			[ -n "$prog" ] && for i in $(seq 50); do
 				st=$(ps -o stat= -p "$prog" 2>/dev/null)
 				case $st in ''|Z*) gone=yes; break ;; esac
 				sleep 0.1

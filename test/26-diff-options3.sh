@@ -79,8 +79,12 @@ for tool in "${TOOLS[@]}"; do
 	wait_gone "$tpid" 10
 	wait "$tpid"
 	check_eq "$w: TCP-LISTEN,retry=: exit code" 0 "$?"
+	# (a fresh port: on $P the connection just served may have left a
+	# TIME_WAIT without reuseaddr on the listening side, and no bind would
+	# succeed there, whether the port is busy or not)
+	P=$(dport)
 	run_one_tool "$tool" rl0 5 /dev/null TCP-LISTEN:$P,reuseaddr - &
-	sleep 0.3
+	wait_listen "$P" || not_ok "$w: TCP-LISTEN without retry: the first listener listens"
 	run_one_tool "$tool" rl1 5 /dev/null TCP-LISTEN:$P,reuseaddr -
 	check_eq "$w: TCP-LISTEN without retry on a busy port: exit code" 1 "$RUN_RC"
 	check "$w: TCP-LISTEN without retry on a busy port: E log line" has_elog "$DR_DIR/rl1.$tn.err"
@@ -108,18 +112,24 @@ rcase() {
 		la=${lt//@S@/$S}
 		ca=${ct//@S@/$S}
 		ca=${ca//@L@/$((600 + RANDOM % 400))}
-		bg "$tool" -d ${la//@P@/$P} TCP:127.0.0.1:$BK 2>"$TMP/rg.$tn.err"
+		# (-t 5: the client's EOF comes with its line, before the backend's
+		# program has answered; the tool still ends when the backend closes)
+		bg "$tool" -d -t 5 ${la//@P@/$P} TCP:127.0.0.1:$BK 2>"$TMP/rg.$tn.err"
 		tpid=$BG_PID
 		wait_listen "$P"
 		n0=$(wc -l <"$TMP/bk.count")
 		got=$(client "${ca//@P@/$P}" x 2>/dev/null)
+		crc=$?
 		sleep 0.3
 		if [ "$allowed" = yes ]; then
 			check_eq "$w: $desc: allowed client gets the backend's bytes" from-backend "$got"
 			check_eq "$w: $desc: the backend saw the connection" $((n0 + 1)) "$(wc -l <"$TMP/bk.count")"
 		else
 			check_eq "$w: $desc: refused client gets no byte" "" "$got"
+			# (exit 0: accepted, then closed; a refused connect would be 1)
+			check_eq "$w: $desc: the refused client was accepted, then got EOF" 0 "$crc"
 			check_eq "$w: $desc: the backend saw no connection" "$n0" "$(wc -l <"$TMP/bk.count")"
+			wait_until 5 "no refusal logged in $TMP/rg.$tn.err" grep -qiE "$LOG_RE.*(refus|range|denied|not allowed|sourceport|lowport)" "$TMP/rg.$tn.err"
 			lvl=$(grep -iE "$LOG_RE.*(refus|range|denied|not allowed|sourceport|lowport)" "$TMP/rg.$tn.err" | head -n 1 | awk '{print $4}')
 			check_eq "$w: $desc: the refusal is logged as a warning (W, as socat)" W "$lvl"
 			check "$w: $desc: the listener keeps listening after a refusal" kill -0 "$tpid"
@@ -146,7 +156,7 @@ for tool in "${TOOLS[@]}"; do
 	w=$(who "$tn")
 	for o in su su-d; do
 		P=$(dport)
-		bg "$tool" TCP-LISTEN:$P,reuseaddr,fork,$o=$SU_USER SYSTEM:'id -un; id -u' 2>"$TMP/su.$tn.err"
+		bg "$tool" -t 5 TCP-LISTEN:$P,reuseaddr,fork,$o=$SU_USER SYSTEM:'id -un; id -u' 2>"$TMP/su.$tn.err"
 		tpid=$BG_PID
 		wait_listen "$P"
 		check_eq "$w: TCP-LISTEN,fork,$o=$SU_USER SYSTEM:'id -un': served as $SU_USER" "$SU_USER $(id -u $SU_USER)" "$(client TCP:127.0.0.1:$P x | tr '\n' ' ' | sed 's/ $//')"
@@ -337,7 +347,9 @@ MYPGID=$(ps -o pgid= -p $$ | tr -d ' ')
 # a process group of its own in this session, for pgid=
 bg "$PY" -c 'import os, time; os.setpgid(0, 0); time.sleep(120)'
 GRP=$BG_PID
-sleep 0.3
+wait_until 10 "python ($GRP) has no process group of its own" \
+	sh -c '[ "$(ps -o pgid= -p "$1" | tr -d " ")" = "$1" ]' _ "$GRP" ||
+	not_ok "a process group of its own for pgid= ($GRP)"
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
 	w=$(who "$tn")

@@ -99,6 +99,7 @@ for i in 1 2 3; do
 	got=$(printf 'conn%s\n' "$i" | timeout 5 "$SOCAT" -t 1 - TCP:127.0.0.1:$P)
 	check_eq "fork -v: connection $i echoed unchanged" "conn$i" "$got"
 done
-sleep 0.3
+dumped() { [ "$(grep -c '^[<>] .*length=6 from=0 to=5$' "$TMP/fork.dump")" -ge 6 ]; }
+wait_until 5 "fewer than 6 dump lines" dumped
 check_eq "fork -v: each connection dumped both ways" 6 "$(grep -c '^[<>] .*length=6 from=0 to=5$' "$TMP/fork.dump")"
 finish

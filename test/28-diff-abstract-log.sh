@@ -9,11 +9,11 @@ for server in "$SOCAT" "$RELAY"; do
 	for client in "$SOCAT" "$RELAY"; do
 		s=$(basename "$server"); c=$(basename "$client")
 		n=$name-$s-$c
-		bg "$server" ABSTRACT-LISTEN:$n,fork SYSTEM:'read l; echo "got $l"'
-		for i in 1 50; do
-			ss -Hxl 2>/dev/null | grep -q "@$n" && break
-			sleep 0.1
-		done
+		# (-t 5: the client's EOF comes with its line, before the
+		# child's program has answered; a child still ends with it)
+		bg "$server" -t 5 ABSTRACT-LISTEN:$n,fork SYSTEM:'read l; echo "got $l"'
+		wait_until 10 "nothing listens on @$n" sh -c 'ss -Hxl | grep -qF "@$1 "' _ "$n" ||
+			not_ok "$s listens on @$n"
 		for t in ABSTRACT-CONNECT ABSTRACT-CLIENT ABSTRACT; do
 			got=$(echo hello | timeout 5 "$client" -t 2 - $t:$n)
 			check_eq "$s listens, $c connects with $t" "got hello" "$got"

@@ -56,13 +56,14 @@ done
 
 # The pty is set up before the program runs: input that comes at once
 # meets raw and echo=0 already, not the default echo and line editing.
-# Five tries each, as it was a race.
+# Five tries each, as it was a race.  (The input's EOF comes 1 s later, so
+# that -t 0.3 is not also the time the program has to start and answer in.)
 head -c 3000 /dev/urandom >"$TMP/b3k"
 for tool in "$SOCAT" "$RELAY"; do
 	w=$(basename "$tool")
 	n5=0
 	for i in 1 2 3 4 5; do
-		got=$(printf 'abc\n' | timeout 10 "$tool" -t 0.3 - EXEC:cat,pty,echo=0 | od -An -c | tr -s ' ')
+		got=$( (printf 'abc\n'; sleep 1) | timeout 10 "$tool" -t 0.3 - EXEC:cat,pty,echo=0 | od -An -c | tr -s ' ')
 		[ "$got" = " a b c \r \n" ] && n5=$((n5 + 1))
 	done
 	check_eq "$w: - EXEC:cat,pty,echo=0, input at once: abc\\r\\n back, no echo (of 5 tries)" 5 "$n5"
@@ -78,6 +79,8 @@ for tool in "$SOCAT" "$RELAY"; do
 	check_eq "$w: TCP-LISTEN EXEC:cat,pty,raw,echo=0: 3000 binary bytes come back unchanged (of 5 tries)" 5 "$n5"
 done
 
-got=$( (sleep 0.5; printf 'hello\n') | timeout 10 "$RELAY" -t 1 - SYSTEM:'stty -echo; read l; echo "got $l"',pty 2>&1 | tr -d '\r')
+# (the line is typed once the program has turned echo off: it leaves a mark)
+got=$( (i=0; until [ -e "$TMP/ready" ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done; printf 'hello\n') |
+	timeout 10 "$RELAY" -t 1 - SYSTEM:'stty -echo; touch '"$TMP"'/ready; read l; echo "got $l"',pty 2>&1 | tr -d '\r')
 check_eq "SYSTEM pty: a line in, a line out" "got hello" "$got"
 finish

@@ -372,7 +372,9 @@ for sh in /bin/bash /bin/sh; do
 	for tool in "${T18[@]}"; do
 		n=$(tn "$tool")
 		echo hi >"$D/shell.in"
-		SHELL=$sh runt "$tool" shell$sb 10 "$D/shell.in" - 'SHELL:echo $0 $BASH_VERSION; cat'
+		# (-t 5: stdin ends at once, before the shell has started; the
+		# tool still ends when the shell does)
+		SHELL=$sh runt "$tool" shell$sb 10 "$D/shell.in" -t 5 - 'SHELL:echo $0 $BASH_VERSION; cat'
 		check_eq "$(who "$n"): SHELL=$sh - SHELL:...: exit code" 0 "$RUN_RC"
 	done
 	read -r s0 sv < "$D/shell$sb.socat18.out"
@@ -405,10 +407,10 @@ for mode in set unset; do
 		n=$(tn "$tool"); w=$(who "$n")
 		P=$(dport)
 		if [ $mode = set ]; then
-			SHELL=/bin/bash bg "$tool" -d TCP-LISTEN:$P,fork,reuseaddr SHELL:'read l; echo $0 got $l' \
+			SHELL=/bin/bash bg "$tool" -d -t 5 TCP-LISTEN:$P,fork,reuseaddr SHELL:'read l; echo $0 got $l' \
 				2>"$D/fshell$mode.$n.err"
 		else
-			bg env -u SHELL "$tool" -d TCP-LISTEN:$P,fork,reuseaddr SHELL:'read l; echo $0 got $l' \
+			bg env -u SHELL "$tool" -d -t 5 TCP-LISTEN:$P,fork,reuseaddr SHELL:'read l; echo $0 got $l' \
 				2>"$D/fshell$mode.$n.err"
 		fi
 		lpid=$BG_PID

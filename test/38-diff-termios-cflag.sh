@@ -212,7 +212,9 @@ ref_out=""
 ref_rc=""
 for tool in "${TOOLS[@]}"; do
 	w=$(tool_name "$tool")
-	out=$(timeout 10 "$tool" -t 1 - "SYSTEM:sh $TMP/show.sh,pty,crtscts,clocal,cstopb,cs7,b9600" \
+	# (-t 5: stdin ends at once, before show.sh has printed; the tool
+	# still ends when the program does)
+	out=$(timeout 10 "$tool" -t 5 - "SYSTEM:sh $TMP/show.sh,pty,crtscts,clocal,cstopb,cs7,b9600" \
 		</dev/null 2>"$TMP/sys.$w" | tr -d '\r')
 	rc=$?
 	if [ "$w" = socat ]; then

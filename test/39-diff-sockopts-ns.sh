@@ -178,22 +178,26 @@ for tool in "${TOOLS[@]}"; do
 
 	# UDP-DATAGRAM:<bcast>:Q,broadcast as a discovery client: a reference
 	# responder in B answers from its unicast address, the answer comes back.
+	# (-t 5 on a side whose program answers after its input's EOF: the
+	# answer must not race the default -t 0.5; that side still ends with its
+	# program.  -t 2 where the tool waits for a UDP answer: no EOF ever
+	# ends that wait, so its -t is a real cost.)
 	Q=$((PB + 10))
-	nsbg "$B" timeout 20 "$SOCAT" UDP4-RECVFROM:$Q,fork SYSTEM:'read l; echo "B got $l"'
+	nsbg "$B" timeout 20 "$SOCAT" -t 5 UDP4-RECVFROM:$Q,fork SYSTEM:'read l; echo "B got $l"'
 	resp=$BG_PID
 	ns_wait "$B" udp "$Q"
-	t=$tn-1h; nrun "$tool" "$A" 1h 5 "$(infile $t)" -t 1 - UDP-DATAGRAM:10.77.1.255:$Q,broadcast
-	run_ok "$w" "-t 1 - UDP-DATAGRAM:10.77.1.255:Q,broadcast" 1h
+	t=$tn-1h; nrun "$tool" "$A" 1h 5 "$(infile $t)" -t 2 - UDP-DATAGRAM:10.77.1.255:$Q,broadcast
+	run_ok "$w" "-t 2 - UDP-DATAGRAM:10.77.1.255:Q,broadcast" 1h
 	check_eq "$w: - UDP-DATAGRAM:10.77.1.255:Q,broadcast: the responder's answer (from 10.77.1.2) comes back" "B got $t" "$(cat "$DR_DIR/1h.$tn.out")"
 	stop_tool "$resp"
 
 	# UDP4-RECVFROM:R,broadcast,fork as the responder: a reference client
 	# broadcasts a query and gets the answer.
 	R=$((PB + 11))
-	nsbg "$B" timeout 20 "$tool" UDP4-RECVFROM:$R,broadcast,fork SYSTEM:'read l; echo "reply $l"' 2>"$f.1i.err"
+	nsbg "$B" timeout 20 "$tool" -t 5 UDP4-RECVFROM:$R,broadcast,fork SYSTEM:'read l; echo "reply $l"' 2>"$f.1i.err"
 	tpid=$BG_PID
 	ns_wait "$B" udp "$R" "$tpid"
-	got=$(printf 'q-%s\n' "$tn" | ip netns exec "$A" timeout -k 2 5 "$SOCAT" -t 1 - UDP4-DATAGRAM:10.77.1.255:$R,broadcast 2>&1)
+	got=$(printf 'q-%s\n' "$tn" | ip netns exec "$A" timeout -k 2 5 "$SOCAT" -t 2 - UDP4-DATAGRAM:10.77.1.255:$R,broadcast 2>&1)
 	check_eq "$w: UDP4-RECVFROM:R,broadcast,fork SYSTEM: a broadcast query is answered" "reply q-$tn" "$got"
 	check "$w: UDP4-RECVFROM:R,broadcast,fork: still serving after the answer" kill -0 "$tpid" 2>/dev/null
 	stop_tool "$tpid"
@@ -306,7 +310,7 @@ for tool in "${TOOLS[@]}"; do
 	# those from C (over vbc) and from B to 127.0.0.1 are refused.
 	for opt in "" ",so-bindtodevice=vba"; do
 		L=$((PB + 30 + ${#opt}))
-		nsbg "$B" timeout 20 "$tool" TCP4-LISTEN:$L,fork,reuseaddr$opt SYSTEM:'echo hi' 2>"$f.tl.err"
+		nsbg "$B" timeout 20 "$tool" -t 5 TCP4-LISTEN:$L,fork,reuseaddr$opt SYSTEM:'echo hi' 2>"$f.tl.err"
 		tpid=$BG_PID
 		ns_wait "$B" tcp "$L" "$tpid"
 		got=""
@@ -324,10 +328,10 @@ for tool in "${TOOLS[@]}"; do
 	# TCP client bound to a device: to B over va works; bound to lo, its
 	# SYN never leaves A, connect-timeout ends it.
 	L=$((PB + 40))
-	nsbg "$B" timeout 30 "$SOCAT" TCP4-LISTEN:$L,fork,reuseaddr SYSTEM:'echo hi'
+	nsbg "$B" timeout 30 "$SOCAT" -t 5 TCP4-LISTEN:$L,fork,reuseaddr SYSTEM:'echo hi'
 	lpid=$BG_PID
 	LC=$((PB + 41))
-	nsbg "$C" timeout 30 "$SOCAT" TCP4-LISTEN:$LC,fork,reuseaddr SYSTEM:'echo hi'
+	nsbg "$C" timeout 30 "$SOCAT" -t 5 TCP4-LISTEN:$LC,fork,reuseaddr SYSTEM:'echo hi'
 	lcpid=$BG_PID
 	ns_wait "$B" tcp "$L"
 	ns_wait "$C" tcp "$LC"
@@ -366,12 +370,16 @@ for tool in "${TOOLS[@]}"; do
 	# and the reference client in A times out; with ttl=2 it is served.
 	for v in 1 2; do
 		L=$((PB + 50 + v))
-		nsbg "$C" timeout 20 "$tool" TCP4-LISTEN:$L,reuseaddr,ttl=$v SYSTEM:'echo hi' 2>"$f.tlt.err"
+		nsbg "$C" timeout 20 "$tool" -t 5 TCP4-LISTEN:$L,reuseaddr,ttl=$v SYSTEM:'echo hi' 2>"$f.tlt.err"
 		tpid=$BG_PID
 		ns_wait "$C" tcp "$L" "$tpid"
 		r=$(refc "$A" 5 -t 2 - TCP4:10.77.2.3:$L,connect-timeout=1.5)
+		rrc=$?
 		if [ $v = 1 ]; then
 			check_eq "$w: C: TCP4-LISTEN:L,ttl=1: a client in A gets no connection" "" "$r"
+			# (its connect timed out: a refused one would say so)
+			check "$w: C: TCP4-LISTEN:L,ttl=1: the client's connect timed out (exit 1)" \
+				sh -c '[ "$1" = 1 ] && grep -qi "timed out" "$2"' _ "$rrc" "$TMP/refc.err"
 			check "$w: C: TCP4-LISTEN:L,ttl=1: still listening" kill -0 "$tpid" 2>/dev/null
 			stop_tool "$tpid"
 		else
@@ -389,7 +397,7 @@ for tool in "${TOOLS[@]}"; do
 	# IP4/IP6 option.  An option outside the address's groups is an E at
 	# parse time; STDIO takes them all and fails in setsockopt (ENOTSOCK).
 	U=$TMP/u.$tn.sock
-	nsbg "$B" timeout 30 "$SOCAT" UNIX-LISTEN:"$U",fork SYSTEM:'echo hi'
+	nsbg "$B" timeout 30 "$SOCAT" -t 5 UNIX-LISTEN:"$U",fork SYSTEM:'echo hi'
 	upid=$BG_PID
 	wait_until 5 "nothing listens on $U" ns_unix "$B" "$U"
 	for opt in broadcast so-bindtodevice=lo; do
@@ -418,7 +426,7 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: -u SYSTEM:'echo hi',broadcast -: the output" hi "$(cat "$DR_DIR/4g.$tn.out")"
 	# broadcast on a TCP socket is accepted
 	L=$((PB + 60))
-	nsbg "$B" timeout 20 "$SOCAT" TCP4-LISTEN:$L,reuseaddr SYSTEM:'echo hi'
+	nsbg "$B" timeout 20 "$SOCAT" -t 5 TCP4-LISTEN:$L,reuseaddr SYSTEM:'echo hi'
 	lpid=$BG_PID
 	ns_wait "$B" tcp "$L"
 	nrun "$tool" "$A" 4h 5 /dev/null -t 2 - TCP4:10.77.1.2:$L,broadcast

@@ -7,10 +7,12 @@
 require perl unshare
 
 # serve LISTEN: a relay listener (stderr in $TMP/relay.err) in front of a
-# backend that leaves a mark when a connection reaches it.
+# backend that leaves a mark when a connection reaches it.  (-t 5 here and
+# for su=: the client's EOF comes at once, before the program has answered;
+# relay still ends with the program.)
 serve() {
 	rm -f "$TMP/reached"
-	bg sh -c 'exec "$@" 2>"'"$TMP/relay.err"'"' sh "$RELAY" -d "$1" \
+	bg sh -c 'exec "$@" 2>"'"$TMP/relay.err"'"' sh "$RELAY" -d -t 5 "$1" \
 		SYSTEM:"touch '$TMP/reached'; echo secret"
 	LPID=$BG_PID
 	wait_listen "$P"
@@ -33,12 +35,15 @@ for c in \
 	what="${listen%%:*} ${listen#*,reuseaddr,} from $host"
 	serve "$listen"
 	got=$(try "$host")
+	trc=$?
 	stop
 	if [ "$want" = allowed ]; then
 		check_eq "$what: served" secret "$got"
 		check "$what: the backend was reached" test -e "$TMP/reached"
 	else
 		check_eq "$what: not a byte through" "" "$got"
+		# (exit 0: accepted, then closed; a refused connect would be 1)
+		check_eq "$what: the client was accepted, then got EOF" 0 "$trc"
 		check "$what: the backend was never started" test ! -e "$TMP/reached"
 		check "$what: the refusal is logged" grep -q ' W refusing connection from ' "$TMP/relay.err"
 	fi
@@ -55,7 +60,7 @@ SH
 chmod 755 "$TMP/regain.sh"
 chmod 755 "$TMP"
 serve_su() {
-	bg "$RELAY" TCP4-LISTEN:$P,reuseaddr,fork,su=nobody SYSTEM:"sh $TMP/regain.sh"
+	bg "$RELAY" -t 5 TCP4-LISTEN:$P,reuseaddr,fork,su=nobody SYSTEM:"sh $TMP/regain.sh"
 	LPID=$BG_PID
 	wait_listen "$P"
 }

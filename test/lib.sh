@@ -147,6 +147,11 @@ fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 # children PID: number of live child processes of PID (zombies included).
 children() { pgrep -P "$1" 2>/dev/null | wc -l; }
 
+# has_children PID N: whether PID has exactly N live children.  For
+# wait_until: a "$(children PID)" argument would be counted once, when
+# wait_until is called, and never again.
+has_children() { [ "$(children "$1")" -eq "$2" ]; }
+
 # zombies PID: number of zombie children of PID.
 zombies() {
 	local n=0 c
