@@ -20,7 +20,7 @@ relay: relay.c relay.h
 
 # A fully static binary with musl (Debian: musl-tools), for busybox images.
 # The flags drop what a static tool has no use for (unwind tables, section
-# padding, the build id) to stay under 128 KiB.  -Oz (gcc 12 and later)
+# padding, the build id) to stay well under the 192 KiB budget.  -Oz (gcc 12 and later)
 # saves 768 bytes over -Os; relay's time goes to system calls, and the
 # bench measures no difference (notes in bench/README.md).
 OPT_SIZE = $(shell musl-gcc -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)

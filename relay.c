@@ -130,6 +130,13 @@ set_defaults(void)
 #define MAX_CLEANUP	8	/* the lock, and a link or socket per half */
 #define MAX_TTYS	4	/* terminals relay restores: stdin, stdout, FDs */
 #define ACCEPT_BURST	64	/* connections a fork listener takes at once */
+/*
+ * The default listen backlog: glibc's SOMAXCONN (musl's header still says
+ * 128), and the kernel caps it at net.core.somaxconn.  socat's default of 5
+ * drops the SYNs of any burst of clients, each of which then waits out a
+ * retransmit timeout of a second or more; backlog=5 still gives socat's.
+ */
+#define DEFAULT_BACKLOG	4096
 #define STACK_PAGE	4096	/* the unit of copy-on-write after fork() */
 #define BULK_STEP	16384	/* a splice step this big means bulk data */
 #define BULK_PIPE	262144	/* and the pipe size that moves it best */
@@ -1193,7 +1200,7 @@ parse_address(const char *text, struct addr *a)
 	memset(a, 0, sizeof(*a));
 	a->text = text;
 	a->dir = 3;
-	a->set.backlog = 5;
+	a->set.backlog = DEFAULT_BACKLOG;
 	a->set.mode = -1;
 	a->set.unlink_close = 1;
 	a->set.accmode = -1;
@@ -3109,7 +3116,7 @@ serve(struct addr *a, struct endpoint *ep)
 	/*
 	 * A fork listener takes every connection already queued before it
 	 * forks for the first: forking is slow, and a burst of clients would
-	 * overflow socat's small default backlog while it forks, each dropped
+	 * overflow a small backlog (backlog=5, socat's default) while it forks, each dropped
 	 * client waiting a second or more to retry.  Not with max-children,
 	 * where the waiting belongs in the kernel's queue.
 	 */

@@ -278,6 +278,30 @@ for tool in "${TOOLS[@]}"; do
 	done
 done
 
+# --- the default backlog: socat's is 5, relay's 4096 (a deliberate
+# difference), both capped by the kernel at net.core.somaxconn
+somax=$(cat /proc/sys/net/core/somaxconn)
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	case $tn in
+	socat) want=5 ;;
+	*) want=$(( somax < 4096 ? somax : 4096 )) ;;
+	esac
+	for addr in TCP-LISTEN:$(dport),reuseaddr UNIX-LISTEN:$TMP/backlog.$tn.sock; do
+		bg "$tool" "$addr" - </dev/null
+		tpid=$BG_PID
+		case $addr in
+		TCP*) P=${addr#TCP-LISTEN:}; P=${P%%,*}; wait_listen "$P"
+			q=$(ss -Hltn "sport = :$P" | awk '{print $3}') ;;
+		*) wait_until 10 "no socket" listening unix "$TMP/backlog.$tn.sock"
+			q=$(ss -Hxl | awk -v p="$TMP/backlog.$tn.sock" '$5 == p {print $4}') ;;
+		esac
+		check_eq "$w: ${addr%%:*} default backlog" "$want" "$q"
+		stop_tool "$tpid"
+	done
+done
+
 # --- max-children=1: a second concurrent client waits until the first is done
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool")
