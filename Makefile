@@ -50,6 +50,12 @@ install: relay
 	$(INSTALL) -m 755 ambassador $(DESTDIR)$(BINDIR)/ambassador
 	$(INSTALL) -m 644 man/relay.1 $(DESTDIR)$(MANDIR)/relay.1
 
+# Mutation testing: realistic bugs from test/mutants put in a copy of the
+# tree one at a time, each against the scenarios that cover it (long: not
+# part of check or CI).  MUTANTS picks some by name.
+mutate:
+	test/mutate $(MUTANTS)
+
 # libFuzzer harnesses for the parsers (clang, libclang-rt-14-dev), run for
 # FUZZ_SECONDS each; crashes are kept in test/fuzz/crashes/.
 fuzz:
@@ -66,4 +72,4 @@ bench-static: relay-static
 clean:
 	rm -f relay relay-static test/unit
 
-.PHONY: all static check fuzz bench bench-static install clean
+.PHONY: all static check mutate fuzz bench bench-static install clean
