@@ -15,9 +15,6 @@ EMPTY=$TMP/empty
 : >"$EMPTY"
 NLOG_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [^ ]+\[[0-9]+\] N '
 
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
-stop_tool() { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-
 # full_server PORT RECVFILE [SHELL-CMD]: a reference server for one
 # connection; it records what it receives into RECVFILE and sends $REPLY
 # (or runs SHELL-CMD, where @R@ stands for RECVFILE).  Sets $SRV_PID.

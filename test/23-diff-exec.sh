@@ -7,8 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diff.sh"
 
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
-stop_tool() { pkill -TERM -P "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 # client ADDR TEXT: a reference client sends TEXT (a line) and prints the reply.
 client() { printf '%s\n' "$2" | timeout -k 2 30 "$SOCAT" -t 20 STDIO "$1"; }
 # field NAME FILE: the value of NAME=value in the child's report FILE.

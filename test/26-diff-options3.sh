@@ -9,8 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diff.sh"
 
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
-stop_tool() { pkill -TERM -P "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 client() { printf '%s\n' "$2" | timeout -k 2 10 "$SOCAT" -t 5 STDIO "$1"; }
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 
