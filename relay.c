@@ -946,8 +946,28 @@ parse_port(const char *s, int listen, unsigned short *port)
 }
 
 /*
+ * Resolves host, a name, to its first IPv4 address in *in, as socat does
+ * for range= (a name in brackets is refused, as in socat).  Returns 0, or
+ * -1 if it does not resolve.
+ */
+static int
+range_name(const char *host, unsigned char in[4])
+{
+	struct addrinfo hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	if (*host == '\0' || getaddrinfo(host, NULL, &hints, &res) != 0)
+		return -1;
+	memcpy(in, &((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr, 4);
+	freeaddrinfo(res);
+	return 0;
+}
+
+/*
  * Parses range=: "addr/bits", "addr:mask" or a lone address, IPv6 in
- * brackets.  Returns 0, or -1 if malformed.
+ * brackets; addr may be a host name, resolved to IPv4 once, here.
+ * Returns 0, or -1 if malformed or the name does not resolve.
  */
 int
 parse_range(const char *s, struct addr *a)
@@ -981,6 +1001,9 @@ parse_range(const char *s, struct addr *a)
 	} else if (inet_pton(AF_INET6, host, a->range_net) == 1) {
 		a->range_family = AF_INET6;
 		n = 16;
+	} else if (*s != '[' && range_name(host, a->range_net) == 0) {
+		a->range_family = AF_INET;
+		n = 4;
 	} else {
 		return -1;
 	}
