@@ -452,7 +452,7 @@ cleanup(void)
 
 /* Address options, sorted by name. */
 const struct opt_desc opt_descs[] = {
-	{ "append", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "append", "o-append", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_APPEND, 0, NULL },
 	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
 	    SETTING(backlog), "<count>" },
@@ -464,16 +464,18 @@ const struct opt_desc opt_descs[] = {
 #endif
 	{ "broadcast", "so-broadcast", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_BROADCAST), NULL },
-	{ "cfmakeraw", "rawer", G_TERMIOS, PH_OPEN, OT_BOOL,
-	    SETTING(rawer), NULL },
+	{ "cfmakeraw", "rawer termios-cfmakeraw termios-rawer",
+	    G_TERMIOS, PH_OPEN, OT_BOOL, SETTING(rawer), NULL },
 	{ "clocal", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CLOCAL, 0, "<0|1>" },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
 	    SETTING(connect_timeout), "<seconds>" },
+	{ "cork", "tcp-cork", G_TCP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_TCP, TCP_CORK), NULL },
 	{ "cread", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CREAD, 0, "<0|1>" },
-	{ "creat", "create", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_CREAT, 0, NULL },
+	{ "creat", "create o-creat o-create o_creat o_create",
+	    G_FILE, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_CREAT, 0, NULL },
 	{ "crnl", "crlf", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(crnl), NULL },
 #ifdef CRTSCTS
@@ -484,21 +486,29 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, CSIZE, 0, "<0-3>" },
 	{ "cstopb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CSTOPB, 0, "<0|1>" },
-	{ "ctty", NULL, G_SESSION, PH_OPEN, OT_BOOL,
+	{ "ctty", "tiocsctty", G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(ctty), NULL },
+	{ "debug", "so-debug", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_DEBUG), NULL },
+	{ "defer-accept", "tcp-defer-accept", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_DEFER_ACCEPT), "<seconds>" },
+	{ "dontroute", "so-dontroute", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_DONTROUTE), NULL },
 	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ECHO, 0, "<0|1>" },
 	{ "escape", NULL, G_FD, PH_OPEN, OT_INT,
 	    SETTING(escape), "<code>" },
-	{ "excl", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "excl", "o-excl o_excl", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_EXCL, 0, NULL },
 	{ "forever", NULL, G_RETRY, PH_OPEN, OT_BOOL,
 	    SETTING(forever), NULL },
 	{ "fork", NULL, G_CHILD, PH_ACCEPT, OT_BOOL,
 	    SETTING(fork), NULL },
-	{ "group", "owner-group", G_NAMED, PH_BOUND, OT_STRING,
+	{ "freebind", "ip-freebind ipfreebind", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_FREEBIND), NULL },
+	{ "group", "owner-group gid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(group), "<group>" },
-	{ "hupcl", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	{ "hupcl", "hup", G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, HUPCL, 0, "<0|1>" },
 	{ "icanon", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ICANON, 0, "<0|1>" },
@@ -506,13 +516,14 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 0, ICRNL, 0, "<0|1>" },
 	{ "iexten", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, IEXTEN, 0, "<0|1>" },
-	{ "ignoreeof", NULL, G_FD, PH_OPEN, OT_BOOL,
+	{ "ignoreeof", "ignoreof", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(ignoreeof), NULL },
-	{ "interval", NULL, G_RETRY, PH_OPEN, OT_TIME,
+	{ "interval", "intervall", G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
-	{ "ip-add-membership", "add-membership", G_UDP, PH_PREBIND, OT_STRING,
-	    SETTING(mcast), "<group:if>" },
-	{ "ipv6-v6only", "ipv6only ipv6-ipv6only", G_IP6, PH_PREBIND, OT_BOOL,
+	{ "ip-add-membership", "add-membership ip-membership membership",
+	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:if>" },
+	{ "ipv6-v6only", "ipv6only ipv6-ipv6only v6only",
+	    G_IP6, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
 	{ "isig", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ISIG, 0, "<0|1>" },
@@ -524,44 +535,70 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPIDLE), "<seconds>" },
 	{ "keepintvl", "tcp-keepintvl", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPINTVL), "<seconds>" },
+	{ "linger", "so-linger", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_LINGER), "<seconds>" },
+	{ "linger2", "tcp-linger2", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_LINGER2), "<seconds>" },
 	{ "link", "symbolic-link", G_TERMIOS, PH_OPEN, OT_STRING,
 	    SETTING(link), "<path>" },
 	{ "lowport", NULL, G_IP, PH_ACCEPT, OT_BOOL,
 	    SETTING(lowport), NULL },
-	{ "max-children", NULL, G_CHILD, PH_ACCEPT, OT_INT,
+	{ "max-children", "maxchildren", G_CHILD, PH_ACCEPT, OT_INT,
 	    SETTING(max_children), "<count>" },
+	{ "maxseg", "tcp-maxseg mss", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_MAXSEG), "<bytes>" },
 	{ "mode", "perm", G_NAMED, PH_BOUND, OT_MODE,
 	    SETTING(mode), "<octal>" },
+	{ "mtudiscover", "ip-mtu-discover ipmtudiscover", G_IP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IP, IP_MTU_DISCOVER), "<0|1|2>" },
 	{ "nodelay", "tcp-nodelay", G_TCP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_TCP, TCP_NODELAY), NULL },
 	{ "nofork", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(nofork), NULL },
-	{ "nonblock", NULL, G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	{ "nonblock", "o-nonblock ndelay o-ndelay o_ndelay",
+	    G_FILE, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	{ "oobinline", "so-oobinline", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_OOBINLINE), NULL },
 	{ "opost", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 1, OPOST, 0, "<0|1>" },
 	{ "parenb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, PARENB, 0, "<0|1>" },
 	{ "parodd", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, PARODD, 0, "<0|1>" },
+	{ "passcred", "so-passcred", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_PASSCRED), NULL },
 	{ "pgid", "setpgid", G_PROGRAM, PH_OPEN, OT_INT,
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(pipes), NULL },
+	{ "pktinfo", "ip-pktinfo ippktinfo", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_PKTINFO), NULL },
+	{ "priority", "so-priority", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_PRIORITY), "<prio>" },
 	{ "pty", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(pty), NULL },
+	{ "quickack", "tcp-quickack", G_TCP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_TCP, TCP_QUICKACK), NULL },
 	{ "range", NULL, G_IPSERVER, PH_ACCEPT, OT_STRING,
 	    SETTING(range), "<addr/bits|addr:mask>" },
 	{ "raw", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(raw), NULL },
 	{ "rcvbuf", "so-rcvbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_RCVBUF), "<bytes>" },
-	{ "rdonly", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "rcvlowat", "so-rcvlowat", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_RCVLOWAT), "<bytes>" },
+	{ "rdonly", "o-rdonly o_rdonly", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_RDONLY, 0, NULL },
-	{ "rdwr", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "rdwr", "o-rdwr o_rdwr", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_RDWR, 0, NULL },
 	{ "readbytes", "bytes", G_FD, PH_OPEN, OT_INT,
 	    SETTING(readbytes), "<bytes>" },
+	{ "recverr", "ip-recverr iprecverr", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_RECVERR), NULL },
+	{ "recvtos", "ip-recvtos iprecvtos", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_RECVTOS), NULL },
+	{ "recvttl", "ip-recvttl iprecvttl", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_RECVTTL), NULL },
 	{ "retry", NULL, G_RETRY, PH_OPEN, OT_INT,
 	    SETTING(retry), "<count>" },
 	{ "reuseaddr", "so-reuseaddr", G_SOCKET, PH_PREBIND, OT_BOOL,
@@ -574,6 +611,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(shut_none), NULL },
 	{ "sndbuf", "so-sndbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
+	{ "sndlowat", "so-sndlowat", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_SNDLOWAT), "<bytes>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEPORT), NULL },
 	{ "sourceport", "sp", G_IP, PH_ACCEPT, OT_INT,
@@ -582,19 +621,33 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(stderr_too), NULL },
 	{ "su", "su-d substuser substuser-delayed", G_LISTEN, PH_ACCEPT,
 	    OT_STRING, SETTING(su), "<user>" },
-	{ "trunc", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "syncnt", "tcp-syncnt", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_SYNCNT), "<count>" },
+	{ "tclass", "ipv6-tclass", G_IP6, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
+	{ "timestamp", "so-timestamp", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_TIMESTAMP), NULL },
+	{ "tos", "ip-tos iptos", G_IP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IP, IP_TOS), "<tos>" },
+	{ "transparent", "ip-transparent", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_TRANSPARENT), NULL },
+	{ "trunc", "o-trunc", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_TRUNC, 0, NULL },
 	{ "ttl", "ip-ttl ipttl", G_IP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IP, IP_TTL), "<hops>" },
+	{ "unicast-hops", "ipv6-unicast-hops", G_IP6, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS), "<hops>" },
 	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_close), NULL },
-	{ "unlink-early", NULL, G_NAMED, PH_OPEN, OT_BOOL,
+	{ "unlink-early", "new", G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_early), NULL },
-	{ "user", "owner", G_NAMED, PH_BOUND, OT_STRING,
+	{ "user", "owner uid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(user), "<user>" },
-	{ "wait-slave", "waitslave", G_TERMIOS, PH_OPEN, OT_BOOL,
+	{ "wait-slave", "waitslave pty-wait-slave", G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(wait_slave), NULL },
-	{ "wronly", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "window-clamp", "tcp-window-clamp", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_WINDOW_CLAMP), "<bytes>" },
+	{ "wronly", "o-wronly o_wronly", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_WRONLY, 0, NULL },
 };
 const size_t n_opt_descs = sizeof(opt_descs) / sizeof(opt_descs[0]);
@@ -653,7 +706,8 @@ const struct addr_type addr_types[] = {
 	    O_CREAT | O_TRUNC, open_file },
 	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    0, open_program },
-	{ "FD", NULL, 1, ":<num>", K_FD, 0, 0, 0, G_FD | G_TERMIOS, 3, open_fd },
+	{ "FD", NULL, 1, ":<num>",
+	    K_FD, 0, 0, 0, G_FD | G_TERMIOS, 3, open_fd },
 	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    O_GOPEN, open_file },
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
@@ -1067,14 +1121,15 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 	switch (o->type) {
 	case OT_BOOL:
 	case OT_INT:
-		/* An option's number is C's, as in socat: "escape=0x0f". */
+		/*
+		 * An option's number is C's, as in socat: "escape=0x0f".
+		 * A number without a value is 1, as socat's "retry".
+		 */
 		if (value != NULL && parse_int_base(value, 0, &v) == -1) {
 			logmsg(L_ERROR, "option \"%s\": invalid numerical value \"%s\"",
 			    o->name, value);
 			return -1;
 		}
-		if (value == NULL && o->type == OT_INT)
-			goto missing;
 		switch (o->apply) {
 		case OA_FIELD:
 			*(int *)(void *)field = v;
@@ -1461,6 +1516,24 @@ join_group(int fd, const char *spec)
 	return -1;
 }
 
+/*
+ * Sets one socket option of the table.  so-linger=N takes a struct linger,
+ * on with N seconds, as socat's.  Returns setsockopt()'s result.
+ */
+static int
+set_one_sockopt(int fd, const struct sockopt_val *v)
+{
+	struct linger l;
+
+	if (v->desc->level == SOL_SOCKET && v->desc->optname == SO_LINGER) {
+		l.l_onoff = 1;
+		l.l_linger = v->value;
+		return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	}
+	return setsockopt(fd, v->desc->level, v->desc->optname, &v->value,
+	    sizeof(v->value));
+}
+
 /* Applies a's socket options of the given phase to fd.  Returns 0, or -1. */
 static int
 apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
@@ -1475,8 +1548,7 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 		/* ipv6-v6only on a socket that turned out IPv4 is moot. */
 		if (v->desc->level == IPPROTO_IPV6 && family != AF_INET6)
 			continue;
-		if (setsockopt(fd, v->desc->level, v->desc->optname, &v->value,
-		    sizeof(v->value)) == -1) {
+		if (set_one_sockopt(fd, v) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "setsockopt(%d, %s=%d)", fd,
 			    v->desc->name, v->value);
 			if (option_failed() == -1)
@@ -1926,6 +1998,22 @@ open_fd(struct addr *a, struct endpoint *ep)
 }
 
 /*
+ * Returns the passwd entry of user, a name or (as socat takes it) a
+ * number, or NULL.
+ */
+static struct passwd *
+find_user(const char *user)
+{
+	struct passwd *pw;
+	int id;
+
+	if ((pw = getpwnam(user)) == NULL && parse_int(user, &id) == 0 &&
+	    id >= 0)
+		pw = getpwuid((uid_t)id);
+	return pw;
+}
+
+/*
  * Gives path (or fd, when not -1) the owner and mode a's options ask for.
  * Returns 0, or -1 after logging.
  */
@@ -1936,20 +2024,27 @@ set_owner_mode(const struct addr *a, const char *path, int fd)
 	struct group *gr;
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
+	int id;
 
 	if (a->set.user != NULL) {
-		if ((pw = getpwnam(a->set.user)) == NULL) {
+		if ((pw = find_user(a->set.user)) != NULL)
+			uid = pw->pw_uid;
+		else if (parse_int(a->set.user, &id) == 0 && id >= 0)
+			uid = (uid_t)id;	/* a number need not be in passwd */
+		else {
 			logmsg(L_ERROR, "unknown user \"%s\"", a->set.user);
 			return option_failed();
 		}
-		uid = pw->pw_uid;
 	}
 	if (a->set.group != NULL) {
-		if ((gr = getgrnam(a->set.group)) == NULL) {
+		if ((gr = getgrnam(a->set.group)) != NULL)
+			gid = gr->gr_gid;
+		else if (parse_int(a->set.group, &id) == 0 && id >= 0)
+			gid = (gid_t)id;
+		else {
 			logmsg(L_ERROR, "unknown group \"%s\"", a->set.group);
 			return option_failed();
 		}
-		gid = gr->gr_gid;
 	}
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    (fd != -1 ? fchown(fd, uid, gid) : chown(path, uid, gid)) == -1) {
@@ -3094,7 +3189,7 @@ drop_privileges(const char *user)
 {
 	struct passwd *pw;
 
-	if ((pw = getpwnam(user)) == NULL) {
+	if ((pw = find_user(user)) == NULL) {
 		logmsg(L_ERROR, "su: unknown user \"%s\"", user);
 		return -1;
 	}
