@@ -800,10 +800,46 @@ const struct addr_type addr_types[] = {
 };
 const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 
-/* The features relay has, in socat -V's terms, for scripts that probe it. */
-static const char features[] =
-	"STDIO FDNUM FILE CREAT GOPEN PIPE UNIX IP4 IP6 TCP UDP LISTEN SYSTEM "
-	"SHELL EXEC RETRY ABSTRACT_UNIXSOCKET TERMIOS PTY STATS";
+/*
+ * socat's compile-time features, in the order of socat 1.8's -V, which
+ * scripts probe ("#define WITH_TCP 1").  A feature is there when relay has
+ * the address type (FEAT_TYPE) or option (FEAT_OPTION) named as its probe,
+ * so a new table row shows up here by itself; FEAT_ALWAYS: part of relay
+ * without one row to show it; FEAT_NEVER: no such thing in relay.
+ */
+enum feat_probe { FEAT_ALWAYS, FEAT_TYPE, FEAT_OPTION, FEAT_NEVER };
+static const struct feature {
+	const char	*name;
+	unsigned char	 probe;		/* enum feat_probe */
+	const char	*row;		/* the type or option that shows it */
+} features[] = {
+	{ "HELP", FEAT_ALWAYS, NULL }, { "STATS", FEAT_ALWAYS, NULL },
+	{ "STDIO", FEAT_TYPE, "STDIO" }, { "FDNUM", FEAT_TYPE, "FD" },
+	{ "FILE", FEAT_TYPE, "OPEN" }, { "CREAT", FEAT_TYPE, "CREATE" },
+	{ "GOPEN", FEAT_TYPE, "GOPEN" }, { "TERMIOS", FEAT_OPTION, "icanon" },
+	{ "PIPE", FEAT_TYPE, "PIPE" }, { "SOCKETPAIR", FEAT_TYPE, "SOCKETPAIR" },
+	{ "UNIX", FEAT_TYPE, "UNIX-CONNECT" },
+	{ "ABSTRACT_UNIXSOCKET", FEAT_TYPE, "ABSTRACT-CONNECT" },
+	{ "IP4", FEAT_ALWAYS, NULL }, { "IP6", FEAT_ALWAYS, NULL },
+	{ "RAWIP", FEAT_TYPE, "IP-SENDTO" },
+	{ "GENERICSOCKET", FEAT_TYPE, "SOCKET-CONNECT" },
+	{ "INTERFACE", FEAT_TYPE, "INTERFACE" },
+	{ "TCP", FEAT_TYPE, "TCP-CONNECT" }, { "UDP", FEAT_TYPE, "UDP-CONNECT" },
+	{ "SCTP", FEAT_TYPE, "SCTP-CONNECT" }, { "DCCP", FEAT_TYPE, "DCCP-CONNECT" },
+	{ "UDPLITE", FEAT_TYPE, "UDPLITE-CONNECT" },
+	{ "LISTEN", FEAT_ALWAYS, NULL }, { "POSIXMQ", FEAT_TYPE, "POSIXMQ-READ" },
+	{ "SOCKS4", FEAT_TYPE, "SOCKS4" }, { "SOCKS4A", FEAT_TYPE, "SOCKS4A" },
+	{ "SOCKS5", FEAT_TYPE, "SOCKS5-CONNECT" },
+	{ "VSOCK", FEAT_TYPE, "VSOCK-CONNECT" },
+	{ "NAMESPACES", FEAT_OPTION, "netns" }, { "PROXY", FEAT_TYPE, "PROXY" },
+	{ "SYSTEM", FEAT_TYPE, "SYSTEM" }, { "SHELL", FEAT_TYPE, "SHELL" },
+	{ "EXEC", FEAT_TYPE, "EXEC" }, { "READLINE", FEAT_TYPE, "READLINE" },
+	{ "TUN", FEAT_TYPE, "TUN" }, { "PTY", FEAT_TYPE, "PTY" },
+	{ "OPENSSL", FEAT_TYPE, "OPENSSL" }, { "FIPS", FEAT_NEVER, NULL },
+	{ "LIBWRAP", FEAT_OPTION, "tcpwrap" }, { "SYCLS", FEAT_NEVER, NULL },
+	{ "FILAN", FEAT_NEVER, NULL }, { "RETRY", FEAT_OPTION, "retry" },
+	{ "DEVTESTS", FEAT_NEVER, NULL },
+};
 
 /* Returns nonzero when name is one of the space-separated words in list. */
 static int
@@ -4519,8 +4555,10 @@ usage(void)
 	    "  %s [options] <address> <address>\n"
 	    "options:\n"
 	    "  -h       print this help and exit\n"
+	    "  -hh, -hhh  ... and the address types and options in socat's layout\n"
 	    "  -V       print version and feature information and exit\n"
-	    "  -d[0-4]  verbosity: -d warnings, -dd notices, -ddd info, -dddd debug\n"
+	    "  -d[ddd]  more verbose: -d warnings, -dd notices, -ddd info, -dddd debug\n"
+	    "  -d0 .. -d4  set the verbosity in one flag (-d0: errors only)\n"
 	    "  -lf <file>  log to file instead of stderr\n"
 	    "  -lp <name>  name in log lines and program variables (SOCAT)\n"
 	    "  -lu / -lh / -ls  microseconds / host name in log lines / log to stderr\n"
@@ -4528,7 +4566,8 @@ usage(void)
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
 	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
-	    "  -r <file> / -R <file>  write left-to-right / right-to-left data to file\n"
+	    "  -r <file>  write the left-to-right data to file, raw\n"
+	    "  -R <file>  write the right-to-left data to file, raw\n"
 	    "  -L <lockfile>  fail if it exists, else hold it; -W: wait for it\n"
 	    "  -s       sloppy: an option that cannot be applied is logged, no more\n"
 	    "  -D       describe the file descriptors before the transfer\n"
@@ -4560,22 +4599,208 @@ usage(void)
 	}
 }
 
+/* Returns nonzero when relay has the feature f (see features[]). */
+static int
+has_feature(const struct feature *f)
+{
+	switch (f->probe) {
+	case FEAT_ALWAYS:
+		return 1;
+	case FEAT_TYPE:
+		return find_addr_type(f->row) != NULL;
+	case FEAT_OPTION:
+		return find_option(f->row) != NULL;
+	default:
+		return 0;
+	}
+}
+
 static void
 version(void)
 {
 	struct utsname u;
-	const char *f;
-	int n;
+	size_t i;
 
 	printf("relay %s, a socat-compatible relay\n", RELAY_VERSION);
 	if (uname(&u) == 0)
 		printf("   running on %s version %s, release %s, machine %s\n",
 		    u.sysname, u.version, u.release, u.machine);
 	printf("features:\n");
-	for (f = features; *f != '\0'; f += n + (f[n] == ' ')) {
-		n = (int)strcspn(f, " ");
-		printf("  #define WITH_%.*s 1\n", n, f);
+	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (has_feature(&features[i]))
+			printf("  #define WITH_%s 1\n", features[i].name);
+		else
+			printf("  #undef WITH_%s\n", features[i].name);
+}
+
+/*
+ * One line of the -hh/-hhh listing: a name of an address type or option,
+ * and the row it names (an alias names a row under another name).
+ */
+struct help_name {
+	const char	*name;		/* NUL-terminated copy of the name */
+	const void	*row;		/* struct addr_type or struct opt_desc */
+	const char	*canonical;	/* the row's own name */
+};
+
+/* qsort() order of help_name: by name, in the C locale's order. */
+static int
+help_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct help_name *)a)->name,
+	    ((const struct help_name *)b)->name);
+}
+
+/*
+ * Adds name and, when with_aliases, each word of aliases to the array at
+ * *list (n entries so far, grown as needed).  Returns the new count, or
+ * dies when memory runs out.
+ */
+static size_t
+add_help_names(struct help_name **list, size_t n, const char *name,
+    const char *aliases, const void *row, int with_aliases)
+{
+	const char *p = name, *end;
+	size_t len;
+
+	for (;;) {
+		len = strcspn(p, " ");
+		if (len > 0) {
+			*list = realloc(*list, (n + 1) * sizeof(**list));
+			if (*list == NULL || ((*list)[n].name = strndup(p, len)) == NULL)
+				die("out of memory");
+			(*list)[n].row = row;
+			(*list)[n].canonical = name;
+			n++;
+		}
+		if (p == name) {
+			if (!with_aliases || aliases == NULL)
+				break;
+			p = aliases;
+		} else {
+			end = p + len;
+			if (*end == '\0')
+				break;
+			p = end + 1;
+		}
 	}
+	return n;
+}
+
+/* Writes the names of the bits of groups, comma-separated, to stdout. */
+static int
+print_groups(unsigned groups)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ G_FD, "FD" }, { G_SOCKET, "SOCKET" }, { G_IP, "IP" },
+		{ G_IP6, "IP6" }, { G_TCP, "TCP" }, { G_UNIX, "UNIX" },
+		{ G_LISTEN, "LISTEN" }, { G_CHILD, "CHILD" },
+		{ G_CONNECT, "CONNECT" }, { G_NAMED, "NAMED" }, { G_FILE, "FILE" },
+		{ G_PROGRAM, "PROGRAM" }, { G_UDP, "UDP" },
+		{ G_IPSERVER, "IPSERVER" }, { G_TERMIOS, "TERMIOS" },
+		{ G_SESSION, "SESSION" },
+	};
+	size_t i;
+	int chars = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (groups & names[i].bit)
+			chars += printf("%s%s", chars ? "," : "", names[i].name);
+	return chars;
+}
+
+/* Writes tabs from column chars up to the tab stop at or after column to. */
+static void
+tab_to(int chars, int to)
+{
+	do
+		putchar('\t');
+	while ((chars = (chars / 8 + 1) * 8) < to);
+}
+
+/*
+ * -hh and -hhh: after relay's own help, its address types and options in
+ * the layout of socat's -hh and -hhh, which scripts grep for a feature
+ * ("socat -hhh | grep '[[:space:]]nodelay[[:space:]]'") and socat's test
+ * suite checks for order: one sorted list of types and one of options,
+ * with the aliases among them when with_aliases (-hhh).  Groups, phases
+ * and types are relay's own.
+ */
+static void
+help_tables(int with_aliases)
+{
+	static const char *const phase[] = {
+		[PH_OPEN] = "OPEN", [PH_PREBIND] = "PREBIND",
+		[PH_BOUND] = "BOUND", [PH_ACCEPT] = "ACCEPT",
+	};
+	static const char *const type[] = {
+		[OT_BOOL] = "BOOL", [OT_INT] = "INT",
+		[OT_TIME] = "STRUCT-TIMEVAL", [OT_STRING] = "STRING",
+		[OT_MODE] = "MODE_T",
+	};
+	struct help_name *list = NULL;
+	const struct addr_type *t;
+	const struct opt_desc *o;
+	size_t i, n = 0;
+	int chars;
+
+	printf("   bi-address:\n"
+	    "      <single-address>\n"
+	    "      <single-address>!!<single-address>\n"
+	    "   single-address:\n"
+	    "      <address-head>[,<opts>]\n"
+	    "   address-head:\n");
+	for (i = 0; i < n_addr_types; i++)
+		n = add_help_names(&list, n, addr_types[i].name,
+		    addr_types[i].aliases, &addr_types[i], with_aliases);
+	qsort(list, n, sizeof(*list), help_name_cmp);
+	for (i = 0; i < n; i++) {
+		t = list[i].row;
+		if (strcmp(list[i].name, list[i].canonical) != 0) {
+			chars = printf("      %s", list[i].name);
+			tab_to(chars, 48);
+			printf("is an alias name for %s\n", t->name);
+			continue;
+		}
+		chars = printf("      %s%s", t->name, t->params);
+		tab_to(chars, 48);
+		printf("groups=");
+		print_groups(t->groups);
+		putchar('\n');
+	}
+	if (with_aliases)
+		printf("         <num> is a short form for fd:<num>\n"
+		    "         <filename> is a short form for gopen:<filename>\n");
+	for (i = 0; i < n; i++)
+		free((char *)list[i].name);
+	n = 0;
+
+	printf("   opts:\n"
+	    "      <opt>{,<opts>}:\n"
+	    "   opt:\n");
+	for (i = 0; i < n_opt_descs; i++)
+		n = add_help_names(&list, n, opt_descs[i].name,
+		    opt_descs[i].aliases, &opt_descs[i], with_aliases);
+	qsort(list, n, sizeof(*list), help_name_cmp);
+	for (i = 0; i < n; i++) {
+		o = list[i].row;
+		chars = printf("      %s", list[i].name);
+		tab_to(chars, 24);
+		if (strcmp(list[i].name, list[i].canonical) != 0) {
+			printf("is an alias for %s\n", o->name);
+			continue;
+		}
+		chars = printf("groups=") + print_groups(o->groups);
+		tab_to(chars, 24);
+		chars = printf("phase=%s", o->phase < sizeof(phase) / sizeof(phase[0]) &&
+		    phase[o->phase] ? phase[o->phase] : "OTHER");
+		tab_to(chars, 24);
+		printf("type=%s\n", o->type < sizeof(type) / sizeof(type[0]) &&
+		    type[o->type] ? type[o->type] : "OTHER");
+	}
+	for (i = 0; i < n; i++)
+		free((char *)list[i].name);
+	free(list);
 }
 
 /*
@@ -4615,6 +4840,11 @@ parse_flags(int argc, char **argv)
 			ndebug = arg[2] - '0';
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "-?") == 0) {
 			usage();
+			exit(0);
+		} else if (strcmp(arg, "-hh") == 0 || strcmp(arg, "-hhh") == 0 ||
+		    strcmp(arg, "-??") == 0 || strcmp(arg, "-???") == 0) {
+			usage();
+			help_tables(arg[3] != '\0');
 			exit(0);
 		} else if (strcmp(arg, "-V") == 0) {
 			version();
