@@ -71,6 +71,17 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: retry=1,interval=3, backend starts 1 s late: exit code" 0 "$RUN_RC"
 	wait_gone "$spid" 10
 	same_file "$w: retry=1,interval=3: the one retry delivers the data" "$TEXT" "$TMP/r1.$tn.recv"
+	# interval= is the wait between attempts: with interval=30 the one
+	# retry has not come 3 s later (a shorter wait would have failed it).
+	Q=$(dport)
+	bg "$tool" -u - TCP:127.0.0.1:$Q,retry=1,interval=30 2>/dev/null
+	ipid=$BG_PID
+	if wait_gone "$ipid" 3; then
+		not_ok "$w: retry=1,interval=30 against nothing: still waiting after 3 s"
+	else
+		ok "$w: retry=1,interval=30 against nothing: still waiting after 3 s"
+	fi
+	stop_tool "$ipid"
 
 	# listen: the port is taken at first, then freed
 	P=$(dport)
@@ -169,6 +180,7 @@ rcase "sourceport=S, client from S" "TCP-LISTEN:@P@,reuseaddr,sourceport=@S@" "T
 rcase "sourceport=S, client from another port" "TCP-LISTEN:@P@,reuseaddr,fork,sourceport=@S@" "TCP:127.0.0.1:@P@" no
 rcase "lowport, client from a port below 1024" "TCP-LISTEN:@P@,reuseaddr,lowport" "TCP:127.0.0.1:@P@,bind=127.0.0.1:@L@" yes
 rcase "lowport, client from an ephemeral port" "TCP-LISTEN:@P@,reuseaddr,fork,lowport" "TCP:127.0.0.1:@P@" no
+rcase "lowport, client from port 1024" "TCP-LISTEN:@P@,reuseaddr,fork,lowport" "TCP:127.0.0.1:@P@,bind=127.0.0.1:1024,reuseaddr" no
 
 # --- su= and su-d=: connections are served as that user
 for tool in "${TOOLS[@]}"; do
