@@ -188,31 +188,4 @@ xcase "TCP-LISTEN UNIX-CONNECT" --cli TCP:127.0.0.1:@P@ --srv "$CU" --recv "$IN"
 xcase "UNIX-LISTEN UNIX-CLIENT" --cli UNIX-CONNECT:@U@ --srv "$CU" --recv "$IN" --cout "$REPLY" -- UNIX-LISTEN:@U@ UNIX-CLIENT:@V@
 xcase "TCP-L TCP-CONNECT (text)" --cli TCP:127.0.0.1:@P@ --srv "$C4" --in "$TEXT" --recv "$TEXT" --cout "$REPLY" -- -t 5 TCP-L:@P@ TCP-CONNECT:127.0.0.1:@Q@
 
-# ---- a fork listener as the second address shares the first among its
-# children: one client's EOF must not end it for the next (socat only
-# closes it in that child).  The first address is one connection to a
-# reference server that appends what it receives to a file.
-for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
-	Q=$(dport)
-	P=$(dport)
-	f=$TMP/shared.$tn
-	bg "$SOCAT" -u TCP-LISTEN:$Q,reuseaddr OPEN:"$f",creat,append
-	spid=$BG_PID
-	wait_listen "$Q"
-	bg "$tool" TCP:127.0.0.1:$Q TCP-LISTEN:$P,fork,reuseaddr 2>"$f.err"
-	tpid=$BG_PID
-	wait_listen "$P"
-	echo one | timeout 10 "$SOCAT" - TCP:127.0.0.1:$P
-	wait_until 10 "the first client's line never came" grep -q one "$f"
-	wait_until 10 "the first child never ended" has_children "$tpid" 0
-	echo two | timeout 10 "$SOCAT" - TCP:127.0.0.1:$P
-	check "$w: TCP:... TCP-LISTEN,fork: the second client's line reaches the shared connection" \
-		wait_until 10 "the second client's line never came" grep -q two "$f"
-	check "$w: TCP:... TCP-LISTEN,fork: the shared connection is still open" kill -0 "$spid"
-	stop_tool "$tpid"
-	kill "$spid" 2>/dev/null
-done
-
 finish
