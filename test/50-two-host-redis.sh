@@ -71,10 +71,11 @@ amb_big=$AMB_INIT
 check "big-server: ambassador listens on 6379" ns_wait_listen "$BIG" 6379
 check "big-server: the ambassador is PID 1 of a container rooted at its image tree" \
 	in_container "${amb_big:-0}" "$BIG_ROOT"
-check "big-server: on all addresses (0.0.0.0:6379)" \
-	bash -c "ip netns exec '$BIG' ss -Hltn 'sport = :6379' | grep -q '0\.0\.0\.0:6379'"
+if [ "$AMB_LV" = 6 ]; then all='\*:6379'; else all='0\.0\.0\.0:6379'; fi
+check "big-server: on all addresses, one dual-stack socket where there is IPv6 ($all)" \
+	bash -c "ip netns exec '$BIG' ss -Hltn 'sport = :6379' | grep -q '^LISTEN .* $all '"
 check_eq "big-server: ambassador started exactly one relay, skipped nothing" \
-	"1 0" "$(grep -c '^ambassador: .*TCP4-LISTEN:' "$TMP/amb-big.err") $(grep -c 'skipping' "$TMP/amb-big.err")"
+	"1 0" "$(grep -c "^ambassador: .*TCP$AMB_LV-LISTEN:" "$TMP/amb-big.err") $(grep -c 'skipping' "$TMP/amb-big.err")"
 
 # --- client-server: ambassador to big-server:6379 ----------------------------
 
