@@ -73,7 +73,7 @@ line_in() { grep -q -- "$2" "$1"; }
 check "static relay built" bash "$TESTDIR/51-image-chroot.sh" --build-static "$TMP/build"
 for r in dry rewire drain alias; do
 	check "image root for the $r container" \
-		bash "$TESTDIR/51-image-chroot.sh" --build-root "$TMP/root-$r" "$TMP/build/relay"
+		bash "$TESTDIR/51-image-chroot.sh" --build-root "$TMP/root-$r" "$TMP/build/relay-static"
 done
 
 check "namespace srv ($SRV)" netns_add "$SRV"
