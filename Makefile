@@ -65,6 +65,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/relay $(DESTDIR)$(BINDIR)/ambassador \
 		$(DESTDIR)$(MANDIR)/relay.1
 
+# Mutation testing: realistic bugs from test/mutants put in a copy of the
+# tree one at a time, each against the scenarios that cover it (long: not
+# part of check or CI).  MUTANTS picks some by name.
+mutate:
+	test/mutate $(MUTANTS)
+
 # libFuzzer harnesses for the parsers (clang, libclang-rt-14-dev), run for
 # FUZZ_SECONDS each; crashes are kept in test/fuzz/crashes/.
 fuzz:
@@ -81,4 +87,4 @@ bench-static: relay-static
 clean:
 	rm -f relay relay-static test/unit .build-flags
 
-.PHONY: all static check fuzz bench bench-static install uninstall clean
+.PHONY: all static check mutate fuzz bench bench-static install uninstall clean

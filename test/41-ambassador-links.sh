@@ -575,9 +575,11 @@ check_eq "PID 1: SIGINT exit 130" 130 $?
 check "PID 1 (SIGINT): port $L6 free" test -z "$(ss -Hltn "sport = :$L6")"
 
 # A relay that dies under a PID 1 ambassador: the others are stopped, exit non-zero.
+# (-d: a relay logs "W exiting on signal 15" when the ambassador stops it;
+# the kernel's SIGKILL to what is left of a PID namespace leaves no line.)
 bg env --default-signal=INT,TERM unshare --pid --fork --mount-proc \
-	env -i PATH="$PATH" RELAY="$RELAY" busybox sh "$AMB" "$L6:127.0.0.1:$RP" "$L7:127.0.0.1:$RP" \
-	2>"$TMP/amb2.err"
+	env -i PATH="$PATH" RELAY="$RELAY" AMBASSADOR_RELAY_OPTS=-d busybox sh "$AMB" \
+	"$L6:127.0.0.1:$RP" "$L7:127.0.0.1:$RP" 2>"$TMP/amb2.err"
 ush=$BG_PID
 check "PID 1 (relay dies): listens on $L6" wait_listen "$L6"
 check "PID 1 (relay dies): listens on $L7" wait_listen "$L7"
@@ -594,6 +596,8 @@ rc=$?
 check_eq "PID 1: a relay killed by SIGKILL makes the ambassador exit 137" 137 "$rc"
 check "PID 1 (relay dies): reported on stderr" grep -q '^ambassador: relay .* exited with status 137' "$TMP/amb2.err"
 check_eq "PID 1 (relay dies): the other relay is stopped ($L7 free)" "" "$(ss -Hltn "sport = :$L7")"
+check "PID 1 (relay dies): the ambassador stopped the other relay itself (SIGTERM, logged)" \
+	grep -q ' W exiting on signal 15' "$TMP/amb2.err"
 
 # Not PID 1: SIGINT, and SIGTERM stopping the connection processes too.
 amb_bg -- "$L6:127.0.0.1:$RP"
