@@ -163,6 +163,7 @@ static struct program {
 	volatile pid_t		 parent;	/* relay's process that started it */
 	volatile sig_atomic_t	 done;
 	volatile int		 status;
+	volatile sig_atomic_t	 passes; /* SIGHUP etc. it takes (bits) */
 }				 programs[MAX_PROGRAMS];
 static volatile sig_atomic_t	 nprograms;
 
@@ -609,6 +610,12 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(setsid), NULL },
 	{ "shut-none", NULL, G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(shut_none), NULL },
+	{ "sighup", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(sighup), NULL },
+	{ "sigint", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(sigint), NULL },
+	{ "sigquit", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(sigquit), NULL },
 	{ "sndbuf", "so-sndbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
 	{ "sndlowat", "so-sndlowat", G_SOCKET, PH_PREBIND, OT_INT,
@@ -2444,12 +2451,15 @@ open_program(struct addr *a, struct endpoint *ep)
 	}
 	if (pid == 0) {
 		if (a->set.pty) {
-			/* A new session's leader takes its pty as its ctty. */
+			/*
+			 * Only ctty makes the pty the new session's ctty:
+			 * setsid alone leaves the program without one, as
+			 * socat does ("sh: can't access tty").
+			 */
 			if (a->set.setsid && setsid() == -1)
 				logmsg(L_WARN | L_ERRNO, "setsid()");
 #ifdef TIOCSCTTY
-			if ((a->set.setsid || a->set.ctty) &&
-			    ioctl(sv[1], TIOCSCTTY, 0) == -1 && a->set.ctty)
+			if (a->set.ctty && ioctl(sv[1], TIOCSCTTY, 0) == -1)
 				logmsg(L_WARN | L_ERRNO, "ioctl(TIOCSCTTY)");
 #endif
 			close(sv[0]);
@@ -2466,6 +2476,9 @@ open_program(struct addr *a, struct endpoint *ep)
 	}
 	programs[nprograms].pid = pid;
 	programs[nprograms].parent = getpid();
+	programs[nprograms].passes = (a->set.sighup ? 1 << SIGHUP : 0) |
+	    (a->set.sigint ? 1 << SIGINT : 0) |
+	    (a->set.sigquit ? 1 << SIGQUIT : 0);
 	nprograms++;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
@@ -4340,6 +4353,27 @@ signal_statistics(void)
 }
 
 /*
+ * Hands sig to this process's programs that asked for it (options sighup,
+ * sigint, sigquit), as socat does: relay itself goes on, and ends when the
+ * program does.  Returns nonzero when some program took it.
+ */
+static int
+pass_signal(int sig)
+{
+	pid_t self = getpid();
+	int i, passed = 0;
+
+	for (i = 0; i < nprograms; i++)
+		if (programs[i].parent == self && !programs[i].done &&
+		    (programs[i].passes & (1 << sig)) &&
+		    kill(programs[i].pid, sig) == 0)
+			passed = 1;
+	if (passed && L_NOTICE >= g.loglevel)
+		signal_log("N passing on signal ", sig);
+	return passed;
+}
+
+/*
  * Ends relay on a fatal signal with socat's status, 128 + the signal.
  * Only async-signal-safe calls.
  */
@@ -4350,6 +4384,8 @@ on_fatal_signal(int sig)
 	int level = sig == SIGQUIT ? L_ERROR : sig == SIGTERM ? L_WARN : L_NOTICE;
 	char text[] = "? exiting on signal ";
 
+	if (pass_signal(sig))
+		return;
 	cleanup();
 	text[0] = level_letter[level];
 	if (level >= g.loglevel)

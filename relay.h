@@ -116,6 +116,7 @@ struct addr_settings {
 	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
 	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
 	int	 nofork;		/* EXEC/SYSTEM: exec in place */
+	int	 sighup, sigint, sigquit; /* EXEC/SYSTEM: passed on to it */
 	int	 setsid;
 	int	 pgid;			/* -1: leave */
 	int	 pty;			/* EXEC/SYSTEM: on a pseudo terminal */
