@@ -626,7 +626,7 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(sourceport), "<port>" },
 	{ "stderr", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(stderr_too), NULL },
-	{ "su", "su-d substuser substuser-delayed", G_LISTEN, PH_ACCEPT,
+	{ "su", "su-d substuser substuser-delayed", G_FD, PH_ACCEPT,
 	    OT_STRING, SETTING(su), "<user>" },
 	{ "syncnt", "tcp-syncnt", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_SYNCNT), "<count>" },
@@ -2300,6 +2300,35 @@ split_words(const char *line)
 }
 
 /*
+ * Drops root for the user su= names: groups, then gid, then uid, each
+ * checked, so a listener serves its connections as that user, a program
+ * runs as it, and relay goes on as it once another address is open.
+ * Returns 0, or -1 after logging.
+ */
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	if ((pw = find_user(user)) == NULL) {
+		logmsg(L_ERROR, "su: unknown user \"%s\"", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "su \"%s\"", user);
+		return -1;
+	}
+	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
+	    (pw->pw_uid != 0 && setuid(0) != -1)) {
+		logmsg(L_ERROR, "su \"%s\": privileges were not dropped", user);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * In the child, on fds in and out: puts them on 0 and 1 (and 2 with
  * stderr), sets the session and environment up and runs the program.
  * Never returns.
@@ -2336,6 +2365,8 @@ exec_program(const struct addr *a, int in, int out)
 		logmsg(L_WARN | L_ERRNO, "setsid()");
 	if (a->set.pgid != -1 && setpgid(0, a->set.pgid) == -1)
 		logmsg(L_WARN | L_ERRNO, "setpgid(0, %d)", a->set.pgid);
+	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
+		_exit(1);
 	/* With nofork the program is relay's own process. */
 	set_program_env(a->set.nofork ? getpid() : getppid());
 	/*
@@ -3170,34 +3201,6 @@ claim_client(struct addr *a, struct endpoint *ep, struct dgram **queue,
 }
 
 /*
- * Drops root for the user su= names: groups, then gid, then uid, each
- * checked, so a listener serves its connections as that user.  Returns 0,
- * or -1 after logging.
- */
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw;
-
-	if ((pw = find_user(user)) == NULL) {
-		logmsg(L_ERROR, "su: unknown user \"%s\"", user);
-		return -1;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
-	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
-		logmsg(L_ERROR | L_ERRNO, "su \"%s\"", user);
-		return -1;
-	}
-	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
-	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
-	    (pw->pw_uid != 0 && setuid(0) != -1)) {
-		logmsg(L_ERROR, "su \"%s\": privileges were not dropped", user);
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * The accept loop of the listening kinds.  Without fork, fills ep with
  * the first client's connection.  With fork, returns in a new child for
  * each client, and never in the parent.  Returns 0, or -1 after logging.
@@ -3388,10 +3391,16 @@ open_once(struct addr *a, struct endpoint *ep)
 	    a->type->kind == K_RECV;
 	ep->escape = a->set.escape;
 	ep->left = a->set.readbytes > 0 ? a->set.readbytes : -1;
+	/*
+	 * su=: a listener drops to the user before its first accept, any
+	 * other address but a program (which drops in its own process) once
+	 * it is open, as socat does.
+	 */
+	if (a->set.su != NULL && a->type->kind != K_PROGRAM &&
+	    drop_privileges(a->set.su) == -1)
+		return -1;
 	if (ep->listen_fd == -1)
 		return 0;
-	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
-		return -1;
 	if (a->type->kind == K_RECV) {
 		/*
 		 * Not connected, so data for it fails to send, and an EOF

@@ -2,7 +2,8 @@
 # Differential: the options of EXEC/SYSTEM socat has and relay lacked:
 # sigint, sighup, sigquit (the signal goes to the program, the tool goes on
 # until it ends), the man page's recipe EXEC:bash,pty,stderr,setsid,sigint,
-# sane.  Each case runs with socat (the reference) and relay.
+# sane; su= on any address (a program runs as the user; after another
+# address is open the tool goes on as the user).  Each case runs with socat (the reference) and relay.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diff.sh"
 require bash
@@ -65,5 +66,32 @@ for sh in bash sh; do
 	check_eq "EXEC:$sh,pty,stderr,setsid,sigint,sane: the conversation as under socat" "$a" "$b"
 done
 check "EXEC:sh,...,sigint: the shell answered" grep -qx 42 <<<"$b"
+
+# --- su= beyond the listeners (as root only: it switches users)
+if [ "$(id -u)" = 0 ] && id -u nobody >/dev/null 2>&1; then
+	NB=$(id -u nobody)
+	# sucase ARGS...: the user the program runs as, and the exit code
+	sucase() {
+		diff_run su -- "$@"
+		check_eq "$*: exit code as socat's" "$DR_SOCAT_RC" "$DR_RELAY_RC"
+		check_eq "$*: the program's user as under socat" "$(cat "$DR_DIR/su.socat.out" "$DR_DIR/su.socat.err" | grep -Ev "$LOG_RE")" "$(cat "$DR_DIR/su.relay.out" "$DR_DIR/su.relay.err" | grep -Ev "$LOG_RE")"
+		check_eq "$*: the program runs as nobody" "$NB" "$(cat "$DR_DIR/su.relay.out" "$DR_DIR/su.relay.err" | grep -Ev "$LOG_RE")"
+	}
+	sucase -u SYSTEM:"id -u",su=nobody -
+	sucase -u SYSTEM:"id -u",su-d=nobody -
+	sucase -u EXEC:"id -u",substuser=nobody -
+	sucase -u OPEN:/etc/hostname,su=nobody SYSTEM:"id -u >&2; cat >/dev/null"
+	sucase -u STDIN,su=nobody SYSTEM:"id -u >&2; cat >/dev/null"
+	# a file created after the switch belongs to root: su-d, as su, once
+	# the address is open
+	for tool in "${TOOLS[@]}"; do
+		tn=$(tool_name "$tool")
+		run_one_tool "$tool" sufile 5 /dev/null -u SYSTEM:"echo x" OPEN:"$TMP/su.$tn",creat,su=nobody
+		echo "$(stat -c %U "$TMP/su.$tn" 2>/dev/null) $RUN_RC" >"$TMP/su.$tn.owner"
+	done
+	check_eq "OPEN:...,creat,su=nobody: the file's owner and exit code as socat's" "$(cat "$TMP/su.socat.owner")" "$(cat "$TMP/su.relay.owner")"
+else
+	ok "# SKIP su=: not root"
+fi
 
 finish
