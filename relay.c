@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>	/* flock() */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #ifdef __linux__
@@ -26,6 +27,9 @@
 #include <sys/wait.h>
 
 #include <net/if.h>
+#if defined(__linux__) && __has_include(<linux/fs.h>)
+#include <linux/fs.h>	/* FS_IOC_SETFLAGS and the chattr flags, fs-* */
+#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -189,6 +193,7 @@ static volatile sig_atomic_t	 stats_wanted	/* SIGUSR1 came */
 static int			 peer_fd = -1;
 
 static void relay_exit(int status) __attribute__((noreturn));
+static void take_lock(const char *path, int wait);
 static void catch_sigchld(int catch);
 
 /* ------------------------------------------------------------------ */
@@ -501,12 +506,56 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(escape), "<code>" },
 	{ "excl", "o-excl o_excl", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_EXCL, 0, NULL },
+	{ "f-setlk-rd", "setlk-rd", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_SETLK_RD, FIELD(lock), NULL },
+	{ "f-setlk-wr", "f-setlk setlk setlk-wr", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_SETLK_WR, FIELD(lock), NULL },
+	{ "f-setlkw-rd", "setlkw-rd", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_SETLKW_RD, FIELD(lock), NULL },
+	{ "f-setlkw-wr", "f-setlkw setlkw setlkw-wr lock lockw", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_SETLKW_WR, FIELD(lock), NULL },
+	{ "flock-ex", "flock", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_FLOCK_EX, FIELD(lock), NULL },
+	{ "flock-ex-nb", "flock-nb", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_FLOCK_EX_NB, FIELD(lock), NULL },
+	{ "flock-sh", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_FLOCK_SH, FIELD(lock), NULL },
+	{ "flock-sh-nb", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_FLOCK_SH_NB, FIELD(lock), NULL },
 	{ "forever", NULL, G_RETRY, PH_OPEN, OT_BOOL,
 	    SETTING(forever), NULL },
 	{ "fork", NULL, G_CHILD, PH_ACCEPT, OT_BOOL,
 	    SETTING(fork), NULL },
 	{ "freebind", "ip-freebind ipfreebind", G_IP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IP, IP_FREEBIND), NULL },
+#ifdef FS_IOC_SETFLAGS
+	{ "fs-append", "ext2-append", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_APPEND_FL, 0, NULL },
+	{ "fs-compr", "ext2-compr", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_COMPR_FL, 0, NULL },
+	{ "fs-dirsync", "ext2-dirsync", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_DIRSYNC_FL, 0, NULL },
+	{ "fs-immutable", "ext2-immutable", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_IMMUTABLE_FL, 0, NULL },
+	{ "fs-journal-data", "ext2-journal-data", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_JOURNAL_DATA_FL, 0, NULL },
+	{ "fs-noatime", "ext2-noatime ext3-noatime", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_NOATIME_FL, 0, NULL },
+	{ "fs-nodump", "ext2-nodump", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_NODUMP_FL, 0, NULL },
+	{ "fs-notail", "ext2-notail", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_NOTAIL_FL, 0, NULL },
+	{ "fs-secrm", "ext2-secrm", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_SECRM_FL, 0, NULL },
+	{ "fs-sync", "ext2-sync", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_SYNC_FL, 0, NULL },
+	{ "fs-topdir", "ext2-topdir", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_TOPDIR_FL, 0, NULL },
+	{ "fs-unrm", "ext2-unrm", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_UNRM_FL, 0, NULL },
+#endif
+	{ "ftruncate", "truncate ftruncate32 ftruncate64", G_FILE, PH_OPEN,
+	    OT_INT, SETTING(ftruncate), "<length>" },
 	{ "group", "owner-group gid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(group), "<group>" },
 	{ "hupcl", "hup", G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -528,6 +577,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
 	{ "isig", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ISIG, 0, "<0|1>" },
+	{ "ispeed", NULL, G_TERMIOS, PH_OPEN, OT_INT,
+	    SETTING(ispeed), "<speed_t>" },
 	{ "keepalive", "so-keepalive", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_KEEPALIVE), NULL },
 	{ "keepcnt", "tcp-keepcnt", G_TCP, PH_PREBIND, OT_INT,
@@ -542,6 +593,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_TCP, TCP_LINGER2), "<seconds>" },
 	{ "link", "symbolic-link", G_TERMIOS, PH_OPEN, OT_STRING,
 	    SETTING(link), "<path>" },
+	{ "lockfile", NULL, G_FD, PH_OPEN, OT_STRING,
+	    SETTING(lockfile), "<path>" },
 	{ "lowport", NULL, G_IP, PH_ACCEPT, OT_BOOL,
 	    SETTING(lowport), NULL },
 	{ "max-children", "maxchildren", G_CHILD, PH_ACCEPT, OT_INT,
@@ -557,11 +610,20 @@ const struct opt_desc opt_descs[] = {
 	{ "nofork", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(nofork), NULL },
 	{ "nonblock", "o-nonblock ndelay o-ndelay o_ndelay",
-	    G_FILE, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	    G_FD, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+#ifdef O_NOATIME
+	{ "o-noatime", "noatime", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_NOATIME, 0, NULL },
+#endif
 	{ "oobinline", "so-oobinline", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_OOBINLINE), NULL },
+	/* As socat's: on EXEC and SYSTEM, pty; on PTY, what it does anyway. */
+	{ "openpty", NULL, G_SESSION, PH_OPEN, OT_BOOL,
+	    SETTING(pty), NULL },
 	{ "opost", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 1, OPOST, 0, "<0|1>" },
+	{ "ospeed", NULL, G_TERMIOS, PH_OPEN, OT_INT,
+	    SETTING(ospeed), "<speed_t>" },
 	{ "parenb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, PARENB, 0, "<0|1>" },
 	{ "parodd", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -652,6 +714,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(user), "<user>" },
 	{ "wait-slave", "waitslave pty-wait-slave", G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(wait_slave), NULL },
+	{ "waitlock", NULL, G_FD, PH_OPEN, OT_STRING,
+	    SETTING(waitlock), "<path>" },
 	{ "window-clamp", "tcp-window-clamp", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_WINDOW_CLAMP), "<bytes>" },
 	{ "wronly", "o-wronly o_wronly", G_FILE, PH_OPEN, OT_BOOL,
@@ -719,9 +783,10 @@ const struct addr_type addr_types[] = {
 	    O_GOPEN, open_file },
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    0, open_file },
-	{ "PIPE", NULL, -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
+	{ "PIPE", "ECHO", -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
-	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0, G_FD | G_TERMIOS | G_SESSION, 0,
+	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0,
+	    G_FD | G_TERMIOS | G_SESSION | G_NAMED, 0,
 	    open_pty },
 	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    2, open_program },
@@ -1149,6 +1214,14 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 				a->set.tset[o->level] &= ~o->optname;
 			}
 			return 0;
+		case OA_CONST:
+			if (v)
+				*(int *)(void *)field = (int)o->optname;
+			return 0;
+		case OA_FSFLAG:
+			a->set.fsflags = v ? a->set.fsflags | o->optname :
+			    a->set.fsflags & ~o->optname;
+			return 0;
 		case OA_SOCKOPT:
 			break;
 		}
@@ -1213,6 +1286,8 @@ free_address(struct addr *a)
 	free(a->set.link);
 	free(a->set.mcast);
 	free(a->set.device);
+	free(a->set.lockfile);
+	free(a->set.waitlock);
 	if (a->numeric != NULL)
 		freeaddrinfo(a->numeric);
 	if (a->writer != NULL) {
@@ -1269,6 +1344,7 @@ parse_address(const char *text, struct addr *a)
 	a->set.interval = 1;
 	a->set.pgid = -1;
 	a->set.escape = -1;
+	a->set.ispeed = a->set.ospeed = a->set.ftruncate = -1;
 
 	if ((dual = find_dual(text)) >= 0) {
 		if ((atext = strndup(text, (size_t)dual)) == NULL ||
@@ -1834,7 +1910,8 @@ socket_endpoint(struct endpoint *ep, int fd)
 static int
 termios_wanted(const struct addr_settings *st)
 {
-	return st->raw || st->rawer || st->sane || st->baud != 0 || (st->tset[0] |
+	return st->raw || st->rawer || st->sane || st->baud != 0 ||
+	    st->ispeed != -1 || st->ospeed != -1 || (st->tset[0] |
 	    st->tclr[0] | st->tset[1] | st->tclr[1] | st->tset[2] |
 	    st->tclr[2] | st->tset[3] | st->tclr[3]) != 0;
 }
@@ -1889,6 +1966,14 @@ apply_termios(int fd, const struct addr *a, int restore)
 	if (st->baud != 0 && (cfsetispeed(&t, baud_speed(st->baud)) == -1 ||
 	    cfsetospeed(&t, baud_speed(st->baud)) == -1)) {
 		logmsg(L_ERROR | L_ERRNO, "cfsetspeed(%ld)", st->baud);
+		return option_failed();
+	}
+	/* socat's trap, kept: the value is a speed_t code (13 is B9600). */
+	if ((st->ispeed != -1 && cfsetispeed(&t, (speed_t)st->ispeed) == -1) ||
+	    (st->ospeed != -1 && cfsetospeed(&t, (speed_t)st->ospeed) == -1)) {
+		logmsg(L_ERROR | L_ERRNO, "cfset%sspeed(%d)",
+		    st->ispeed != -1 ? "i" : "o",
+		    st->ispeed != -1 ? st->ispeed : st->ospeed);
 		return option_failed();
 	}
 	if (tcsetattr(fd, TCSANOW, &t) == -1) {
@@ -2045,6 +2130,70 @@ set_owner_mode(const struct addr *a, const char *path, int fd)
 }
 
 /*
+ * Cuts the file to ftruncate='s length and adds the fs-* attributes (as
+ * chattr does).  Returns 0, or -1 after logging.
+ */
+static int
+apply_file_options(int fd, const struct addr *a)
+{
+	if (a->set.ftruncate != -1 && ftruncate(fd, a->set.ftruncate) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "ftruncate(%d, %d)", fd,
+		    a->set.ftruncate);
+		return option_failed();
+	}
+#ifdef FS_IOC_SETFLAGS
+	if (a->set.fsflags != 0) {
+		int attr;
+
+		if (ioctl(fd, FS_IOC_GETFLAGS, &attr) == -1 ||
+		    (attr |= (int)a->set.fsflags,
+		    ioctl(fd, FS_IOC_SETFLAGS, &attr)) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "ioctl(%d, FS_IOC_SETFLAGS)", fd);
+			return option_failed();
+		}
+	}
+#endif
+	return 0;
+}
+
+/*
+ * Takes the lock a's options ask for on fd: flock() or a fcntl() lock on
+ * the whole file, waiting or not.  Returns 0, or -1 after logging.
+ */
+static int
+apply_lock(int fd, const struct addr *a)
+{
+	static const short fl_type[] = { F_RDLCK, F_WRLCK };
+	struct flock l;
+	int k = a->set.lock, r;
+
+	switch (k) {
+	case LK_NONE:
+		return 0;
+	case LK_FLOCK_EX:
+	case LK_FLOCK_EX_NB:
+	case LK_FLOCK_SH:
+	case LK_FLOCK_SH_NB:
+		r = flock(fd, (k == LK_FLOCK_EX || k == LK_FLOCK_EX_NB ?
+		    LOCK_EX : LOCK_SH) |
+		    (k == LK_FLOCK_EX_NB || k == LK_FLOCK_SH_NB ? LOCK_NB : 0));
+		break;
+	default:
+		memset(&l, 0, sizeof(l));
+		l.l_type = fl_type[k == LK_SETLK_WR || k == LK_SETLKW_WR];
+		l.l_whence = SEEK_SET;
+		r = fcntl(fd, k == LK_SETLK_RD || k == LK_SETLK_WR ? F_SETLK :
+		    F_SETLKW, &l);
+		break;
+	}
+	if (r == -1) {
+		logmsg(L_ERROR | L_ERRNO, "lock of fd %d", fd);
+		return option_failed();
+	}
+	return 0;
+}
+
+/*
  * Opens path with flags for a's directions and gives it a's owner, mode
  * and terminal settings.  Returns 0, or -1 after logging.
  */
@@ -2060,7 +2209,8 @@ open_path(struct addr *a, struct endpoint *ep, const char *path, int flags)
 		return -1;
 	}
 	/* A terminal gets its settings back at exit, as in socat. */
-	if (set_owner_mode(a, path, fd) == -1 || apply_termios(fd, a, 1) == -1) {
+	if (set_owner_mode(a, path, fd) == -1 || apply_termios(fd, a, 1) == -1 ||
+	    apply_file_options(fd, a) == -1) {
 		close(fd);
 		return -1;
 	}
@@ -2181,7 +2331,9 @@ open_pty(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR | L_ERRNO, "open(\"%s\")", name);
 		goto err;
 	}
-	if (apply_termios(slave, a, 0) == -1)
+	/* user=, group=, mode= give the slave its owner and mode, as socat. */
+	if (set_owner_mode(a, name, slave) == -1 ||
+	    apply_termios(slave, a, 0) == -1)
 		goto err;
 	/*
 	 * setsid: relay leads a session of its own; ctty: with the pty as
@@ -3369,6 +3521,11 @@ open_once(struct addr *a, struct endpoint *ep)
 
 	memset(ep, 0, sizeof(*ep));
 	ep->listen_fd = -1;
+	/* lockfile= and waitlock= are -L and -W for one address, as socat. */
+	if (a->set.lockfile != NULL)
+		take_lock(a->set.lockfile, 0);
+	if (a->set.waitlock != NULL)
+		take_lock(a->set.waitlock, 1);
 	for (attempt = 0;; attempt++) {
 		/*
 		 * A failed attempt that will be retried is only a notice.
@@ -3391,6 +3548,9 @@ open_once(struct addr *a, struct endpoint *ep)
 	    a->type->kind == K_RECV;
 	ep->escape = a->set.escape;
 	ep->left = a->set.readbytes > 0 ? a->set.readbytes : -1;
+	if (apply_lock(ep->listen_fd != -1 ? ep->listen_fd :
+	    ep->rfd != -1 ? ep->rfd : ep->wfd, a) == -1)
+		return -1;
 	/*
 	 * su=: a listener drops to the user before its first accept, any
 	 * other address but a program (which drops in its own process) once

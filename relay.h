@@ -67,9 +67,12 @@ enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
  * open() flags (OA_OFLAG adds the row's flag bits, OA_ACCMODE sets the
  * access mode), or a terminal flag (OA_TERMIOS: the row's level says which
  * of c_iflag, c_oflag, c_lflag, c_cflag, its optname which bits; an OT_INT
- * row sets a field of bits, csize).
+ * row sets a field of bits, csize).  OA_CONST stores the row's optname in
+ * its field (one of a family: a lock kind), OA_FSFLAG adds the row's
+ * optname to the file's attributes (chattr's flags).
  */
-enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS };
+enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS,
+	OA_CONST, OA_FSFLAG };
 
 struct opt_desc {
 	const char	*name;
@@ -84,6 +87,10 @@ struct opt_desc {
 	unsigned short	 field;		/* OA_FIELD: offset in struct addr_settings */
 	const char	*help;		/* value shown by -h, or NULL for a flag */
 };
+
+/* The lock an address takes on its fd once open (flock, setlk, ...). */
+enum lock_kind { LK_NONE, LK_FLOCK_EX, LK_FLOCK_EX_NB, LK_FLOCK_SH,
+	LK_FLOCK_SH_NB, LK_SETLK_RD, LK_SETLK_WR, LK_SETLKW_RD, LK_SETLKW_WR };
 
 /* The per-address settings that OA_FIELD options write. */
 struct addr_settings {
@@ -128,6 +135,12 @@ struct addr_settings {
 	int	 sane;			/* terminal: the usual cooked mode */
 	long	 baud;			/* terminal: b<baud>, or 0 */
 	unsigned tset[4], tclr[4];	/* terminal: c_i/o/l/cflag bits */
+	int	 ispeed, ospeed;	/* terminal: speed_t codes, or -1 */
+	int	 ftruncate;		/* file: length to cut to, or -1 */
+	unsigned fsflags;		/* file: attributes to add (fs-*) */
+	int	 lock;			/* enum lock_kind */
+	char	*lockfile;		/* lockfile=: as -L */
+	char	*waitlock;		/* waitlock=: as -W */
 };
 
 struct addr;
