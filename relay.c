@@ -27,9 +27,6 @@
 #include <sys/wait.h>
 
 #include <net/if.h>
-#if defined(__linux__) && __has_include(<linux/fs.h>)
-#include <linux/fs.h>	/* FS_IOC_SETFLAGS and the chattr flags, fs-* */
-#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -69,6 +66,27 @@
 #if defined(__linux__) && defined(SPLICE_F_MOVE)
 #define HAVE_SPLICE 1
 #endif
+/*
+ * The file attributes of chattr(1), for fs-*: the kernel's ABI, written
+ * out because musl's headers have no <linux/fs.h>.
+ */
+#if defined(__linux__) && !defined(FS_IOC_SETFLAGS)
+#define FS_IOC_GETFLAGS		_IOR('f', 1, long)
+#define FS_IOC_SETFLAGS		_IOW('f', 2, long)
+#define FS_SECRM_FL		0x00000001
+#define FS_UNRM_FL		0x00000002
+#define FS_COMPR_FL		0x00000004
+#define FS_SYNC_FL		0x00000008
+#define FS_IMMUTABLE_FL		0x00000010
+#define FS_APPEND_FL		0x00000020
+#define FS_NODUMP_FL		0x00000040
+#define FS_NOATIME_FL		0x00000080
+#define FS_JOURNAL_DATA_FL	0x00004000
+#define FS_NOTAIL_FL		0x00008000
+#define FS_DIRSYNC_FL		0x00010000
+#define FS_TOPDIR_FL		0x00020000
+#endif
+
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
 #define HAVE_SOCK_FLAGS 1
 #else
