@@ -186,6 +186,7 @@ static struct program {
 	volatile sig_atomic_t	 done;
 	volatile int		 status;
 	volatile sig_atomic_t	 passes; /* SIGHUP etc. it takes (bits) */
+	volatile sig_atomic_t	 keep;	/* end-close: left running at the end */
 }				 programs[MAX_PROGRAMS];
 static volatile sig_atomic_t	 nprograms;
 
@@ -451,7 +452,8 @@ cleanup(void)
 
 	/* A program that still runs would outlive relay: end it, as socat. */
 	for (i = 0; i < nprograms; i++)
-		if (!programs[i].done && programs[i].parent == self)
+		if (!programs[i].done && !programs[i].keep &&
+		    programs[i].parent == self)
 			(void)kill(programs[i].pid, SIGTERM);
 	/*
 	 * Last saved first: where stdin and stdout are one terminal, the
@@ -520,6 +522,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_DONTROUTE), NULL },
 	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ECHO, 0, "<0|1>" },
+	{ "end-close", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(end_close), NULL },
 	{ "escape", NULL, G_FD, PH_OPEN, OT_INT,
 	    SETTING(escape), "<code>" },
 	{ "excl", "o-excl o_excl", G_FILE, PH_OPEN, OT_BOOL,
@@ -629,6 +633,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(nofork), NULL },
 	{ "nonblock", "o-nonblock ndelay o-ndelay o_ndelay",
 	    G_FD, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	{ "null-eof", NULL, G_SOCKET, PH_OPEN, OT_BOOL,
+	    SETTING(null_eof), NULL },
 #ifdef O_NOATIME
 	{ "o-noatime", "noatime", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_NOATIME, 0, NULL },
@@ -688,8 +694,14 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(sane), NULL },
 	{ "setsid", "sid", G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(setsid), NULL },
+	{ "shut-close", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, SH_CLOSE, FIELD(shut), NULL },
+	{ "shut-down", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, SH_DOWN, FIELD(shut), NULL },
 	{ "shut-none", NULL, G_FD, PH_OPEN, OT_BOOL,
-	    SETTING(shut_none), NULL },
+	    OA_CONST, 0, SH_NONE, FIELD(shut), NULL },
+	{ "shut-null", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, SH_NULL, FIELD(shut), NULL },
 	{ "sighup", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(sighup), NULL },
 	{ "sigint", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
@@ -2677,6 +2689,7 @@ open_program(struct addr *a, struct endpoint *ep)
 	}
 	programs[nprograms].pid = pid;
 	programs[nprograms].parent = getpid();
+	programs[nprograms].keep = a->set.end_close;
 	programs[nprograms].passes = (a->set.sighup ? 1 << SIGHUP : 0) |
 	    (a->set.sigint ? 1 << SIGINT : 0) |
 	    (a->set.sigquit ? 1 << SIGQUIT : 0);
@@ -3561,9 +3574,12 @@ open_once(struct addr *a, struct endpoint *ep)
 	if (g.retrying)
 		g.retrying = 0;
 	ep->crnl = a->set.crnl;
-	/* An empty datagram is no EOF but for the connected kinds, as socat. */
-	ep->ignoreeof = a->set.ignoreeof || a->type->kind == K_SENDTO ||
-	    a->type->kind == K_RECV;
+	/*
+	 * An empty datagram is no EOF but for the connected kinds, as socat,
+	 * or with null-eof.
+	 */
+	ep->ignoreeof = a->set.ignoreeof || (!a->set.null_eof &&
+	    (a->type->kind == K_SENDTO || a->type->kind == K_RECV));
 	ep->escape = a->set.escape;
 	ep->left = a->set.readbytes > 0 ? a->set.readbytes : -1;
 	if (apply_lock(ep->listen_fd != -1 ? ep->listen_fd :
@@ -3593,6 +3609,28 @@ open_once(struct addr *a, struct endpoint *ep)
 }
 
 /*
+ * Returns how an EOF is passed on to ep: its type's way, or the one a
+ * shut-* option asks for.  shut-down on something that is no socket and
+ * shut-null on something that takes no datagrams are no-ops, as in socat;
+ * shut-close closes the fd even where it is also read, a trap kept as is.
+ */
+static enum shut_how
+shut_wanted(const struct addr *a, const struct endpoint *ep)
+{
+	switch (a->set.shut) {
+	case SH_NONE:
+		return SHUT_NOTHING;
+	case SH_DOWN:
+		return ep->is_socket ? SHUT_SOCKET : SHUT_NOTHING;
+	case SH_CLOSE:
+		return SHUT_CLOSE;
+	case SH_NULL:
+		return ep->dgram ? SHUT_DGRAM : SHUT_NOTHING;
+	}
+	return ep->shut;
+}
+
+/*
  * Opens a, both halves of a dual address "A!!B" included.
  * Returns 0, or -1 after logging.
  */
@@ -3603,14 +3641,13 @@ open_address(struct addr *a, struct endpoint *ep)
 
 	if (open_once(a, ep) == -1)
 		return -1;
-	if (a->set.shut_none)
-		ep->shut = SHUT_NOTHING;
+	ep->shut = shut_wanted(a, ep);
 	if (a->writer == NULL)
 		return 0;
 	if (open_once(a->writer, &w) == -1)
 		return -1;
 	ep->wfd = w.wfd;
-	ep->shut = a->writer->set.shut_none ? SHUT_NOTHING : w.shut;
+	ep->shut = shut_wanted(a->writer, &w);
 	ep->is_socket = ep->is_socket && w.is_socket;
 	ep->dgram |= w.dgram;
 	ep->to = w.to;
@@ -4402,9 +4439,10 @@ finish_programs(struct endpoint ep[2])
 			if (ep[i].ended && ep[i].pid == programs[k].pid)
 				wanted[k] = 1;
 	(void)wait_programs(wanted, 100);
+	/* end-close: a program left running is not waited for, as socat. */
 	for (k = 0; k < nprograms; k++) {
 		counts[k] = programs[k].done;
-		wanted[k] = 2;
+		wanted[k] = programs[k].keep ? 0 : 2;
 	}
 	/* Only a program's fds: a terminal's settings come back later. */
 	for (i = 0; i < 2; i++) {

@@ -92,6 +92,9 @@ struct opt_desc {
 enum lock_kind { LK_NONE, LK_FLOCK_EX, LK_FLOCK_EX_NB, LK_FLOCK_SH,
 	LK_FLOCK_SH_NB, LK_SETLK_RD, LK_SETLK_WR, LK_SETLKW_RD, LK_SETLKW_WR };
 
+/* How the shut-* options pass an EOF on; SH_TYPE: the type's own way. */
+enum shut_opt { SH_TYPE, SH_NONE, SH_DOWN, SH_CLOSE, SH_NULL };
+
 /* The per-address settings that OA_FIELD options write. */
 struct addr_settings {
 	int	 fork;
@@ -119,7 +122,9 @@ struct addr_settings {
 	int	 ignoreeof;
 	int	 escape;		/* a byte read means EOF; -1: none */
 	int	 readbytes;		/* bytes to read before EOF; <= 0: all */
-	int	 shut_none;		/* pass no EOF on to this address */
+	int	 shut;			/* enum shut_opt: shut-none etc. */
+	int	 null_eof;		/* an empty datagram is an EOF */
+	int	 end_close;		/* EXEC/SYSTEM: left running at the end */
 	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
 	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
 	int	 nofork;		/* EXEC/SYSTEM: exec in place */
