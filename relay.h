@@ -67,9 +67,12 @@ enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
  * open() flags (OA_OFLAG adds the row's flag bits, OA_ACCMODE sets the
  * access mode), or a terminal flag (OA_TERMIOS: the row's level says which
  * of c_iflag, c_oflag, c_lflag, c_cflag, its optname which bits; an OT_INT
- * row sets a field of bits, csize).
+ * row sets a field of bits, csize).  OA_CONST stores the row's optname in
+ * its field (one of a family: a lock kind), OA_FSFLAG adds the row's
+ * optname to the file's attributes (chattr's flags).
  */
-enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS };
+enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS,
+	OA_CONST, OA_FSFLAG };
 
 struct opt_desc {
 	const char	*name;
@@ -84,6 +87,13 @@ struct opt_desc {
 	unsigned short	 field;		/* OA_FIELD: offset in struct addr_settings */
 	const char	*help;		/* value shown by -h, or NULL for a flag */
 };
+
+/* The lock an address takes on its fd once open (flock, setlk, ...). */
+enum lock_kind { LK_NONE, LK_FLOCK_EX, LK_FLOCK_EX_NB, LK_FLOCK_SH,
+	LK_FLOCK_SH_NB, LK_SETLK_RD, LK_SETLK_WR, LK_SETLKW_RD, LK_SETLKW_WR };
+
+/* How the shut-* options pass an EOF on; SH_TYPE: the type's own way. */
+enum shut_opt { SH_TYPE, SH_NONE, SH_DOWN, SH_CLOSE, SH_NULL };
 
 /* The per-address settings that OA_FIELD options write. */
 struct addr_settings {
@@ -112,10 +122,13 @@ struct addr_settings {
 	int	 ignoreeof;
 	int	 escape;		/* a byte read means EOF; -1: none */
 	int	 readbytes;		/* bytes to read before EOF; <= 0: all */
-	int	 shut_none;		/* pass no EOF on to this address */
+	int	 shut;			/* enum shut_opt: shut-none etc. */
+	int	 null_eof;		/* an empty datagram is an EOF */
+	int	 end_close;		/* EXEC/SYSTEM: left running at the end */
 	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
 	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
 	int	 nofork;		/* EXEC/SYSTEM: exec in place */
+	int	 sighup, sigint, sigquit; /* EXEC/SYSTEM: passed on to it */
 	int	 setsid;
 	int	 pgid;			/* -1: leave */
 	int	 pty;			/* EXEC/SYSTEM: on a pseudo terminal */
@@ -127,6 +140,12 @@ struct addr_settings {
 	int	 sane;			/* terminal: the usual cooked mode */
 	long	 baud;			/* terminal: b<baud>, or 0 */
 	unsigned tset[4], tclr[4];	/* terminal: c_i/o/l/cflag bits */
+	int	 ispeed, ospeed;	/* terminal: speed_t codes, or -1 */
+	int	 ftruncate;		/* file: length to cut to, or -1 */
+	unsigned fsflags;		/* file: attributes to add (fs-*) */
+	int	 lock;			/* enum lock_kind */
+	char	*lockfile;		/* lockfile=: as -L */
+	char	*waitlock;		/* waitlock=: as -W */
 };
 
 struct addr;
