@@ -24,6 +24,11 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 35)
+#include <sys/rseq.h>		/* see stop_rseq() */
+#include <sys/syscall.h>
+#define HAVE_GLIBC_RSEQ 1
+#endif
 
 #include <net/if.h>
 #include <netinet/in.h>
@@ -150,8 +155,6 @@ static struct {
 	struct termios	 saved;
 }				 tty_saved[MAX_TTYS];
 static long			 utc_offset;	/* seconds east of UTC, at start */
-static volatile sig_atomic_t	 children_forked;
-static volatile sig_atomic_t	 children_reaped;
 
 /*
  * The EXEC/SYSTEM programs of this process: at most one for each half of
@@ -163,25 +166,35 @@ static struct program {
 	volatile pid_t		 parent;	/* relay's process that started it */
 	volatile sig_atomic_t	 done;
 	volatile int		 status;
-}				 programs[MAX_PROGRAMS];
+}				 programs[MAX_PROGRAMS]
+    __attribute__((aligned(STACK_PAGE)));	/* see below */
 static volatile sig_atomic_t	 nprograms;
 
+/*
+ * An idle fork child's own memory is the pages that it or the listener
+ * writes after fork(): each such page is copied.  Every child writes its
+ * thread's own data anyway (the kernel stores the new thread id there,
+ * libc keeps errno there): glibc puts it on the page below the thread
+ * pointer, musl (the static build) in .bss.  So what a child or the
+ * listener writes after fork() is thread-local (relay has one thread) and
+ * lands on that same page: 8 KiB an idle connection (that page and one of
+ * stack) instead of 12.  musl keeps a TLS of up to about 100 bytes in
+ * .bss (a larger one gets a page of its own), beside the locks and counters
+ * its fork() writes, after relay's own variables: programs[] starts a page,
+ * and what follows it up to those takes less than a page, so all of them
+ * are on that one page.  test/60 checks both builds.
+ */
+static __thread volatile sig_atomic_t children_forked;
+static __thread volatile sig_atomic_t children_reaped;
 /*
  * What crossed in each direction, for --statistics and SIGUSR1: bytes, and
  * blocks (socat's "packets": one per read that brought data).
  */
-static struct {
+static __thread struct {
 	unsigned long long bytes, packets;
 }				 moved[2];
-static int			 transferring;	/* moved[] is live */
-/*
- * An idle fork child's own memory is the pages it or the listener writes
- * after fork(): the variables above and libc's errno (its TLS), which
- * come after them.  The linker places stats_wanted first of them: at the
- * start of a page, all of them fit in that one page.  test/60 checks it.
- */
-static volatile sig_atomic_t	 stats_wanted	/* SIGUSR1 came */
-    __attribute__((aligned(STACK_PAGE)));
+static __thread int		 transferring;	/* moved[] is live */
+static __thread volatile sig_atomic_t stats_wanted;	/* SIGUSR1 came */
 #define NOT_STARTED	"transfer engine not yet started, statistics not available"
 
 /* The first address's socket, whose ends a program learns from SOCAT_*. */
@@ -2812,6 +2825,44 @@ err:
 /* Accepting                                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * glibc's fork() also resets the dynamic loader's locks and runs the
+ * atfork handlers in the child: writes to ld.so's and libc's data that
+ * give each fork child three more pages (12 KiB) of its own.  _Fork()
+ * (glibc 2.34) leaves them out; relay has one thread and no atfork
+ * handler, and then glibc lets the child call anything after it.
+ */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+#define fork_child()	_Fork()
+#else
+#define fork_child()	fork()
+#endif
+
+/*
+ * glibc (2.35 and later) registers a restartable-sequences area in the
+ * thread's descriptor, and the kernel writes the CPU number into it each
+ * time the process returns to user space after a context switch: a write
+ * that gives each fork child its own copy of that page, 4 KiB an idle
+ * connection.  relay never asks which CPU it is on (glibc's sched_getcpu()
+ * is the only reader), so a fork listener unregisters the area before its
+ * first child, and marks it unregistered as glibc does when the kernel
+ * refuses it (sched_getcpu() then asks the kernel).
+ */
+static void
+stop_rseq(void)
+{
+#ifdef HAVE_GLIBC_RSEQ
+	struct rseq *area = (struct rseq *)((char *)__builtin_thread_pointer() +
+	    __rseq_offset);
+	/* The length glibc registered: at least the first ABI's 32 bytes. */
+	unsigned len = __rseq_size > 32 ? __rseq_size : 32;
+
+	if (__rseq_size != 0 &&
+	    syscall(SYS_rseq, area, len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0)
+		area->cpu_id = RSEQ_CPU_ID_REGISTRATION_FAILED;
+#endif
+}
+
 /* Waits until fewer than max children run; SIGCHLD ends each wait. */
 static void
 wait_for_child_slot(int max)
@@ -3111,8 +3162,10 @@ serve(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "out of memory");
 		return -1;
 	}
-	if (a->set.fork)
+	if (a->set.fork) {
 		mixed_log_switch();
+		stop_rseq();
+	}
 	/*
 	 * A fork listener takes every connection already queued before it
 	 * forks for the first: forking is slow, and a burst of clients would
@@ -3190,7 +3243,7 @@ serve(struct addr *a, struct endpoint *ep)
 			    a->set.fork ? &next : NULL, buf) == -1)
 				continue;
 		}
-		if (a->set.fork && (pid = fork()) == -1) {
+		if (a->set.fork && (pid = fork_child()) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "fork()");
 			if (fd != -1)
 				close(fd);
