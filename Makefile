@@ -24,12 +24,9 @@ relay: relay.c relay.h
 	$(CC) $(CFLAGS) $(WARN) $(CPPFLAGS) -o $@ relay.c $(NOW) $(LDFLAGS)
 
 # A fully static binary with musl (Debian: musl-tools), for busybox images.
-# The flags drop what a static tool has no use for (unwind tables, section
-# padding, the build id) to stay well under the 192 KiB budget.  -Oz (gcc 12 and later)
-# saves 768 bytes over -Os; relay's time goes to system calls, and the
-# bench measures no difference (notes in bench/README.md).
-OPT_SIZE = $(shell musl-gcc -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
-STATIC_CFLAGS = -static $(OPT_SIZE) -fno-pie -ffunction-sections -fdata-sections \
+# -Os, and the flags drop what a static tool has no use for (unwind tables,
+# section padding, the build id), to stay well under the 192 KiB budget.
+STATIC_CFLAGS = -static -Os -fno-pie -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 # common-page-size: the data segment follows the code in the file at the
 # same offset within a page, instead of padded out to the next page.

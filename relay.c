@@ -107,23 +107,11 @@ static struct {
 	int		 sloppy;	/* -s: an option that fails is no error */
 	int		 fdinfo;	/* -D: describe the fds before transfer */
 	const struct endpoint *first;	/* the first address, once open */
-} g;
-
-/*
- * Sets the defaults of g.  (Set here, not by an initializer: zeroed .bss
- * takes no room in the binary, and every byte of it counts.)
- */
-void
-set_defaults(void)
-{
-	g.prog = "relay";
-	g.loglevel = L_ERROR;
-	g.logfd = STDERR_FILENO;
-	g.closewait = 0.5;
-	g.bufsize = 8192;
-	g.envprefix = "SOCAT";
-	g.rawfd[0] = g.rawfd[1] = g.syslog_fd = -1;
-}
+} g = {
+	.prog = "relay", .loglevel = L_ERROR, .logfd = STDERR_FILENO,
+	.closewait = 0.5, .bufsize = 8192, .pf = AF_UNSPEC, .envprefix = "SOCAT",
+	.rawfd = { -1, -1 }, .syslog_fd = -1,
+};
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -151,9 +139,10 @@ static struct {
 }				 cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
-	pid_t		 pid;		/* the process that changed it; 0: free */
+	pid_t		 pid;		/* the process that changed it */
 	struct termios	 saved;
-}				 tty_saved[MAX_TTYS];
+}				 tty_saved[MAX_TTYS] = { { .fd = -1 }, { .fd = -1 },
+				     { .fd = -1 }, { .fd = -1 } };
 static long			 utc_offset;	/* seconds east of UTC, at start */
 
 /*
@@ -390,8 +379,7 @@ mixed_log_switch(void)
 static int
 syslog_facility(const char *name)
 {
-	/* Names in place, not pointers: half the size in a static binary. */
-	static const struct { char name[9]; unsigned short facility; } f[] = {
+	static const struct { const char *name; int facility; } f[] = {
 		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
 		{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
 		{ "kern", LOG_KERN }, { "local0", LOG_LOCAL0 },
@@ -448,7 +436,7 @@ cleanup(void)
 	 * original) must be the last word.
 	 */
 	for (i = MAX_TTYS - 1; i >= 0; i--)
-		if (tty_saved[i].pid == self)
+		if (tty_saved[i].fd != -1 && tty_saved[i].pid == self)
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
 	for (i = 0; i < MAX_CLEANUP; i++)
 		if (cleanup_paths[i].path != NULL && cleanup_paths[i].pid == self)
@@ -494,7 +482,7 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, CRTSCTS, 0, "<0|1>" },
 #endif
 	{ "csize", NULL, G_TERMIOS, PH_OPEN, OT_INT,
-	    OA_TERMIOS, 3, CSIZE, 0, "<0-3>" },
+	    OA_TERMIOS, 3, CSIZE, 0, "<0-3> (also cs5..cs8)" },
 	{ "cstopb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CSTOPB, 0, "<0|1>" },
 	{ "ctty", NULL, G_SESSION, PH_OPEN, OT_BOOL,
@@ -524,7 +512,7 @@ const struct opt_desc opt_descs[] = {
 	{ "interval", NULL, G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
 	{ "ip-add-membership", "add-membership", G_UDP, PH_PREBIND, OT_STRING,
-	    SETTING(mcast), "<group:if>" },
+	    SETTING(mcast), "<group:interface>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only", G_IP6, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
 	{ "isig", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -1022,7 +1010,7 @@ parse_range(const char *s, struct addr *a)
 static speed_t
 baud_speed(long baud)
 {
-	static const struct { unsigned baud; speed_t speed; } speeds[] = {
+	static const struct { long baud; speed_t speed; } speeds[] = {
 		{ 0, B0 }, { 50, B50 }, { 75, B75 }, { 110, B110 }, { 134, B134 },
 		{ 150, B150 }, { 200, B200 }, { 300, B300 }, { 600, B600 },
 		{ 1200, B1200 }, { 1800, B1800 }, { 2400, B2400 },
@@ -1792,8 +1780,8 @@ apply_termios(int fd, const struct addr *a, int restore)
 		return option_failed();
 	}
 	for (i = 0; restore && i < MAX_TTYS; i++)
-		if (tty_saved[i].pid == 0 || tty_saved[i].fd == fd) {
-			if (tty_saved[i].pid == 0)
+		if (tty_saved[i].fd == -1 || tty_saved[i].fd == fd) {
+			if (tty_saved[i].fd == -1)
 				tty_saved[i].saved = t;
 			tty_saved[i].fd = fd;
 			tty_saved[i].pid = getpid();
@@ -4711,7 +4699,6 @@ main(int argc, char **argv)
 		if (fcntl(i, F_GETFD) == -1 && errno == EBADF &&
 		    open("/dev/null", O_RDWR) != i)
 			return 1;
-	set_defaults();
 	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];

@@ -71,8 +71,6 @@ main(void)
 	size_t i;
 	int v, devnull;
 
-	set_defaults();
-
 	/* The lexer, the way socat splits addresses. */
 	lex_case("TCP:host:80", ":,", "TCP", ":host:80");
 	lex_case("host:80,fork", ":,", "host", ":80,fork");
