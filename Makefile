@@ -1,4 +1,5 @@
-# relay: a small socat-compatible relay.  Needs only a C compiler and libc.
+# relay: a small socat-compatible relay.  Needs only a C compiler and libc
+# to build, and GNU make to run this Makefile (ifeq, $(shell), $(file)).
 CC ?= cc
 CFLAGS ?= -O2
 WARN = -Wall -Wextra
@@ -6,6 +7,8 @@ PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
 INSTALL ?= install
+MUSL_CC ?= musl-gcc
+STRIP ?= strip
 
 ifeq ($(SANITIZE),1)
 CFLAGS += -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -20,7 +23,15 @@ all: relay
 # splice, ...), and each lazy resolution writes to relay's and ld.so's data:
 # 12 KiB more of its own per connection.
 NOW = -Wl,-z,now
-relay: relay.c relay.h
+
+# The compiler and flags of the last build: a build with other flags (say
+# SANITIZE=1 after a plain one) rebuilds instead of reusing the older binary.
+BUILD_FLAGS = $(CC) $(CFLAGS) $(WARN) $(CPPFLAGS) $(NOW) $(LDFLAGS)
+ifneq ($(BUILD_FLAGS),$(file <.build-flags))
+$(shell echo '$(BUILD_FLAGS)' >.build-flags)
+endif
+
+relay: relay.c relay.h .build-flags
 	$(CC) $(CFLAGS) $(WARN) $(CPPFLAGS) -o $@ relay.c $(NOW) $(LDFLAGS)
 
 # A fully static binary with musl (Debian: musl-tools), for busybox images.
@@ -33,14 +44,15 @@ STATIC_CFLAGS = -static -Os -fno-pie -ffunction-sections -fdata-sections \
 STATIC_LDFLAGS = -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 relay-static: relay.c relay.h
-	musl-gcc $(STATIC_CFLAGS) $(WARN) -o $@ relay.c $(STATIC_LDFLAGS)
-	strip -R .comment $@
+	$(MUSL_CC) $(STATIC_CFLAGS) $(WARN) -o $@ relay.c $(STATIC_LDFLAGS)
+	$(STRIP) -R .comment $@
 
+# The static binary is relay-static: ./relay stays the default build, so a
+# later "make check" or "make install" never picks up the other one.
 static: relay-static
-	cp relay-static relay
 
-test/unit: test/unit.c relay.c relay.h
-	$(CC) $(CFLAGS) $(WARN) -DRELAY_NO_MAIN -I. -o $@ test/unit.c relay.c $(LDFLAGS)
+test/unit: test/unit.c relay.c relay.h .build-flags
+	$(CC) $(CFLAGS) $(WARN) $(CPPFLAGS) -DRELAY_NO_MAIN -I. -o $@ test/unit.c relay.c $(LDFLAGS)
 
 # TESTS picks scenarios (default: all), e.g. make check TESTS="unit 32-engine".
 check: relay test/unit
@@ -51,6 +63,10 @@ install: relay
 	$(INSTALL) -m 755 relay $(DESTDIR)$(BINDIR)/relay
 	$(INSTALL) -m 755 ambassador $(DESTDIR)$(BINDIR)/ambassador
 	$(INSTALL) -m 644 man/relay.1 $(DESTDIR)$(MANDIR)/relay.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/relay $(DESTDIR)$(BINDIR)/ambassador \
+		$(DESTDIR)$(MANDIR)/relay.1
 
 # libFuzzer harnesses for the parsers (clang, libclang-rt-14-dev), run for
 # FUZZ_SECONDS each; crashes are kept in test/fuzz/crashes/.
@@ -63,6 +79,6 @@ bench: relay relay-static
 	bench/run
 
 clean:
-	rm -f relay relay-static test/unit
+	rm -f relay relay-static test/unit .build-flags
 
-.PHONY: all static check fuzz bench install clean
+.PHONY: all static check fuzz bench install uninstall clean
