@@ -25,6 +25,11 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 35)
+#include <sys/rseq.h>		/* see stop_rseq() */
+#include <sys/syscall.h>
+#define HAVE_GLIBC_RSEQ 1
+#endif
 
 #include <net/if.h>
 #include <netinet/in.h>
@@ -124,23 +129,11 @@ static struct {
 	int		 sloppy;	/* -s: an option that fails is no error */
 	int		 fdinfo;	/* -D: describe the fds before transfer */
 	const struct endpoint *first;	/* the first address, once open */
-} g;
-
-/*
- * Sets the defaults of g.  (Set here, not by an initializer: zeroed .bss
- * takes no room in the binary, and every byte of it counts.)
- */
-void
-set_defaults(void)
-{
-	g.prog = "relay";
-	g.loglevel = L_ERROR;
-	g.logfd = STDERR_FILENO;
-	g.closewait = 0.5;
-	g.bufsize = 8192;
-	g.envprefix = "SOCAT";
-	g.rawfd[0] = g.rawfd[1] = g.syslog_fd = -1;
-}
+} g = {
+	.prog = "relay", .loglevel = L_ERROR, .logfd = STDERR_FILENO,
+	.closewait = 0.5, .bufsize = 8192, .pf = AF_UNSPEC, .envprefix = "SOCAT",
+	.rawfd = { -1, -1 }, .syslog_fd = -1,
+};
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -168,12 +161,11 @@ static struct {
 }				 cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
-	pid_t		 pid;		/* the process that changed it; 0: free */
+	pid_t		 pid;		/* the process that changed it */
 	struct termios	 saved;
-}				 tty_saved[MAX_TTYS];
+}				 tty_saved[MAX_TTYS] = { { .fd = -1 }, { .fd = -1 },
+				     { .fd = -1 }, { .fd = -1 } };
 static long			 utc_offset;	/* seconds east of UTC, at start */
-static volatile sig_atomic_t	 children_forked;
-static volatile sig_atomic_t	 children_reaped;
 
 /*
  * The EXEC/SYSTEM programs of this process: at most one for each half of
@@ -187,25 +179,35 @@ static struct program {
 	volatile int		 status;
 	volatile sig_atomic_t	 passes; /* SIGHUP etc. it takes (bits) */
 	volatile sig_atomic_t	 keep;	/* end-close: left running at the end */
-}				 programs[MAX_PROGRAMS];
+}				 programs[MAX_PROGRAMS]
+    __attribute__((aligned(STACK_PAGE)));	/* see below */
 static volatile sig_atomic_t	 nprograms;
 
+/*
+ * An idle fork child's own memory is the pages that it or the listener
+ * writes after fork(): each such page is copied.  Every child writes its
+ * thread's own data anyway (the kernel stores the new thread id there,
+ * libc keeps errno there): glibc puts it on the page below the thread
+ * pointer, musl (the static build) in .bss.  So what a child or the
+ * listener writes after fork() is thread-local (relay has one thread) and
+ * lands on that same page: 8 KiB an idle connection (that page and one of
+ * stack) instead of 12.  musl keeps a TLS of up to about 100 bytes in
+ * .bss (a larger one gets a page of its own), beside the locks and counters
+ * its fork() writes, after relay's own variables: programs[] starts a page,
+ * and what follows it up to those takes less than a page, so all of them
+ * are on that one page.  test/60 checks both builds.
+ */
+static __thread volatile sig_atomic_t children_forked;
+static __thread volatile sig_atomic_t children_reaped;
 /*
  * What crossed in each direction, for --statistics and SIGUSR1: bytes, and
  * blocks (socat's "packets": one per read that brought data).
  */
-static struct {
+static __thread struct {
 	unsigned long long bytes, packets;
 }				 moved[2];
-static int			 transferring;	/* moved[] is live */
-/*
- * An idle fork child's own memory is the pages it or the listener writes
- * after fork(): the variables above and libc's errno (its TLS), which
- * come after them.  The linker places stats_wanted first of them: at the
- * start of a page, all of them fit in that one page.  test/60 checks it.
- */
-static volatile sig_atomic_t	 stats_wanted	/* SIGUSR1 came */
-    __attribute__((aligned(STACK_PAGE)));
+static __thread int		 transferring;	/* moved[] is live */
+static __thread volatile sig_atomic_t stats_wanted;	/* SIGUSR1 came */
 #define NOT_STARTED	"transfer engine not yet started, statistics not available"
 
 /* The first address's socket, whose ends a program learns from SOCAT_*. */
@@ -402,8 +404,7 @@ mixed_log_switch(void)
 static int
 syslog_facility(const char *name)
 {
-	/* Names in place, not pointers: half the size in a static binary. */
-	static const struct { char name[9]; unsigned short facility; } f[] = {
+	static const struct { const char *name; int facility; } f[] = {
 		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
 		{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
 		{ "kern", LOG_KERN }, { "local0", LOG_LOCAL0 },
@@ -461,7 +462,7 @@ cleanup(void)
 	 * original) must be the last word.
 	 */
 	for (i = MAX_TTYS - 1; i >= 0; i--)
-		if (tty_saved[i].pid == self)
+		if (tty_saved[i].fd != -1 && tty_saved[i].pid == self)
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
 	for (i = 0; i < MAX_CLEANUP; i++)
 		if (cleanup_paths[i].path != NULL && cleanup_paths[i].pid == self)
@@ -509,7 +510,7 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, CRTSCTS, 0, "<0|1>" },
 #endif
 	{ "csize", NULL, G_TERMIOS, PH_OPEN, OT_INT,
-	    OA_TERMIOS, 3, CSIZE, 0, "<0-3>" },
+	    OA_TERMIOS, 3, CSIZE, 0, "<0-3> (also cs5..cs8)" },
 	{ "cstopb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CSTOPB, 0, "<0|1>" },
 	{ "ctty", "tiocsctty", G_SESSION, PH_OPEN, OT_BOOL,
@@ -593,7 +594,7 @@ const struct opt_desc opt_descs[] = {
 	{ "interval", "intervall", G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
 	{ "ip-add-membership", "add-membership ip-membership membership",
-	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:if>" },
+	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:interface>" },
 	{ "ipv6-tclass", NULL, G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only v6only",
@@ -1224,7 +1225,7 @@ parse_range(const char *s, struct addr *a)
 static speed_t
 baud_speed(long baud)
 {
-	static const struct { unsigned baud; speed_t speed; } speeds[] = {
+	static const struct { long baud; speed_t speed; } speeds[] = {
 		{ 0, B0 }, { 50, B50 }, { 75, B75 }, { 110, B110 }, { 134, B134 },
 		{ 150, B150 }, { 200, B200 }, { 300, B300 }, { 600, B600 },
 		{ 1200, B1200 }, { 1800, B1800 }, { 2400, B2400 },
@@ -2024,8 +2025,8 @@ apply_termios(int fd, const struct addr *a, int restore)
 		return option_failed();
 	}
 	for (i = 0; restore && i < MAX_TTYS; i++)
-		if (tty_saved[i].pid == 0 || tty_saved[i].fd == fd) {
-			if (tty_saved[i].pid == 0)
+		if (tty_saved[i].fd == -1 || tty_saved[i].fd == fd) {
+			if (tty_saved[i].fd == -1)
 				tty_saved[i].saved = t;
 			tty_saved[i].fd = fd;
 			tty_saved[i].pid = getpid();
@@ -3193,6 +3194,44 @@ err:
 /* Accepting                                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * glibc's fork() also resets the dynamic loader's locks and runs the
+ * atfork handlers in the child: writes to ld.so's and libc's data that
+ * give each fork child three more pages (12 KiB) of its own.  _Fork()
+ * (glibc 2.34) leaves them out; relay has one thread and no atfork
+ * handler, and then glibc lets the child call anything after it.
+ */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+#define fork_child()	_Fork()
+#else
+#define fork_child()	fork()
+#endif
+
+/*
+ * glibc (2.35 and later) registers a restartable-sequences area in the
+ * thread's descriptor, and the kernel writes the CPU number into it each
+ * time the process returns to user space after a context switch: a write
+ * that gives each fork child its own copy of that page, 4 KiB an idle
+ * connection.  relay never asks which CPU it is on (glibc's sched_getcpu()
+ * is the only reader), so a fork listener unregisters the area before its
+ * first child, and marks it unregistered as glibc does when the kernel
+ * refuses it (sched_getcpu() then asks the kernel).
+ */
+static void
+stop_rseq(void)
+{
+#ifdef HAVE_GLIBC_RSEQ
+	struct rseq *area = (struct rseq *)((char *)__builtin_thread_pointer() +
+	    __rseq_offset);
+	/* The length glibc registered: at least the first ABI's 32 bytes. */
+	unsigned len = __rseq_size > 32 ? __rseq_size : 32;
+
+	if (__rseq_size != 0 &&
+	    syscall(SYS_rseq, area, len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0)
+		area->cpu_id = RSEQ_CPU_ID_REGISTRATION_FAILED;
+#endif
+}
+
 /* Waits until fewer than max children run; SIGCHLD ends each wait. */
 static void
 wait_for_child_slot(int max)
@@ -3464,8 +3503,10 @@ serve(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "out of memory");
 		return -1;
 	}
-	if (a->set.fork)
+	if (a->set.fork) {
 		mixed_log_switch();
+		stop_rseq();
+	}
 	/*
 	 * A fork listener takes every connection already queued before it
 	 * forks for the first: forking is slow, and a burst of clients would
@@ -3543,7 +3584,7 @@ serve(struct addr *a, struct endpoint *ep)
 			    a->set.fork ? &next : NULL, buf) == -1)
 				continue;
 		}
-		if (a->set.fork && (pid = fork()) == -1) {
+		if (a->set.fork && (pid = fork_child()) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "fork()");
 			if (fd != -1)
 				close(fd);
@@ -5267,7 +5308,6 @@ main(int argc, char **argv)
 		if (fcntl(i, F_GETFD) == -1 && errno == EBADF &&
 		    open("/dev/null", O_RDWR) != i)
 			return 1;
-	set_defaults();
 	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];

@@ -102,7 +102,6 @@ main(void)
 
 	/* Line by line: a sanitizer's exit keeps what was checked so far. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	set_defaults();
 
 	/* The lexer, the way socat splits addresses. */
 	lex_case("TCP:host:80", ":,", "TCP", ":host:80");
