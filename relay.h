@@ -41,6 +41,8 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_IPSERVER	0x2000	/* IP addresses that take in clients */
 #define G_TERMIOS	0x4000	/* addresses that may be a terminal */
 #define G_SESSION	0x8000	/* EXEC, SYSTEM, SHELL, PTY: setsid, ctty */
+#define G_SOCKS		0x10000	/* SOCKS4, SOCKS4A, SOCKS5-CONNECT */
+#define G_HTTP		0x20000	/* PROXY: HTTP CONNECT */
 #define G_RETRY		(G_CONNECT | G_LISTEN)
 
 /*
@@ -75,7 +77,7 @@ struct opt_desc {
 	const char	*name;
 	const char	*aliases;	/* space-separated, or NULL */
 	/* Small types: 40 bytes a row instead of 56, in a 128 KiB binary. */
-	unsigned short	 groups;
+	unsigned	 groups;
 	unsigned char	 phase;		/* enum opt_phase */
 	unsigned char	 type;		/* enum opt_type */
 	unsigned char	 apply;		/* enum opt_apply */
@@ -127,6 +129,14 @@ struct addr_settings {
 	int	 sane;			/* terminal: the usual cooked mode */
 	long	 baud;			/* terminal: b<baud>, or 0 */
 	unsigned tset[4], tclr[4];	/* terminal: c_i/o/l/cflag bits */
+	char	*socksport;		/* SOCKS: the server's port */
+	char	*socksuser;		/* SOCKS4: the user id sent */
+	char	*proxyport;		/* PROXY: the proxy's port */
+	char	*proxyauth;		/* PROXY: "user:password", sent Basic */
+	char	*proxyauthfile;		/* PROXY: ... read from this file */
+	char	*http_version;		/* PROXY: of the CONNECT line */
+	int	 proxy_resolve;		/* PROXY: send the target's IPv4 address */
+	int	 ignorecr;		/* PROXY: a bare \n ends a reply line */
 };
 
 struct addr;
@@ -137,14 +147,14 @@ typedef int (*open_fn)(struct addr *, struct endpoint *);
 struct addr_type {
 	const char	*name;
 	const char	*aliases;	/* space-separated, or NULL */
-	signed char	 nparams;	/* -1: none or one */
+	signed char	 nparams;	/* -n: n - 1 or n (-1: none or one) */
 	const char	*params;	/* parameter names, for -h */
-	/* Small types: 48 bytes a row instead of 64. */
+	/* Small types: 56 bytes a row instead of 64. */
 	unsigned char	 kind;		/* enum addr_kind */
 	unsigned char	 family;	/* AF_UNSPEC: chosen by -4/-6 or the host */
 	unsigned char	 socktype;
 	unsigned char	 protocol;
-	unsigned short	 groups;
+	unsigned	 groups;
 	unsigned short	 arg;		/* K_STDIO: 1 read, 2 write, 3 both;
 					   K_FILE: base open() flags */
 	open_fn		 open;
@@ -164,6 +174,7 @@ struct addr {
 	int			 nparams;
 	char			*params[MAX_PARAMS];
 	unsigned short		 port;		/* resolved once, at parse time */
+	unsigned short		 target_port;	/* beyond a SOCKS server or proxy */
 	struct addrinfo		*numeric;	/* a numeric host, resolved once */
 	int			 range_family;	/* range=, parsed once */
 	unsigned char		 range_net[16];
@@ -224,5 +235,21 @@ int parse_port(const char *s, int listen, unsigned short *port);
 int parse_time(const char *s, double *secs);
 int parse_int(const char *s, int *v);
 int parse_range(const char *s, struct addr *a);
+
+/*
+ * Where a SOCKS or HTTP proxy's reply is read from: the socket (fd), or
+ * for the fuzzer a buffer (fd -1, buf and len).  deadline: connect-timeout's
+ * end on the monotonic clock, or 0 for none.
+ */
+struct reply_src {
+	int			 fd;
+	const unsigned char	*buf;
+	size_t			 len, off;
+	double			 deadline;
+	const char		*request;	/* PROXY: "CONNECT host:port" */
+};
+enum proxy_proto { PROTO_SOCKS4, PROTO_SOCKS5_HELLO, PROTO_SOCKS5, PROTO_HTTP };
+int read_proxy_reply(enum proxy_proto proto, struct reply_src *src,
+    const struct addr *a);
 
 #endif /* RELAY_H */
