@@ -185,6 +185,40 @@ main(void)
 	    "time and string options");
 	free_address(&a);
 
+	/* Through a SOCKS server or proxy: its port, and the target's. */
+	check(parse_address("SOCKS4:s:h:80", &a) == 0 && a.port == 1080 &&
+	    a.target_port == 80, "SOCKS4: the server on 1080");
+	free_address(&a);
+	check(parse_address("SOCKS:s:h:80,socksport=9050,socksuser=u", &a) == 0 &&
+	    a.port == 9050 && a.target_port == 80 &&
+	    strcmp(a.set.socksuser, "u") == 0, "SOCKS: socksport, socksuser");
+	free_address(&a);
+	check(parse_address("SOCKS5:s:1081:h:22,socksport=9", &a) == 0 &&
+	    a.port == 1081 && a.target_port == 22 && a.nparams == 4,
+	    "SOCKS5: the port parameter wins over socksport");
+	free_address(&a);
+	check(parse_address("SOCKS5-CONNECT:s:h:22", &a) == 0 && a.port == 1080 &&
+	    a.target_port == 22 && a.nparams == 3, "SOCKS5-CONNECT: three parameters");
+	free_address(&a);
+	check(parse_address("PROXY:p:h:443,proxyport=3128,resolve,"
+	    "proxyauth=a:b,http-version=1.1,ignorecr", &a) == 0 &&
+	    a.port == 3128 && a.target_port == 443 && a.set.proxy_resolve &&
+	    a.set.ignorecr && strcmp(a.set.proxyauth, "a:b") == 0 &&
+	    strcmp(a.set.http_version, "1.1") == 0, "PROXY: its options");
+	free_address(&a);
+	check(parse_address("PROXY-CONNECT:p:h:443", &a) == 0 && a.port == 8080,
+	    "PROXY-CONNECT: the proxy on 8080");
+	free_address(&a);
+	parse_case("SOCKS4:s:h:0", 0, NULL, NULL, NULL);
+	parse_case("SOCKS4:s:h:80,socksport=0", 0, NULL, NULL, NULL);
+	parse_case("SOCKS4:s:h:80,proxyport=1", 0, NULL, NULL, NULL);
+	parse_case("PROXY:p:h:80,socksuser=u", 0, NULL, NULL, NULL);
+	parse_case("TCP:h:80,socksport=1", 0, NULL, NULL, NULL);
+	parse_case("SOCKS5:s:h", 0, NULL, NULL, NULL);
+	parse_case("SOCKS5:s:1:h:2:x", 0, NULL, NULL, NULL);
+	parse_case("SOCKS4A:s:h:80:1", 0, NULL, NULL, NULL);
+	parse_case("PIPE:a:b", 0, NULL, NULL, NULL);
+
 	printf("# %d failures\n", failures);
 	return failures != 0;
 }
