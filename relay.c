@@ -626,6 +626,7 @@ static int open_file(struct addr *, struct endpoint *);
 static int open_pipe(struct addr *, struct endpoint *);
 static int open_fd(struct addr *, struct endpoint *);
 static int open_pty(struct addr *, struct endpoint *);
+static int open_accept_fd(struct addr *, struct endpoint *);
 static int open_socks4(struct addr *, struct endpoint *);
 static int open_socks5(struct addr *, struct endpoint *);
 static int open_http_proxy(struct addr *, struct endpoint *);
@@ -659,6 +660,9 @@ static int open_http_proxy(struct addr *, struct endpoint *);
  * open functions and differ only by row.
  */
 const struct addr_type addr_types[] = {
+	{ "ACCEPT-FD", "ACCEPT", 1, ":<fdnum>", K_STREAM_LISTEN, AF_UNSPEC,
+	    SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD | G_IPSERVER,
+	    0, open_accept_fd },
 	{ "ABSTRACT-CLIENT", "ABSTRACT", 1, ":<name>", K_STREAM_CONNECT,
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
 	{ "ABSTRACT-CONNECT", NULL, 1, ":<name>", K_STREAM_CONNECT,
@@ -786,7 +790,7 @@ const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 static const char features[] =
 	"STDIO FDNUM FILE CREAT GOPEN PIPE UNIX IP4 IP6 TCP UDP LISTEN SYSTEM "
 	"SHELL EXEC RETRY ABSTRACT_UNIXSOCKET TERMIOS PTY STATS SOCKS4 SOCKS4A "
-	"SOCKS5 PROXY";
+	"SOCKS5 PROXY ACCEPT_FD";
 
 /* Returns nonzero when name is one of the space-separated words in list. */
 static int
@@ -3378,6 +3382,44 @@ err:
 	if (res != NULL)
 		freeaddrinfo(res);
 	return -1;
+}
+
+/*
+ * Opens ACCEPT-FD: the listening socket relay was given as fd <fdnum>,
+ * the way systemd's socket activation passes it (fd 3), served as
+ * TCP-LISTEN would be, with or without fork.  Returns 0, or -1 after
+ * logging.
+ */
+static int
+open_accept_fd(struct addr *a, struct endpoint *ep)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char buf[160];
+	int fd = -1, listening = 0;
+
+	if (parse_int(a->params[0], &fd) == -1 || fd < 0) {
+		logmsg(L_ERROR, "error in FD number \"%s\"", a->params[0]);
+		return -1;
+	}
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "getsockname(%d)", fd);
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
+	    &(socklen_t){ sizeof(listening) }) == -1 || !listening) {
+		logmsg(L_ERROR, "ACCEPT-FD:%d: not a listening socket", fd);
+		return -1;
+	}
+	/* Not for the programs relay starts, as socat. */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "fcntl(%d, F_SETFD, FD_CLOEXEC)", fd);
+		return -1;
+	}
+	logmsg(L_NOTICE, "using file descriptor %d accepting a connection on %s",
+	    fd, format_sockaddr((struct sockaddr *)&ss, len, buf, sizeof(buf)));
+	ep->listen_fd = fd;
+	return 0;
 }
 
 /*
