@@ -65,6 +65,27 @@
 #if defined(__linux__) && defined(SPLICE_F_MOVE)
 #define HAVE_SPLICE 1
 #endif
+/*
+ * VSOCK (virtual machine sockets), Linux only.  The address structure is
+ * the kernel's ABI; libcs without <linux/vm_sockets.h> (musl, for the
+ * static build) get it here.
+ */
+#if defined(__linux__) && defined(AF_VSOCK)
+#define HAVE_VSOCK 1
+#if defined(__has_include) && __has_include(<linux/vm_sockets.h>)
+#include <linux/vm_sockets.h>
+#else
+struct sockaddr_vm {
+	sa_family_t	 svm_family;
+	unsigned short	 svm_reserved1;
+	unsigned int	 svm_port;
+	unsigned int	 svm_cid;
+	unsigned char	 svm_flags;
+	unsigned char	 svm_zero[3];
+};
+#define VMADDR_CID_ANY	-1U
+#endif
+#endif
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
 #define HAVE_SOCK_FLAGS 1
 #else
@@ -627,6 +648,9 @@ static int open_pipe(struct addr *, struct endpoint *);
 static int open_fd(struct addr *, struct endpoint *);
 static int open_pty(struct addr *, struct endpoint *);
 static int open_accept_fd(struct addr *, struct endpoint *);
+#ifdef HAVE_VSOCK
+static int open_vsock(struct addr *, struct endpoint *);
+#endif
 static int open_socks4(struct addr *, struct endpoint *);
 static int open_socks5(struct addr *, struct endpoint *);
 static int open_http_proxy(struct addr *, struct endpoint *);
@@ -660,9 +684,6 @@ static int open_http_proxy(struct addr *, struct endpoint *);
  * open functions and differ only by row.
  */
 const struct addr_type addr_types[] = {
-	{ "ACCEPT-FD", "ACCEPT", 1, ":<fdnum>", K_STREAM_LISTEN, AF_UNSPEC,
-	    SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD | G_IPSERVER,
-	    0, open_accept_fd },
 	{ "ABSTRACT-CLIENT", "ABSTRACT", 1, ":<name>", K_STREAM_CONNECT,
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
 	{ "ABSTRACT-CONNECT", NULL, 1, ":<name>", K_STREAM_CONNECT,
@@ -675,6 +696,9 @@ const struct addr_type addr_types[] = {
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
 	{ "ABSTRACT-SENDTO", NULL, 1, ":<name>", K_SENDTO,
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
+	{ "ACCEPT-FD", "ACCEPT", 1, ":<fdnum>", K_STREAM_LISTEN, AF_UNSPEC,
+	    SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD | G_IPSERVER,
+	    0, open_accept_fd },
 	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0,
 	    GR_FILE & ~G_TERMIOS,
 	    O_CREAT | O_TRUNC, open_file },
@@ -702,7 +726,7 @@ const struct addr_type addr_types[] = {
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
 	    SOCKS4A, open_socks4 },
 	{ "SOCKS5-CONNECT", "SOCKS5", -4,
-	    ":<socks-server>[:<socks-port>]:<target-host>:<target-port>",
+	    ":<socks-server>[:<socks-port>]:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
 	    0, open_socks5 },
 	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
@@ -783,6 +807,14 @@ const struct addr_type addr_types[] = {
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L, 0, open_unix_listen },
 	{ "UNIX-SENDTO", NULL, 1, ":<path>", K_SENDTO,
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C, 0, open_unix_connect },
+#ifdef HAVE_VSOCK
+	{ "VSOCK-CONNECT", "VSOCK", 2, ":<cid>:<port>", K_STREAM_CONNECT,
+	    AF_VSOCK, SOCK_STREAM, 0, G_FD | G_SOCKET | G_CONNECT, 0,
+	    open_vsock },
+	{ "VSOCK-LISTEN", "VSOCK-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_VSOCK, SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD, 0,
+	    open_vsock },
+#endif
 };
 const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 
@@ -790,7 +822,11 @@ const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 static const char features[] =
 	"STDIO FDNUM FILE CREAT GOPEN PIPE UNIX IP4 IP6 TCP UDP LISTEN SYSTEM "
 	"SHELL EXEC RETRY ABSTRACT_UNIXSOCKET TERMIOS PTY STATS SOCKS4 SOCKS4A "
-	"SOCKS5 PROXY ACCEPT_FD";
+	"SOCKS5 PROXY ACCEPT_FD"
+#ifdef HAVE_VSOCK
+	" VSOCK"
+#endif
+	;
 
 /* Returns nonzero when name is one of the space-separated words in list. */
 static int
@@ -1475,6 +1511,13 @@ format_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf, size_t size
 			snprintf(buf, size, "AF=1 \"%.*s\"", (int)(len -
 			    offsetof(struct sockaddr_un, sun_path)), sun->sun_path);
 		break;
+#ifdef HAVE_VSOCK
+	case AF_VSOCK:
+		snprintf(buf, size, "AF=%d cid:%u port:%u", AF_VSOCK,
+		    ((const struct sockaddr_vm *)(const void *)sa)->svm_cid,
+		    ((const struct sockaddr_vm *)(const void *)sa)->svm_port);
+		break;
+#endif
 	default:
 		snprintf(buf, size, "AF=%d", sa->sa_family);
 	}
@@ -3383,6 +3426,98 @@ err:
 		freeaddrinfo(res);
 	return -1;
 }
+
+/*
+ * Parses a VSOCK context id or port as socat does: a C number (0x, 0
+ * prefixes), taken modulo 2^32, so "-1" is VMADDR_CID_ANY.  Returns 0, or
+ * -1 after logging an E.
+ */
+int
+parse_vsock_number(const char *s, const char *what, unsigned *v)
+{
+	unsigned long l;
+	char *end;
+
+	errno = 0;
+	l = strtoul(s, &end, 0);
+	if (*s == '\0' || *end != '\0' || errno != 0) {
+		logmsg(L_ERROR, "sockaddr_vm - garbage in %s: \"%s\"", what,
+		    *s == '\0' ? s : end);
+		return -1;
+	}
+	*v = (unsigned)l;
+	return 0;
+}
+
+#ifdef HAVE_VSOCK
+/*
+ * Fills *svm for VSOCK context id cid (NULL: any) and port.  Returns its
+ * length, or 0 after logging an E.
+ */
+socklen_t
+vsock_sockaddr(struct sockaddr_storage *ss, const char *cid, const char *port)
+{
+	struct sockaddr_vm *svm = (struct sockaddr_vm *)(void *)ss;
+	unsigned c = VMADDR_CID_ANY, p;
+
+	if ((cid != NULL && parse_vsock_number(cid, "cid", &c) == -1) ||
+	    parse_vsock_number(port, "port", &p) == -1)
+		return 0;
+	memset(ss, 0, sizeof(*ss));
+	svm->svm_family = AF_VSOCK;
+	svm->svm_cid = c;
+	svm->svm_port = p;
+	return sizeof(*svm);
+}
+
+/*
+ * Opens VSOCK-CONNECT (to <cid>:<port>) and VSOCK-LISTEN (on <port>, any
+ * context id).  Returns 0, or -1 after logging.
+ */
+static int
+open_vsock(struct addr *a, struct endpoint *ep)
+{
+	int listener = a->type->kind == K_STREAM_LISTEN, fd = -1;
+	struct sockaddr_storage ss;
+	char buf[64];
+	socklen_t len;
+
+	if (a->set.bind != NULL) {
+		logmsg(L_ERROR, "%s: option bind not supported", a->type->name);
+		return -1;
+	}
+	if ((len = vsock_sockaddr(&ss, listener ? NULL : a->params[0],
+	    a->params[listener ? 0 : 1])) == 0)
+		return -1;
+	if ((fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(AF_VSOCK, SOCK_STREAM, 0)");
+		return -1;
+	}
+	if (apply_sockopts(fd, a, AF_VSOCK, PH_PREBIND) == -1)
+		goto err;
+	if (listener) {
+		if (bind_listen(fd, (struct sockaddr *)&ss, len, a) == -1)
+			goto err;
+		ep->listen_fd = fd;
+		return 0;
+	}
+	logmsg(L_NOTICE, "opening connection to %s", format_sockaddr(
+	    (struct sockaddr *)&ss, len, buf, sizeof(buf)));
+	if (connect_within(fd, (struct sockaddr *)&ss, len, a) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
+		    format_sockaddr((struct sockaddr *)&ss, len, buf,
+		    sizeof(buf)), (unsigned)len);
+		goto err;
+	}
+	if (set_fd_flags(fd) == -1)
+		goto err;
+	socket_endpoint(ep, fd);
+	return 0;
+err:
+	close(fd);
+	return -1;
+}
+#endif
 
 /*
  * Opens ACCEPT-FD: the listening socket relay was given as fd <fdnum>,

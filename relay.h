@@ -235,6 +235,11 @@ int parse_port(const char *s, int listen, unsigned short *port);
 int parse_time(const char *s, double *secs);
 int parse_int(const char *s, int *v);
 int parse_range(const char *s, struct addr *a);
+int parse_vsock_number(const char *s, const char *what, unsigned *v);
+#if defined(__linux__) && defined(AF_VSOCK)
+socklen_t vsock_sockaddr(struct sockaddr_storage *ss, const char *cid,
+    const char *port);
+#endif
 
 /*
  * Where a SOCKS or HTTP proxy's reply is read from: the socket (fd), or

@@ -12,6 +12,10 @@
 
 #include "relay.h"
 
+#if defined(__linux__) && defined(AF_VSOCK)
+#include <sys/socket.h>
+#endif
+
 static int failures;
 
 static void
@@ -218,6 +222,39 @@ main(void)
 	parse_case("SOCKS5:s:1:h:2:x", 0, NULL, NULL, NULL);
 	parse_case("SOCKS4A:s:h:80:1", 0, NULL, NULL, NULL);
 	parse_case("PIPE:a:b", 0, NULL, NULL, NULL);
+
+	/* VSOCK context ids and ports: C numbers modulo 2^32, as socat. */
+	{
+		unsigned v = 0;
+
+		check(parse_vsock_number("3", "cid", &v) == 0 && v == 3, "vsock: 3");
+		check(parse_vsock_number("0x10", "port", &v) == 0 && v == 16,
+		    "vsock: 0x10 is 16");
+		check(parse_vsock_number("-1", "cid", &v) == 0 && v == 0xffffffffU,
+		    "vsock: -1 is VMADDR_CID_ANY");
+		check(parse_vsock_number("", "port", &v) == -1, "vsock: empty");
+		check(parse_vsock_number("1x", "port", &v) == -1, "vsock: 1x");
+	}
+#if defined(__linux__) && defined(AF_VSOCK)
+	{
+		struct sockaddr_storage ss;
+		/* The kernel's layout: family, reserved, port, cid. */
+		const unsigned char *b = (const unsigned char *)&ss;
+		unsigned port, cid;
+		socklen_t len = vsock_sockaddr(&ss, "2", "5000");
+
+		memcpy(&port, b + 4, 4);
+		memcpy(&cid, b + 8, 4);
+		check(len == 16 && ss.ss_family == AF_VSOCK && port == 5000 &&
+		    cid == 2, "vsock_sockaddr: cid 2, port 5000, 16 bytes");
+		len = vsock_sockaddr(&ss, NULL, "7");
+		memcpy(&port, b + 4, 4);
+		memcpy(&cid, b + 8, 4);
+		check(len == 16 && port == 7 && cid == 0xffffffffU,
+		    "vsock_sockaddr: a listener's cid is any");
+		check(vsock_sockaddr(&ss, "x", "7") == 0, "vsock_sockaddr: bad cid");
+	}
+#endif
 
 	printf("# %d failures\n", failures);
 	return failures != 0;
