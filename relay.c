@@ -473,7 +473,7 @@ cleanup(void)
 
 /* Address options, sorted by name. */
 const struct opt_desc opt_descs[] = {
-	{ "append", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "append", "o-append", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_APPEND, 0, NULL },
 	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
 	    SETTING(backlog), "<count>" },
@@ -485,16 +485,18 @@ const struct opt_desc opt_descs[] = {
 #endif
 	{ "broadcast", "so-broadcast", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_BROADCAST), NULL },
-	{ "cfmakeraw", "rawer", G_TERMIOS, PH_OPEN, OT_BOOL,
-	    SETTING(rawer), NULL },
+	{ "cfmakeraw", "rawer termios-cfmakeraw termios-rawer",
+	    G_TERMIOS, PH_OPEN, OT_BOOL, SETTING(rawer), NULL },
 	{ "clocal", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CLOCAL, 0, "<0|1>" },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
 	    SETTING(connect_timeout), "<seconds>" },
+	{ "cork", "tcp-cork", G_TCP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_TCP, TCP_CORK), NULL },
 	{ "cread", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CREAD, 0, "<0|1>" },
-	{ "creat", "create", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_CREAT, 0, NULL },
+	{ "creat", "create o-creat o-create o_creat o_create",
+	    G_FILE, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_CREAT, 0, NULL },
 	{ "crnl", "crlf", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(crnl), NULL },
 #ifdef CRTSCTS
@@ -505,23 +507,31 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, CSIZE, 0, "<0-3>" },
 	{ "cstopb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CSTOPB, 0, "<0|1>" },
-	{ "ctty", NULL, G_SESSION, PH_OPEN, OT_BOOL,
+	{ "ctty", "tiocsctty", G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(ctty), NULL },
+	{ "debug", "so-debug", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_DEBUG), NULL },
+	{ "defer-accept", "tcp-defer-accept", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_DEFER_ACCEPT), "<seconds>" },
+	{ "dontroute", "so-dontroute", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_DONTROUTE), NULL },
 	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ECHO, 0, "<0|1>" },
 	{ "escape", NULL, G_FD, PH_OPEN, OT_INT,
 	    SETTING(escape), "<code>" },
-	{ "excl", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "excl", "o-excl o_excl", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_EXCL, 0, NULL },
 	{ "forever", NULL, G_RETRY, PH_OPEN, OT_BOOL,
 	    SETTING(forever), NULL },
 	{ "fork", NULL, G_CHILD, PH_ACCEPT, OT_BOOL,
 	    SETTING(fork), NULL },
-	{ "group", "owner-group", G_NAMED, PH_BOUND, OT_STRING,
+	{ "freebind", "ip-freebind ipfreebind", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_FREEBIND), NULL },
+	{ "group", "owner-group gid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(group), "<group>" },
 	{ "http-version", NULL, G_HTTP, PH_OPEN, OT_STRING,
 	    SETTING(http_version), "<version>" },
-	{ "hupcl", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
+	{ "hupcl", "hup", G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, HUPCL, 0, "<0|1>" },
 	{ "icanon", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ICANON, 0, "<0|1>" },
@@ -531,13 +541,16 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 2, IEXTEN, 0, "<0|1>" },
 	{ "ignorecr", NULL, G_HTTP, PH_OPEN, OT_BOOL,
 	    SETTING(ignorecr), NULL },
-	{ "ignoreeof", NULL, G_FD, PH_OPEN, OT_BOOL,
+	{ "ignoreeof", "ignoreof", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(ignoreeof), NULL },
-	{ "interval", NULL, G_RETRY, PH_OPEN, OT_TIME,
+	{ "interval", "intervall", G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
-	{ "ip-add-membership", "add-membership", G_UDP, PH_PREBIND, OT_STRING,
-	    SETTING(mcast), "<group:if>" },
-	{ "ipv6-v6only", "ipv6only ipv6-ipv6only", G_IP6, PH_PREBIND, OT_BOOL,
+	{ "ip-add-membership", "add-membership ip-membership membership",
+	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:if>" },
+	{ "ipv6-tclass", NULL, G_IP6, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
+	{ "ipv6-v6only", "ipv6only ipv6-ipv6only v6only",
+	    G_IP6, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
 	{ "isig", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ISIG, 0, "<0|1>" },
@@ -549,30 +562,46 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPIDLE), "<seconds>" },
 	{ "keepintvl", "tcp-keepintvl", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_KEEPINTVL), "<seconds>" },
+	{ "linger", "so-linger", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_LINGER), "<seconds>" },
+	{ "linger2", "tcp-linger2", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_LINGER2), "<seconds>" },
 	{ "link", "symbolic-link", G_TERMIOS, PH_OPEN, OT_STRING,
 	    SETTING(link), "<path>" },
 	{ "lowport", NULL, G_IP, PH_ACCEPT, OT_BOOL,
 	    SETTING(lowport), NULL },
-	{ "max-children", NULL, G_CHILD, PH_ACCEPT, OT_INT,
+	{ "max-children", "maxchildren", G_CHILD, PH_ACCEPT, OT_INT,
 	    SETTING(max_children), "<count>" },
+	{ "maxseg", "tcp-maxseg mss", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_MAXSEG), "<bytes>" },
 	{ "mode", "perm", G_NAMED, PH_BOUND, OT_MODE,
 	    SETTING(mode), "<octal>" },
+	{ "mtudiscover", "ip-mtu-discover ipmtudiscover", G_IP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IP, IP_MTU_DISCOVER), "<0|1|2>" },
 	{ "nodelay", "tcp-nodelay", G_TCP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_TCP, TCP_NODELAY), NULL },
 	{ "nofork", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(nofork), NULL },
-	{ "nonblock", NULL, G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	{ "nonblock", "o-nonblock ndelay o-ndelay o_ndelay",
+	    G_FILE, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	{ "oobinline", "so-oobinline", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_OOBINLINE), NULL },
 	{ "opost", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 1, OPOST, 0, "<0|1>" },
 	{ "parenb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, PARENB, 0, "<0|1>" },
 	{ "parodd", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, PARODD, 0, "<0|1>" },
+	{ "passcred", "so-passcred", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_PASSCRED), NULL },
 	{ "pgid", "setpgid", G_PROGRAM, PH_OPEN, OT_INT,
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(pipes), NULL },
+	{ "pktinfo", "ip-pktinfo ippktinfo", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_PKTINFO), NULL },
+	{ "priority", "so-priority", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_PRIORITY), "<prio>" },
 	{ "proxy-authorization", "proxyauth proxy-auth", G_HTTP, PH_OPEN,
 	    OT_STRING, SETTING(proxyauth), "<user:password>" },
 	{ "proxy-authorization-file", "proxyauthfile", G_HTTP, PH_OPEN,
@@ -583,18 +612,28 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(proxyport), "<port>" },
 	{ "pty", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(pty), NULL },
+	{ "quickack", "tcp-quickack", G_TCP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_TCP, TCP_QUICKACK), NULL },
 	{ "range", NULL, G_IPSERVER, PH_ACCEPT, OT_STRING,
 	    SETTING(range), "<addr/bits|addr:mask>" },
 	{ "raw", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(raw), NULL },
 	{ "rcvbuf", "so-rcvbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_RCVBUF), "<bytes>" },
-	{ "rdonly", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "rcvlowat", "so-rcvlowat", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_RCVLOWAT), "<bytes>" },
+	{ "rdonly", "o-rdonly o_rdonly", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_RDONLY, 0, NULL },
-	{ "rdwr", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "rdwr", "o-rdwr o_rdwr", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_RDWR, 0, NULL },
 	{ "readbytes", "bytes", G_FD, PH_OPEN, OT_INT,
 	    SETTING(readbytes), "<bytes>" },
+	{ "recverr", "ip-recverr iprecverr", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_RECVERR), NULL },
+	{ "recvtos", "ip-recvtos iprecvtos", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_RECVTOS), NULL },
+	{ "recvttl", "ip-recvttl iprecvttl", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_RECVTTL), NULL },
 	{ "retry", NULL, G_RETRY, PH_OPEN, OT_INT,
 	    SETTING(retry), "<count>" },
 	{ "reuseaddr", "so-reuseaddr", G_SOCKET, PH_PREBIND, OT_BOOL,
@@ -607,6 +646,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(shut_none), NULL },
 	{ "sndbuf", "so-sndbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
+	{ "sndlowat", "so-sndlowat", G_SOCKET, PH_PREBIND, OT_INT,
+	    SOCKOPT(SOL_SOCKET, SO_SNDLOWAT), "<bytes>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEPORT), NULL },
 	{ "socksport", NULL, G_SOCKS, PH_OPEN, OT_STRING,
@@ -619,19 +660,31 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(stderr_too), NULL },
 	{ "su", "su-d substuser substuser-delayed", G_LISTEN, PH_ACCEPT,
 	    OT_STRING, SETTING(su), "<user>" },
-	{ "trunc", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "syncnt", "tcp-syncnt", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_SYNCNT), "<count>" },
+	{ "timestamp", "so-timestamp", G_SOCKET, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(SOL_SOCKET, SO_TIMESTAMP), NULL },
+	{ "tos", "ip-tos iptos", G_IP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IP, IP_TOS), "<tos>" },
+	{ "transparent", "ip-transparent", G_IP, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IP, IP_TRANSPARENT), NULL },
+	{ "trunc", "o-trunc", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_TRUNC, 0, NULL },
 	{ "ttl", "ip-ttl ipttl", G_IP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IP, IP_TTL), "<hops>" },
+	{ "unicast-hops", "ipv6-unicast-hops", G_IP6, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS), "<hops>" },
 	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_close), NULL },
-	{ "unlink-early", NULL, G_NAMED, PH_OPEN, OT_BOOL,
+	{ "unlink-early", "new", G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_early), NULL },
-	{ "user", "owner", G_NAMED, PH_BOUND, OT_STRING,
+	{ "user", "owner uid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(user), "<user>" },
-	{ "wait-slave", "waitslave", G_TERMIOS, PH_OPEN, OT_BOOL,
+	{ "wait-slave", "waitslave pty-wait-slave", G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(wait_slave), NULL },
-	{ "wronly", NULL, G_FILE, PH_OPEN, OT_BOOL,
+	{ "window-clamp", "tcp-window-clamp", G_TCP, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_TCP, TCP_WINDOW_CLAMP), "<bytes>" },
+	{ "wronly", "o-wronly o_wronly", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_WRONLY, 0, NULL },
 };
 const size_t n_opt_descs = sizeof(opt_descs) / sizeof(opt_descs[0]);
@@ -704,7 +757,8 @@ const struct addr_type addr_types[] = {
 	    O_CREAT | O_TRUNC, open_file },
 	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    0, open_program },
-	{ "FD", NULL, 1, ":<num>", K_FD, 0, 0, 0, G_FD | G_TERMIOS, 3, open_fd },
+	{ "FD", NULL, 1, ":<num>",
+	    K_FD, 0, 0, 0, G_FD | G_TERMIOS, 3, open_fd },
 	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    O_GOPEN, open_file },
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
@@ -818,15 +872,46 @@ const struct addr_type addr_types[] = {
 };
 const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 
-/* The features relay has, in socat -V's terms, for scripts that probe it. */
-static const char features[] =
-	"STDIO FDNUM FILE CREAT GOPEN PIPE UNIX IP4 IP6 TCP UDP LISTEN SYSTEM "
-	"SHELL EXEC RETRY ABSTRACT_UNIXSOCKET TERMIOS PTY STATS SOCKS4 SOCKS4A "
-	"SOCKS5 PROXY ACCEPT_FD"
-#ifdef HAVE_VSOCK
-	" VSOCK"
-#endif
-	;
+/*
+ * socat's compile-time features, in the order of socat 1.8's -V, which
+ * scripts probe ("#define WITH_TCP 1").  A feature is there when relay has
+ * the address type (FEAT_TYPE) or option (FEAT_OPTION) named as its probe,
+ * so a new table row shows up here by itself; FEAT_ALWAYS: part of relay
+ * without one row to show it; FEAT_NEVER: no such thing in relay.
+ */
+enum feat_probe { FEAT_ALWAYS, FEAT_TYPE, FEAT_OPTION, FEAT_NEVER };
+static const struct feature {
+	const char	*name;
+	unsigned char	 probe;		/* enum feat_probe */
+	const char	*row;		/* the type or option that shows it */
+} features[] = {
+	{ "HELP", FEAT_ALWAYS, NULL }, { "STATS", FEAT_ALWAYS, NULL },
+	{ "STDIO", FEAT_TYPE, "STDIO" }, { "FDNUM", FEAT_TYPE, "FD" },
+	{ "FILE", FEAT_TYPE, "OPEN" }, { "CREAT", FEAT_TYPE, "CREATE" },
+	{ "GOPEN", FEAT_TYPE, "GOPEN" }, { "TERMIOS", FEAT_OPTION, "icanon" },
+	{ "PIPE", FEAT_TYPE, "PIPE" }, { "SOCKETPAIR", FEAT_TYPE, "SOCKETPAIR" },
+	{ "UNIX", FEAT_TYPE, "UNIX-CONNECT" },
+	{ "ABSTRACT_UNIXSOCKET", FEAT_TYPE, "ABSTRACT-CONNECT" },
+	{ "IP4", FEAT_ALWAYS, NULL }, { "IP6", FEAT_ALWAYS, NULL },
+	{ "RAWIP", FEAT_TYPE, "IP-SENDTO" },
+	{ "GENERICSOCKET", FEAT_TYPE, "SOCKET-CONNECT" },
+	{ "INTERFACE", FEAT_TYPE, "INTERFACE" },
+	{ "TCP", FEAT_TYPE, "TCP-CONNECT" }, { "UDP", FEAT_TYPE, "UDP-CONNECT" },
+	{ "SCTP", FEAT_TYPE, "SCTP-CONNECT" }, { "DCCP", FEAT_TYPE, "DCCP-CONNECT" },
+	{ "UDPLITE", FEAT_TYPE, "UDPLITE-CONNECT" },
+	{ "LISTEN", FEAT_ALWAYS, NULL }, { "POSIXMQ", FEAT_TYPE, "POSIXMQ-READ" },
+	{ "SOCKS4", FEAT_TYPE, "SOCKS4" }, { "SOCKS4A", FEAT_TYPE, "SOCKS4A" },
+	{ "SOCKS5", FEAT_TYPE, "SOCKS5-CONNECT" },
+	{ "VSOCK", FEAT_TYPE, "VSOCK-CONNECT" },
+	{ "NAMESPACES", FEAT_OPTION, "netns" }, { "PROXY", FEAT_TYPE, "PROXY" },
+	{ "SYSTEM", FEAT_TYPE, "SYSTEM" }, { "SHELL", FEAT_TYPE, "SHELL" },
+	{ "EXEC", FEAT_TYPE, "EXEC" }, { "READLINE", FEAT_TYPE, "READLINE" },
+	{ "TUN", FEAT_TYPE, "TUN" }, { "PTY", FEAT_TYPE, "PTY" },
+	{ "OPENSSL", FEAT_TYPE, "OPENSSL" }, { "FIPS", FEAT_NEVER, NULL },
+	{ "LIBWRAP", FEAT_OPTION, "tcpwrap" }, { "SYCLS", FEAT_NEVER, NULL },
+	{ "FILAN", FEAT_NEVER, NULL }, { "RETRY", FEAT_OPTION, "retry" },
+	{ "DEVTESTS", FEAT_NEVER, NULL },
+};
 
 /* Returns nonzero when name is one of the space-separated words in list. */
 static int
@@ -1023,8 +1108,28 @@ parse_port(const char *s, int listen, unsigned short *port)
 }
 
 /*
+ * Resolves host, a name, to its first IPv4 address in *in, as socat does
+ * for range= (a name in brackets is refused, as in socat).  Returns 0, or
+ * -1 if it does not resolve.
+ */
+static int
+range_name(const char *host, unsigned char in[4])
+{
+	struct addrinfo hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	if (*host == '\0' || getaddrinfo(host, NULL, &hints, &res) != 0)
+		return -1;
+	memcpy(in, &((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr, 4);
+	freeaddrinfo(res);
+	return 0;
+}
+
+/*
  * Parses range=: "addr/bits", "addr:mask" or a lone address, IPv6 in
- * brackets.  Returns 0, or -1 if malformed.
+ * brackets; addr may be a host name, resolved to IPv4 once, here.
+ * Returns 0, or -1 if malformed or the name does not resolve.
  */
 int
 parse_range(const char *s, struct addr *a)
@@ -1058,6 +1163,9 @@ parse_range(const char *s, struct addr *a)
 	} else if (inet_pton(AF_INET6, host, a->range_net) == 1) {
 		a->range_family = AF_INET6;
 		n = 16;
+	} else if (*s != '[' && range_name(host, a->range_net) == 0) {
+		a->range_family = AF_INET;
+		n = 4;
 	} else {
 		return -1;
 	}
@@ -1121,14 +1229,15 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 	switch (o->type) {
 	case OT_BOOL:
 	case OT_INT:
-		/* An option's number is C's, as in socat: "escape=0x0f". */
+		/*
+		 * An option's number is C's, as in socat: "escape=0x0f".
+		 * A number without a value is 1, as socat's "retry".
+		 */
 		if (value != NULL && parse_int_base(value, 0, &v) == -1) {
 			logmsg(L_ERROR, "option \"%s\": invalid numerical value \"%s\"",
 			    o->name, value);
 			return -1;
 		}
-		if (value == NULL && o->type == OT_INT)
-			goto missing;
 		switch (o->apply) {
 		case OA_FIELD:
 			*(int *)(void *)field = v;
@@ -1560,6 +1669,24 @@ join_group(int fd, const char *spec)
 	return -1;
 }
 
+/*
+ * Sets one socket option of the table.  so-linger=N takes a struct linger,
+ * on with N seconds, as socat's.  Returns setsockopt()'s result.
+ */
+static int
+set_one_sockopt(int fd, const struct sockopt_val *v)
+{
+	struct linger l;
+
+	if (v->desc->level == SOL_SOCKET && v->desc->optname == SO_LINGER) {
+		l.l_onoff = 1;
+		l.l_linger = v->value;
+		return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	}
+	return setsockopt(fd, v->desc->level, v->desc->optname, &v->value,
+	    sizeof(v->value));
+}
+
 /* Applies a's socket options of the given phase to fd.  Returns 0, or -1. */
 static int
 apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
@@ -1574,8 +1701,7 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 		/* ipv6-v6only on a socket that turned out IPv4 is moot. */
 		if (v->desc->level == IPPROTO_IPV6 && family != AF_INET6)
 			continue;
-		if (setsockopt(fd, v->desc->level, v->desc->optname, &v->value,
-		    sizeof(v->value)) == -1) {
+		if (set_one_sockopt(fd, v) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "setsockopt(%d, %s=%d)", fd,
 			    v->desc->name, v->value);
 			if (option_failed() == -1)
@@ -2025,6 +2151,22 @@ open_fd(struct addr *a, struct endpoint *ep)
 }
 
 /*
+ * Returns the passwd entry of user, a name or (as socat takes it) a
+ * number, or NULL.
+ */
+static struct passwd *
+find_user(const char *user)
+{
+	struct passwd *pw;
+	int id;
+
+	if ((pw = getpwnam(user)) == NULL && parse_int(user, &id) == 0 &&
+	    id >= 0)
+		pw = getpwuid((uid_t)id);
+	return pw;
+}
+
+/*
  * Gives path (or fd, when not -1) the owner and mode a's options ask for.
  * Returns 0, or -1 after logging.
  */
@@ -2035,20 +2177,27 @@ set_owner_mode(const struct addr *a, const char *path, int fd)
 	struct group *gr;
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
+	int id;
 
 	if (a->set.user != NULL) {
-		if ((pw = getpwnam(a->set.user)) == NULL) {
+		if ((pw = find_user(a->set.user)) != NULL)
+			uid = pw->pw_uid;
+		else if (parse_int(a->set.user, &id) == 0 && id >= 0)
+			uid = (uid_t)id;	/* a number need not be in passwd */
+		else {
 			logmsg(L_ERROR, "unknown user \"%s\"", a->set.user);
 			return option_failed();
 		}
-		uid = pw->pw_uid;
 	}
 	if (a->set.group != NULL) {
-		if ((gr = getgrnam(a->set.group)) == NULL) {
+		if ((gr = getgrnam(a->set.group)) != NULL)
+			gid = gr->gr_gid;
+		else if (parse_int(a->set.group, &id) == 0 && id >= 0)
+			gid = (gid_t)id;
+		else {
 			logmsg(L_ERROR, "unknown group \"%s\"", a->set.group);
 			return option_failed();
 		}
-		gid = gr->gr_gid;
 	}
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    (fd != -1 ? fchown(fd, uid, gid) : chown(path, uid, gid)) == -1) {
@@ -3601,7 +3750,7 @@ err:
 /*
  * Opens the UDP types.  UDP connects; UDP-SENDTO and UDP-DATAGRAM send to
  * the peer without connecting, so replies from anyone come in; the
- * listening kinds bind here and are served by serve_datagrams().
+ * listening kinds bind here and are served by serve().
  * Returns 0, or -1 after logging.
  */
 static int
@@ -3932,7 +4081,7 @@ drop_privileges(const char *user)
 {
 	struct passwd *pw;
 
-	if ((pw = getpwnam(user)) == NULL) {
+	if ((pw = find_user(user)) == NULL) {
 		logmsg(L_ERROR, "su: unknown user \"%s\"", user);
 		return -1;
 	}
@@ -5262,8 +5411,10 @@ usage(void)
 	    "  %s [options] <address> <address>\n"
 	    "options:\n"
 	    "  -h       print this help and exit\n"
+	    "  -hh, -hhh  ... and the address types and options in socat's layout\n"
 	    "  -V       print version and feature information and exit\n"
-	    "  -d[0-4]  verbosity: -d warnings, -dd notices, -ddd info, -dddd debug\n"
+	    "  -d[ddd]  more verbose: -d warnings, -dd notices, -ddd info, -dddd debug\n"
+	    "  -d0 .. -d4  set the verbosity in one flag (-d0: errors only)\n"
 	    "  -lf <file>  log to file instead of stderr\n"
 	    "  -lp <name>  name in log lines and program variables (SOCAT)\n"
 	    "  -lu / -lh / -ls  microseconds / host name in log lines / log to stderr\n"
@@ -5271,7 +5422,8 @@ usage(void)
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
 	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
-	    "  -r <file> / -R <file>  write left-to-right / right-to-left data to file\n"
+	    "  -r <file>  write the left-to-right data to file, raw\n"
+	    "  -R <file>  write the right-to-left data to file, raw\n"
 	    "  -L <lockfile>  fail if it exists, else hold it; -W: wait for it\n"
 	    "  -s       sloppy: an option that cannot be applied is logged, no more\n"
 	    "  -D       describe the file descriptors before the transfer\n"
@@ -5303,22 +5455,208 @@ usage(void)
 	}
 }
 
+/* Returns nonzero when relay has the feature f (see features[]). */
+static int
+has_feature(const struct feature *f)
+{
+	switch (f->probe) {
+	case FEAT_ALWAYS:
+		return 1;
+	case FEAT_TYPE:
+		return find_addr_type(f->row) != NULL;
+	case FEAT_OPTION:
+		return find_option(f->row) != NULL;
+	default:
+		return 0;
+	}
+}
+
 static void
 version(void)
 {
 	struct utsname u;
-	const char *f;
-	int n;
+	size_t i;
 
 	printf("relay %s, a socat-compatible relay\n", RELAY_VERSION);
 	if (uname(&u) == 0)
 		printf("   running on %s version %s, release %s, machine %s\n",
 		    u.sysname, u.version, u.release, u.machine);
 	printf("features:\n");
-	for (f = features; *f != '\0'; f += n + (f[n] == ' ')) {
-		n = (int)strcspn(f, " ");
-		printf("  #define WITH_%.*s 1\n", n, f);
+	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (has_feature(&features[i]))
+			printf("  #define WITH_%s 1\n", features[i].name);
+		else
+			printf("  #undef WITH_%s\n", features[i].name);
+}
+
+/*
+ * One line of the -hh/-hhh listing: a name of an address type or option,
+ * and the row it names (an alias names a row under another name).
+ */
+struct help_name {
+	const char	*name;		/* NUL-terminated copy of the name */
+	const void	*row;		/* struct addr_type or struct opt_desc */
+	const char	*canonical;	/* the row's own name */
+};
+
+/* qsort() order of help_name: by name, in the C locale's order. */
+static int
+help_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct help_name *)a)->name,
+	    ((const struct help_name *)b)->name);
+}
+
+/*
+ * Adds name and, when with_aliases, each word of aliases to the array at
+ * *list (n entries so far, grown as needed).  Returns the new count, or
+ * dies when memory runs out.
+ */
+static size_t
+add_help_names(struct help_name **list, size_t n, const char *name,
+    const char *aliases, const void *row, int with_aliases)
+{
+	const char *p = name, *end;
+	size_t len;
+
+	for (;;) {
+		len = strcspn(p, " ");
+		if (len > 0) {
+			*list = realloc(*list, (n + 1) * sizeof(**list));
+			if (*list == NULL || ((*list)[n].name = strndup(p, len)) == NULL)
+				die("out of memory");
+			(*list)[n].row = row;
+			(*list)[n].canonical = name;
+			n++;
+		}
+		if (p == name) {
+			if (!with_aliases || aliases == NULL)
+				break;
+			p = aliases;
+		} else {
+			end = p + len;
+			if (*end == '\0')
+				break;
+			p = end + 1;
+		}
 	}
+	return n;
+}
+
+/* Writes the names of the bits of groups, comma-separated, to stdout. */
+static int
+print_groups(unsigned groups)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ G_FD, "FD" }, { G_SOCKET, "SOCKET" }, { G_IP, "IP" },
+		{ G_IP6, "IP6" }, { G_TCP, "TCP" }, { G_UNIX, "UNIX" },
+		{ G_LISTEN, "LISTEN" }, { G_CHILD, "CHILD" },
+		{ G_CONNECT, "CONNECT" }, { G_NAMED, "NAMED" }, { G_FILE, "FILE" },
+		{ G_PROGRAM, "PROGRAM" }, { G_UDP, "UDP" },
+		{ G_IPSERVER, "IPSERVER" }, { G_TERMIOS, "TERMIOS" },
+		{ G_SESSION, "SESSION" },
+	};
+	size_t i;
+	int chars = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (groups & names[i].bit)
+			chars += printf("%s%s", chars ? "," : "", names[i].name);
+	return chars;
+}
+
+/* Writes tabs from column chars up to the tab stop at or after column to. */
+static void
+tab_to(int chars, int to)
+{
+	do
+		putchar('\t');
+	while ((chars = (chars / 8 + 1) * 8) < to);
+}
+
+/*
+ * -hh and -hhh: after relay's own help, its address types and options in
+ * the layout of socat's -hh and -hhh, which scripts grep for a feature
+ * ("socat -hhh | grep '[[:space:]]nodelay[[:space:]]'") and socat's test
+ * suite checks for order: one sorted list of types and one of options,
+ * with the aliases among them when with_aliases (-hhh).  Groups, phases
+ * and types are relay's own.
+ */
+static void
+help_tables(int with_aliases)
+{
+	static const char *const phase[] = {
+		[PH_OPEN] = "OPEN", [PH_PREBIND] = "PREBIND",
+		[PH_BOUND] = "BOUND", [PH_ACCEPT] = "ACCEPT",
+	};
+	static const char *const type[] = {
+		[OT_BOOL] = "BOOL", [OT_INT] = "INT",
+		[OT_TIME] = "STRUCT-TIMEVAL", [OT_STRING] = "STRING",
+		[OT_MODE] = "MODE_T",
+	};
+	struct help_name *list = NULL;
+	const struct addr_type *t;
+	const struct opt_desc *o;
+	size_t i, n = 0;
+	int chars;
+
+	printf("   bi-address:\n"
+	    "      <single-address>\n"
+	    "      <single-address>!!<single-address>\n"
+	    "   single-address:\n"
+	    "      <address-head>[,<opts>]\n"
+	    "   address-head:\n");
+	for (i = 0; i < n_addr_types; i++)
+		n = add_help_names(&list, n, addr_types[i].name,
+		    addr_types[i].aliases, &addr_types[i], with_aliases);
+	qsort(list, n, sizeof(*list), help_name_cmp);
+	for (i = 0; i < n; i++) {
+		t = list[i].row;
+		if (strcmp(list[i].name, list[i].canonical) != 0) {
+			chars = printf("      %s", list[i].name);
+			tab_to(chars, 48);
+			printf("is an alias name for %s\n", t->name);
+			continue;
+		}
+		chars = printf("      %s%s", t->name, t->params);
+		tab_to(chars, 48);
+		printf("groups=");
+		print_groups(t->groups);
+		putchar('\n');
+	}
+	if (with_aliases)
+		printf("         <num> is a short form for fd:<num>\n"
+		    "         <filename> is a short form for gopen:<filename>\n");
+	for (i = 0; i < n; i++)
+		free((char *)list[i].name);
+	n = 0;
+
+	printf("   opts:\n"
+	    "      <opt>{,<opts>}:\n"
+	    "   opt:\n");
+	for (i = 0; i < n_opt_descs; i++)
+		n = add_help_names(&list, n, opt_descs[i].name,
+		    opt_descs[i].aliases, &opt_descs[i], with_aliases);
+	qsort(list, n, sizeof(*list), help_name_cmp);
+	for (i = 0; i < n; i++) {
+		o = list[i].row;
+		chars = printf("      %s", list[i].name);
+		tab_to(chars, 24);
+		if (strcmp(list[i].name, list[i].canonical) != 0) {
+			printf("is an alias for %s\n", o->name);
+			continue;
+		}
+		chars = printf("groups=") + print_groups(o->groups);
+		tab_to(chars, 24);
+		chars = printf("phase=%s", o->phase < sizeof(phase) / sizeof(phase[0]) &&
+		    phase[o->phase] ? phase[o->phase] : "OTHER");
+		tab_to(chars, 24);
+		printf("type=%s\n", o->type < sizeof(type) / sizeof(type[0]) &&
+		    type[o->type] ? type[o->type] : "OTHER");
+	}
+	for (i = 0; i < n; i++)
+		free((char *)list[i].name);
+	free(list);
 }
 
 /*
@@ -5358,6 +5696,11 @@ parse_flags(int argc, char **argv)
 			ndebug = arg[2] - '0';
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "-?") == 0) {
 			usage();
+			exit(0);
+		} else if (strcmp(arg, "-hh") == 0 || strcmp(arg, "-hhh") == 0 ||
+		    strcmp(arg, "-??") == 0 || strcmp(arg, "-???") == 0) {
+			usage();
+			help_tables(arg[3] != '\0');
 			exit(0);
 		} else if (strcmp(arg, "-V") == 0) {
 			version();
