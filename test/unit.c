@@ -275,15 +275,18 @@ main(void)
 	check(parse_address("PROXY-CONNECT:p:h:443", &a) == 0 && a.port == 8080,
 	    "PROXY-CONNECT: the proxy on 8080");
 	free_address(&a);
-	parse_case("SOCKS4:s:h:0", 0, NULL, NULL, NULL);
-	parse_case("SOCKS4:s:h:80,socksport=0", 0, NULL, NULL, NULL);
-	parse_case("SOCKS4:s:h:80,proxyport=1", 0, NULL, NULL, NULL);
-	parse_case("PROXY:p:h:80,socksuser=u", 0, NULL, NULL, NULL);
-	parse_case("TCP:h:80,socksport=1", 0, NULL, NULL, NULL);
-	parse_case("SOCKS5:s:h", 0, NULL, NULL, NULL);
-	parse_case("SOCKS5:s:1:h:2:x", 0, NULL, NULL, NULL);
-	parse_case("SOCKS4A:s:h:80:1", 0, NULL, NULL, NULL);
-	parse_case("PIPE:a:b", 0, NULL, NULL, NULL);
+	{
+		/* A port 0, an option of the other group, a wrong count. */
+		static const char *const refused[] = { "SOCKS4:s:h:0",
+		    "SOCKS4:s:h:80,socksport=0", "SOCKS4:s:h:80,proxyport=1",
+		    "PROXY:p:h:80,socksuser=u", "TCP:h:80,socksport=1",
+		    "SOCKS5:s:h", "SOCKS5:s:1:h:2:x", "SOCKS4A:s:h:80:1",
+		    "PIPE:a:b" };
+		size_t i;
+
+		for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+			parse_case(refused[i], 0, NULL, NULL, NULL);
+	}
 
 	/* VSOCK context ids and ports: C numbers modulo 2^32, as socat. */
 	{
