@@ -594,6 +594,8 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, PARODD, 0, "<0|1>" },
 	{ "passcred", "so-passcred", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_PASSCRED), NULL },
+	{ "pf", "protocol-family", G_IP, PH_OPEN, OT_STRING,
+	    SETTING(pf), "<ip4|ip6>" },
 	{ "pgid", "setpgid", G_PROGRAM, PH_OPEN, OT_INT,
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
@@ -1322,6 +1324,31 @@ missing:
 }
 
 /*
+ * Parses pf= (protocol-family): ip4, ipv4, inet, inet4, ip6, ipv6, inet6,
+ * or the number of either, as socat.  Returns 0 with *family set, or -1
+ * after logging an E.
+ */
+static int
+parse_family(const char *name, int *family)
+{
+	int v;
+
+	if (strcasecmp(name, "ip4") == 0 || strcasecmp(name, "ipv4") == 0 ||
+	    strcasecmp(name, "inet") == 0 || strcasecmp(name, "inet4") == 0 ||
+	    (parse_int_base(name, 0, &v) == 0 && v == AF_INET))
+		*family = AF_INET;
+	else if (strcasecmp(name, "ip6") == 0 || strcasecmp(name, "ipv6") == 0 ||
+	    strcasecmp(name, "inet6") == 0 ||
+	    (parse_int_base(name, 0, &v) == 0 && v == AF_INET6))
+		*family = AF_INET6;
+	else {
+		logmsg(L_ERROR, "unknown protocol family \"%s\"", name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The two ports of an address that goes through a SOCKS server or an HTTP
  * proxy: the server's (a->port: the SOCKS5 parameter, socksport= or
  * proxyport=, or 1080 and 8080 as in socat) and the target's (the last
@@ -1365,6 +1392,7 @@ free_address(struct addr *a)
 	free(a->set.link);
 	free(a->set.mcast);
 	free(a->set.device);
+	free(a->set.pf);
 	free(a->set.socksport);
 	free(a->set.socksuser);
 	free(a->set.proxyport);
@@ -1543,6 +1571,8 @@ parse_address(const char *text, struct addr *a)
 		word = value = NULL;
 	}
 
+	if (a->set.pf != NULL && parse_family(a->set.pf, &a->family) == -1)
+		goto err;
 	if (a->type->groups & (G_SOCKS | G_HTTP)) {
 		if (parse_proxy_ports(a) == -1)
 			goto err;
@@ -1778,6 +1808,18 @@ release(const struct addr *a, struct addrinfo *res)
 {
 	if (res != NULL && res != a->numeric)
 		freeaddrinfo(res);
+}
+
+/*
+ * The address family a's sockets use: the type's (TCP4, UDP6, ...), else
+ * pf='s, else -4's or -6's, else AF_UNSPEC (the host's or bind='s decide).
+ */
+static int
+addr_family(const struct addr *a)
+{
+	if (a->type->family != AF_UNSPEC)
+		return a->type->family;
+	return a->family != AF_UNSPEC ? a->family : g.pf;
 }
 
 /*
@@ -2690,7 +2732,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	struct addrinfo *res = NULL, *bres = NULL, *ai;
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof(local);
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char buf[128], bhost[256];
 	unsigned short bport;
 	int fd = -1, saved, binds;
@@ -3536,7 +3578,7 @@ static int
 open_inet_listen(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL;
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char bhost[256] = "";
 	unsigned short bport;
 	int fd = -1;
@@ -3757,7 +3799,7 @@ static int
 open_udp(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL, *bres = NULL;
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char buf[128], bhost[256];
 	unsigned short bport;
 	int fd = -1, binds;

@@ -129,6 +129,7 @@ struct addr_settings {
 	int	 sane;			/* terminal: the usual cooked mode */
 	long	 baud;			/* terminal: b<baud>, or 0 */
 	unsigned tset[4], tclr[4];	/* terminal: c_i/o/l/cflag bits */
+	char	*pf;			/* pf=: ip4, ip6, ... */
 	char	*socksport;		/* SOCKS: the server's port */
 	char	*socksuser;		/* SOCKS4: the user id sent */
 	char	*proxyport;		/* PROXY: the proxy's port */
@@ -175,6 +176,7 @@ struct addr {
 	char			*params[MAX_PARAMS];
 	unsigned short		 port;		/* resolved once, at parse time */
 	unsigned short		 target_port;	/* beyond a SOCKS server or proxy */
+	int			 family;	/* pf=, parsed; AF_UNSPEC: none */
 	struct addrinfo		*numeric;	/* a numeric host, resolved once */
 	int			 range_family;	/* range=, parsed once */
 	unsigned char		 range_net[16];

@@ -81,6 +81,7 @@ pcase s4-identfailed "$SOCAT" socks4 005d000000000000 close "$S4"
 pcase s4-undefined "$SOCAT" socks4 0063000000000000 close "$S4"
 pcase s4-short "$SOCAT" socks4 005a00 close "$S4"
 pcase s4-empty "$SOCAT" socks4 "" close "$S4"
+pcase s4-pf "$SOCAT" socks4 005a000000000000 echo "$S4,pf=ip4"
 pcase s4-user "$SOCAT" socks4 005a000000000000 echo "$S4,socksuser=bob"
 pcase s4-port-name "$SOCAT" socks4 005a000000000000 echo "SOCKS4:$H:127.0.0.1:http,socksport=PORT"
 pcase s4a-granted "$SOCAT" socks4 005a000000000000$X split "$S4A"
@@ -121,6 +122,7 @@ ok200=$(hex 'HTTP/1.0 200 Connection established\r\nVia: test\r\n\r\n')
 pcase http-200 "$SOCAT" http "$ok200" echo "$P"
 pcase http-200-data "$SOCAT" http "$ok200$X" split "$P"
 pcase http-11 "$SOCAT" http "$(hex 'HTTP/1.1   200 OK\r\n\r\n')$X" echo "$P"
+pcase http-pf "$SOCAT" http "$ok200" echo "$P,pf=ip4"
 pcase http-version "$S18" http "$ok200" echo "$P,http-version=1.1"
 pcase http-auth "$SOCAT" http "$ok200" echo "$P,proxyauth=user:s3cr3t"
 printf 'fileuser:pw\n' >"$TMP/auth"
@@ -150,9 +152,11 @@ for c in "socks4 005a00 $S4" "socks5 0500000100 $S5" "http $(hex 'HTTP/1.0 200 O
 		grep -q 'E read(.*Connection timed out' "$DR_DIR/hold-$1.relay.err"
 done
 
-# Unknown port names and wrong parameter counts are E's at parse time.
+# Unknown port names and protocol families and wrong parameter counts are
+# E's at parse time; a refused connection an E at open time.
 for a in "SOCKS4:$H:x:nosuchport" "SOCKS4:$H:x:80,socksport=nosuchport" \
-    "PROXY:$H:x:0" "SOCKS5:$H:1080:x" "SOCKS5:$H:1:2:3:4" "SOCKS4A:$H:80"; do
+    "PROXY:$H:x:0" "SOCKS5:$H:1080:x" "SOCKS5:$H:1:2:3:4" "SOCKS4A:$H:80" \
+    "SOCKS4:$H:x:1,pf=x" "TCP:localhost:1,pf=inet7" "TCP:$H:1,pf=ip4"; do
 	diff_run badaddr -- - "$a"
 	check_eq "\"$a\": relay's exit code is socat's" "$DR_SOCAT_RC" "$DR_RELAY_RC"
 	check "\"$a\": relay logs an E" has_elog "$DR_DIR/badaddr.relay.err"

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <sys/socket.h>
 #include "relay.h"
 
 #if defined(__linux__) && defined(AF_VSOCK)
@@ -287,6 +288,15 @@ main(void)
 		for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 			parse_case(refused[i], 0, NULL, NULL, NULL);
 	}
+
+	check(parse_address("TCP:h:1,pf=ip6", &a) == 0 && a.family == AF_INET6,
+	    "pf=ip6");
+	free_address(&a);
+	check(parse_address("TCP:h:1,protocol-family=2", &a) == 0 &&
+	    a.family == AF_INET, "protocol-family=2 is ip4");
+	free_address(&a);
+	parse_case("TCP:h:1,pf=ip5", 0, NULL, NULL, NULL);
+	parse_case("UNIX-CONNECT:/x,pf=ip4", 0, NULL, NULL, NULL);
 
 	/* VSOCK context ids and ports: C numbers modulo 2^32, as socat. */
 	{
