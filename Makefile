@@ -50,6 +50,13 @@ install: relay
 	$(INSTALL) -m 755 ambassador $(DESTDIR)$(BINDIR)/ambassador
 	$(INSTALL) -m 644 man/relay.1 $(DESTDIR)$(MANDIR)/relay.1
 
+# socat's own test suite (test.sh of socat 1.8.0.3) run against relay, over
+# the tests test/conformance.scope leaves in; never part of check.  It ends
+# with "conformance: N ok, F failed, C could not be performed".  Root (or
+# unshare -n) for its network namespaces; CONFORMANCE_FLAGS="-j 2 --floor".
+conformance: relay
+	test/conformance $(CONFORMANCE_FLAGS)
+
 # libFuzzer harnesses for the parsers (clang, libclang-rt-14-dev), run for
 # FUZZ_SECONDS each; crashes are kept in test/fuzz/crashes/.
 fuzz:
@@ -66,4 +73,4 @@ bench-static: relay-static
 clean:
 	rm -f relay relay-static test/unit
 
-.PHONY: all static check fuzz bench bench-static install clean
+.PHONY: all static check conformance fuzz bench bench-static install clean
