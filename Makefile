@@ -1,4 +1,5 @@
-# relay: a small socat-compatible relay.  Needs only a C compiler and libc.
+# relay: a small socat-compatible relay.  Needs only a C compiler and libc
+# to build, and GNU make to run this Makefile (ifeq, $(shell), $(file)).
 CC ?= cc
 CFLAGS ?= -O2
 WARN = -Wall -Wextra
@@ -6,6 +7,8 @@ PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
 INSTALL ?= install
+MUSL_CC ?= musl-gcc
+STRIP ?= strip
 
 ifeq ($(SANITIZE),1)
 CFLAGS += -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -15,7 +18,14 @@ endif
 
 all: relay
 
-relay: relay.c relay.h
+# The compiler and flags of the last build: a build with other flags (say
+# SANITIZE=1 after a plain one) rebuilds instead of reusing the older binary.
+BUILD_FLAGS = $(CC) $(CFLAGS) $(WARN) $(CPPFLAGS) $(LDFLAGS)
+ifneq ($(BUILD_FLAGS),$(file <.build-flags))
+$(shell echo '$(BUILD_FLAGS)' >.build-flags)
+endif
+
+relay: relay.c relay.h .build-flags
 	$(CC) $(CFLAGS) $(WARN) $(CPPFLAGS) -o $@ relay.c $(LDFLAGS)
 
 # A fully static binary with musl (Debian: musl-tools), for busybox images.
@@ -23,7 +33,7 @@ relay: relay.c relay.h
 # padding, the build id) to stay well under the 192 KiB budget.  -Oz (gcc 12 and later)
 # saves 768 bytes over -Os; relay's time goes to system calls, and the
 # bench measures no difference (notes in bench/README.md).
-OPT_SIZE = $(shell musl-gcc -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
+OPT_SIZE = $(shell $(MUSL_CC) -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
 STATIC_CFLAGS = -static $(OPT_SIZE) -fno-pie -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 # common-page-size: the data segment follows the code in the file at the
@@ -31,14 +41,15 @@ STATIC_CFLAGS = -static $(OPT_SIZE) -fno-pie -ffunction-sections -fdata-sections
 STATIC_LDFLAGS = -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 relay-static: relay.c relay.h
-	musl-gcc $(STATIC_CFLAGS) $(WARN) -o $@ relay.c $(STATIC_LDFLAGS)
-	strip -R .comment $@
+	$(MUSL_CC) $(STATIC_CFLAGS) $(WARN) -o $@ relay.c $(STATIC_LDFLAGS)
+	$(STRIP) -R .comment $@
 
+# The static binary is relay-static: ./relay stays the default build, so a
+# later "make check" or "make install" never picks up the other one.
 static: relay-static
-	cp relay-static relay
 
-test/unit: test/unit.c relay.c relay.h
-	$(CC) $(CFLAGS) $(WARN) -DRELAY_NO_MAIN -I. -o $@ test/unit.c relay.c $(LDFLAGS)
+test/unit: test/unit.c relay.c relay.h .build-flags
+	$(CC) $(CFLAGS) $(WARN) $(CPPFLAGS) -DRELAY_NO_MAIN -I. -o $@ test/unit.c relay.c $(LDFLAGS)
 
 # TESTS picks scenarios (default: all), e.g. make check TESTS="unit 32-engine".
 check: relay test/unit
@@ -49,6 +60,10 @@ install: relay
 	$(INSTALL) -m 755 relay $(DESTDIR)$(BINDIR)/relay
 	$(INSTALL) -m 755 ambassador $(DESTDIR)$(BINDIR)/ambassador
 	$(INSTALL) -m 644 man/relay.1 $(DESTDIR)$(MANDIR)/relay.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/relay $(DESTDIR)$(BINDIR)/ambassador \
+		$(DESTDIR)$(MANDIR)/relay.1
 
 # socat's own test suite (test.sh of socat 1.8.0.3) run against relay, over
 # the tests test/conformance.scope leaves in; never part of check.  It ends
@@ -71,6 +86,6 @@ bench-static: relay-static
 	RELAY=$(CURDIR)/relay-static bench/run
 
 clean:
-	rm -f relay relay-static test/unit
+	rm -f relay relay-static test/unit .build-flags
 
-.PHONY: all static check conformance fuzz bench bench-static install clean
+.PHONY: all static check conformance fuzz bench bench-static install uninstall clean

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Differential: EXEC and SYSTEM (issue 3).  Each case runs with socat (the
+# Differential: EXEC and SYSTEM.  Each case runs with socat (the
 # reference: its assertions check the scenario itself) and then with relay;
 # the assertions are on what the peers and the child program saw, exit codes
 # and E log lines.  The child reports its own view (environment, stdio kind,
@@ -190,7 +190,7 @@ done
 # logged as "E waitpid(): child N exited with status 3" and gives exit 1 only
 # when socat notices the child before it ends (a race: about 1 run in 6 exits
 # 0); death by a signal is only a warning ("W ... returned with status 9")
-# and exit 0.  The issue follows socat 1.8: relay logs E and exits 1 in both
+# and exit 0.  relay follows socat 1.8: it logs E and exits 1 in both
 # cases, so relay's exit code is checked against that directly and socat's
 # run only has its bytes checked.
 printf 'x\n' >"$TMP/x"

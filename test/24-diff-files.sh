@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Differential: files, pipes and descriptors (issue 3): OPEN (FILE), CREATE
+# Differential: files, pipes and descriptors: OPEN (FILE), CREATE
 # (CREAT), GOPEN, a bare path, their options, GOPEN onto a UNIX socket, PIPE
 # and PIPE:<path>, FD:<n>, a bare digit, STDERR and the dual address A!!B.
 # Each case runs with socat (the reference: its assertions check the case

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Differential: the address options of issue 3: retry=/interval=/forever
+# Differential: address options: retry=/interval=/forever
 # (connect and listen), range= (IPv4/IPv6 CIDR, address:mask), sourceport=,
 # lowport, su=/su-d=, crlf, ignoreeof, keepidle=/keepintvl=/keepcnt=,
 # sndbuf=/rcvbuf=, so-reuseport, unlink-close, user=/group=/perm= on
@@ -391,21 +391,21 @@ for tool in "${TOOLS[@]}"; do
 	wait_listen "$Q"
 	run_one_tool "$tool" modetcp 5 "$TEXT" -u - TCP:127.0.0.1:$Q,mode=600
 	# socat 1.7.4 accepts mode= on TCP (it is an fd option there) and sends
-	# the data; the issue makes it an E error with exit 1 "as in socat"
-	# (1.8 checks the option groups).  relay is checked against the issue.
+	# the data; relay makes it an E error with exit 1, as socat 1.8 does
+	# (it checks the option groups).  relay is checked against that.
 	if [ "$tn" = socat ]; then
 		check_eq "$w: TCP:...,mode=600: socat 1.7.4 accepts it: exit code" 0 "$RUN_RC"
 		wait_gone "$spid" 5
 		same_file "$w: TCP:...,mode=600: socat 1.7.4 sends the data" "$TEXT" "$TMP/mode.$tn.recv"
 	else
-		check_eq "$w: TCP:...,mode=600: exit code (an E error, issue 3)" 1 "$RUN_RC"
+		check_eq "$w: TCP:...,mode=600: exit code (an E error, as socat 1.8)" 1 "$RUN_RC"
 		check "$w: TCP:...,mode=600: E log line" has_elog "$DR_DIR/modetcp.$tn.err"
 		sleep 0.3
 		check_eq "$w: TCP:...,mode=600: no data sent" "" "$(cat "$TMP/mode.$tn.recv" 2>/dev/null)"
 	fi
 	stop_tool "$spid"
 	run_one_tool "$tool" modetcpl 5 /dev/null TCP-LISTEN:$(dport),mode=600 -
-	[ "$tn" = relay ] && check_eq "$w: TCP-LISTEN:...,mode=600: exit code (an E error, issue 3)" 1 "$RUN_RC"
+	[ "$tn" = relay ] && check_eq "$w: TCP-LISTEN:...,mode=600: exit code (an E error, as socat 1.8)" 1 "$RUN_RC"
 done
 
 finish

@@ -101,9 +101,9 @@ check "static relay built (make static in a copy of the sources)" \
 BIG_ROOT=$TMP/root-big
 CLI_ROOT=$TMP/root-cli
 check "big-server's ambassador root built from image.files" \
-	bash "$TESTDIR/51-image-chroot.sh" --build-root "$BIG_ROOT" "$TMP/build/relay"
+	bash "$TESTDIR/51-image-chroot.sh" --build-root "$BIG_ROOT" "$TMP/build/relay-static"
 check "client-server's ambassador root built from image.files" \
-	bash "$TESTDIR/51-image-chroot.sh" --build-root "$CLI_ROOT" "$TMP/build/relay"
+	bash "$TESTDIR/51-image-chroot.sh" --build-root "$CLI_ROOT" "$TMP/build/relay-static"
 
 # --- the two hosts ----------------------------------------------------------
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6, the image: "make static" gives a static relay of at most 192 KiB;
+# The image: "make static" gives a static relay of at most 192 KiB;
 # the Dockerfile installs exactly what image.files lists (its install block is
 # generated from that file and must match); the same tree (Debian's
 # busybox-static with its applet links, plus image.files) is built into a
@@ -10,7 +10,7 @@
 #
 # Also a helper for test/50-two-host-redis.sh (run before lib.sh is read):
 #   bash test/51-image-chroot.sh --dockerfile-block     print the Dockerfile block
-#   bash test/51-image-chroot.sh --build-static DIR     static relay in DIR/relay
+#   bash test/51-image-chroot.sh --build-static DIR     static relay in DIR/relay-static
 #   bash test/51-image-chroot.sh --build-root ROOT RELAY  the image tree in ROOT
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
@@ -41,7 +41,7 @@ dockerfile_block() {
 }
 
 # build_static DIR: "make static" on a copy of the sources in DIR (so the
-# tree's own ./relay is left alone); the binary is DIR/relay.
+# tree's own binaries are left alone); the binary is DIR/relay-static.
 build_static() {
 	mkdir -p "$1" &&
 		cp "$SRC/relay.c" "$SRC/relay.h" "$SRC/Makefile" "$1/" &&
@@ -67,7 +67,7 @@ build_root() {
 		case $kind in
 		file)
 			src=$SRC/$a
-			[ "$a" = relay ] && src=$relaybin
+			[ "$a" = relay-static ] && src=$relaybin
 			install -D -m "$mode" "$src" "$root$b" || return 1
 			;;
 		link)
@@ -97,12 +97,12 @@ check "image.files: every destination is absolute" \
 	test -z "$(image_entries | awk '$3 !~ /^\//')"
 missing=
 while read -r kind a b mode; do
-	[ "$kind" = file ] && [ "$a" != relay ] && [ ! -f "$SRC/$a" ] && missing="$missing $a"
+	[ "$kind" = file ] && [ "$a" != relay-static ] && [ ! -f "$SRC/$a" ] && missing="$missing $a"
 done < <(image_entries)
 check_eq "image.files: every source file is in the tree" "" "$missing"
 check "image.files: relay, /usr/bin/socat -> relay, ambassador and the man page" \
 	test "$(image_entries | awk '{print $1, $2, $3}' | sort | tr '\n' ';')" = \
-	"file ambassador /usr/bin/ambassador;file man/relay.1 /usr/share/man/man1/relay.1;file relay /usr/bin/relay;link relay /usr/bin/socat;"
+	"file ambassador /usr/bin/ambassador;file man/relay.1 /usr/share/man/man1/relay.1;file relay-static /usr/bin/relay;link relay /usr/bin/socat;"
 
 dockerfile_block >"$TMP/block.want"
 sed -n '/^# BEGIN image.files/,/^# END image.files/p' "$DF" >"$TMP/block.got"
@@ -126,8 +126,8 @@ check_eq "Dockerfile: ENTRYPOINT is the ambassador from image.files" \
 # --- the static relay --------------------------------------------------------
 
 build_static "$TMP/build"
-check "make static builds (in a copy of the sources)" test -x "$TMP/build/relay"
-SR=$TMP/build/relay
+check "make static builds (in a copy of the sources)" test -x "$TMP/build/relay-static"
+SR=$TMP/build/relay-static
 size=$(stat -c %s "$SR" 2>/dev/null || echo 0)
 echo "# static relay: $size bytes stripped"
 check "static relay: at most 192 KiB (196608 bytes) stripped" test "$size" -le 196608

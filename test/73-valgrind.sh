@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Under valgrind (issue 7): a fork listener's parent serves VG_CONN
+# Under valgrind: a fork listener's parent serves VG_CONN
 # connections (default 1000: echoed lines, one after another, then 100 at
 # once) and must stay clean: no invalid access, no leak, valgrind's error
 # exit code (9) not used when SIGTERM ends it (143).  The children run
