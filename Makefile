@@ -68,7 +68,7 @@ uninstall:
 # socat's own test suite (test.sh of socat 1.8.0.3) run against relay, over
 # the tests test/conformance.scope leaves in; never part of check.  It ends
 # with "conformance: N ok, F failed, C could not be performed".  Root (or
-# unshare -n) for its network namespaces; CONFORMANCE_FLAGS="-j 2 --floor".
+# unshare -n) for its network namespaces; CONFORMANCE_FLAGS="-j 4 --floor".
 conformance: relay
 	test/conformance $(CONFORMANCE_FLAGS)
 
