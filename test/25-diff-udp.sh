@@ -97,8 +97,6 @@ PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 peer() { timeout -k 2 "${PEER_SECS:-20}" "$PY" "$PEER" "$@"; }
 # bgpeer SECS ARGS...: a peer in the background (its pid in $BG_PID).
 bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
-stop_tool() { pkill -TERM -P "$1" 2>/dev/null; kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 # udp_bound PORT: a UDP socket is bound to PORT, connected or not (wait_udp
 # sees unconnected ones only).
 udp_bound() { [ -n "$(ss -Huan "sport = :$1" 2>/dev/null)" ]; }

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Differential: option spellings and socket options socat takes: every alias
+# socat 1.7.4 has for an option relay has (o-trunc, o-creat, intervall,
+# v6only, ...), the so-/ip-/tcp- socket options (seen through strace: the
+# same setsockopt() calls), and a numeric option without a value meaning 1
+# ("retry" alone).  Each case runs with socat (the reference) and relay.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/diff.sh"
+require strace
+
+# no_refusal FILE: FILE logs no refused option.
+no_refusal() { ! grep -Eq 'unknown option|not supported' "$1"; }
+
+# same_outcome NAME ARGS...: both tools end the same way on ARGS (exit code
+# and output) and relay logs no "unknown option" or "not supported".
+same_outcome() {
+	local name=$1
+	shift
+	diff_run "$name" -i "$TMP/in" -- "$@"
+	check_eq "$name: $*: exit code as socat's" "$DR_SOCAT_RC" "$DR_RELAY_RC"
+	same_file "$name: $*: output as socat's" "$DR_DIR/$name.socat.out" "$DR_DIR/$name.relay.out"
+	check "$name: relay takes the option" no_refusal "$DR_DIR/$name.relay.err"
+}
+printf 'line\n' >"$TMP/in"
+
+# --- aliases of the file options: the file ends up the same
+for spec in "o-creat,o-trunc" "o-create,o-wronly" "o-creat,o-append" "o_create,o-rdwr" "creat,o-excl" "creat,o_excl" "creat,o_wronly,o-nonblock" "creat,o_rdwr,ndelay" "creat,o_trunc,o-ndelay" "creat,o_ndelay" "creat,new"; do
+	for tool in "${TOOLS[@]}"; do
+		tn=$(tool_name "$tool")
+		f=$TMP/file.$tn
+		printf 'old contents, longer than the line\n' >"$f"
+		[ "${spec#creat,o-excl}" != "$spec" ] || [ "${spec#creat,o_excl}" != "$spec" ] && rm -f "$f"
+		run_one_tool "$tool" fo 5 "$TMP/in" -u - OPEN:"$f,$spec"
+		echo "$RUN_RC" >"$TMP/fo.$tn.rc"
+	done
+	check_eq "OPEN:...,$spec: exit code as socat's" "$(cat "$TMP/fo.socat.rc")" "$(cat "$TMP/fo.relay.rc")"
+	same_file "OPEN:...,$spec: the file as socat left it" "$TMP/file.socat" "$TMP/file.relay"
+done
+
+# --- the other aliases: taken, with the same outcome
+D=$(dport)	# nothing listens there
+same_outcome al-intervall - TCP:127.0.0.1:$D,retry=1,intervall=0.1
+same_outcome al-ignoreof -u - OPEN:/dev/null,ignoreof,rdonly
+same_outcome al-tiocsctty - SYSTEM:"echo hi; cat",pty,setsid,tiocsctty,hup=1
+same_outcome al-v6only - TCP6:[::1]:$D,v6only
+same_outcome al-membership -u - UDP4-DATAGRAM:224.0.0.251:$D,ip-membership=224.0.0.251:127.0.0.1
+same_outcome al-membership2 -u - UDP4-DATAGRAM:224.0.0.251:$D,membership=224.0.0.251:127.0.0.1
+same_outcome al-maxchildren - TCP-LISTEN:0,fork,maxchildren=2,retry=0,bind=255.255.255.255
+same_outcome al-uid-gid -u - OPEN:$TMP/owned,creat,uid=$(id -u),gid=$(id -g)
+same_outcome al-termios-cfmakeraw -u PTY,termios-cfmakeraw,termios-rawer,pty-wait-slave=0 /dev/null
+same_outcome al-o-append -u - OPEN:$TMP/app,creat,o-append
+
+# --- socket options by their so-/ip-/tcp- names: the same setsockopt()
+# calls (fd numbers aside) before the connect is refused
+# sockopts NAME TOOL ARGS...: the tool's setsockopt() calls, one a line.
+sockopts() {
+	local name=$1 tool=$2 tn
+	shift 2
+	tn=$(tool_name "$tool")
+	timeout 10 strace -f -qq -e trace=setsockopt -o "$TMP/$name.$tn.st" "$tool" "$@" </dev/null >/dev/null 2>&1
+	echo $? >"$TMP/$name.$tn.rc"
+	sed -E 's/^[0-9]+ +//; s/setsockopt\([0-9]+,/setsockopt(FD,/' "$TMP/$name.$tn.st" | grep '^setsockopt' | sort
+}
+# same_sockopts NAME ARGS...
+same_sockopts() {
+	local name=$1 want
+	shift
+	want=$(sockopts "$name" "$SOCAT" "$@")
+	check "$name: socat (reference) sets socket options" test -n "$want"
+	check_eq "$name: $*: relay's setsockopt() calls as socat's" "$want" "$(sockopts "$name" "$RELAY" "$@")"
+	check_eq "$name: exit code as socat's" "$(cat "$TMP/$name.socat.rc")" "$(cat "$TMP/$name.relay.rc")"
+}
+same_sockopts so-tcp - TCP4:127.0.0.1:$D,so-reuseaddr,so-keepalive,tcp-nodelay,tcp-keepidle=30,tcp-keepintvl=5,tcp-keepcnt=3,so-rcvbuf=65536,so-sndbuf=65536,ip-ttl=9
+same_sockopts so-extra - TCP4:127.0.0.1:$D,ip-tos=16,iptos=8,so-linger=3,tcp-maxseg=1000,tcp-cork,ip-freebind,so-priority=2,tcp-syncnt=2,tcp-window-clamp=5000,so-debug=0,so-dontroute,so-oobinline,tcp-quickack,tcp-linger2=4
+same_sockopts so-short - TCP4:127.0.0.1:$D,tos=4,linger=1,mss=900,cork=0,freebind,priority=1,syncnt=3,window-clamp=6000,dontroute=0,oobinline,quickack=0,linger2=5,rcvlowat=2,timestamp,ipfreebind=0
+same_sockopts so-ip - UDP4:127.0.0.1:$D,ip-recverr,ip-recvtos,ip-recvttl,ip-pktinfo,ip-mtu-discover=0,iprecverr=0,so-passcred,so-timestamp,so-rcvlowat=1,so-sndlowat=1
+same_sockopts so-ip6 - TCP6:[::1]:$D,ipv6-tclass=32,ipv6-unicast-hops=7,unicast-hops=8
+same_sockopts so-listen - TCP4-LISTEN:$D,bind=255.255.255.255,tcp-defer-accept=3,defer-accept=4,so-reuseport
+same_outcome al-transparent - TCP4-LISTEN:$D,bind=255.255.255.255,ip-transparent=0,transparent=0
+
+# --- a numeric option without a value is 1: retry alone makes 2 connects
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	timeout 10 strace -f -qq -e trace=connect -o "$TMP/rt.$tn.st" "$tool" - TCP4:127.0.0.1:$D,retry,interval=0.1 </dev/null >/dev/null 2>"$TMP/rt.$tn.err"
+	echo $? >"$TMP/rt.$tn.rc"
+done
+check_eq "retry without a value: connect attempts as socat's (2)" "$(grep -c "htons($D)" "$TMP/rt.socat.st")" "$(grep -c "htons($D)" "$TMP/rt.relay.st")"
+check_eq "retry without a value: 2 attempts" 2 "$(grep -c "htons($D)" "$TMP/rt.relay.st")"
+check_eq "retry without a value: exit code as socat's" "$(cat "$TMP/rt.socat.rc")" "$(cat "$TMP/rt.relay.rc")"
+same_sockopts keepcnt-bare - TCP4:127.0.0.1:$D,keepcnt,so-sndbuf
+
+finish
