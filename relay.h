@@ -41,6 +41,8 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_IPSERVER	0x2000	/* IP addresses that take in clients */
 #define G_TERMIOS	0x4000	/* addresses that may be a terminal */
 #define G_SESSION	0x8000	/* EXEC, SYSTEM, SHELL, PTY: setsid, ctty */
+#define G_SOCKS		0x10000	/* SOCKS4, SOCKS4A, SOCKS5-CONNECT */
+#define G_HTTP		0x20000	/* PROXY: HTTP CONNECT */
 #define G_RETRY		(G_CONNECT | G_LISTEN)
 
 /*
@@ -67,9 +69,12 @@ enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
  * open() flags (OA_OFLAG adds the row's flag bits, OA_ACCMODE sets the
  * access mode), or a terminal flag (OA_TERMIOS: the row's level says which
  * of c_iflag, c_oflag, c_lflag, c_cflag, its optname which bits; an OT_INT
- * row sets a field of bits, csize).
+ * row sets a field of bits, csize).  OA_CONST stores the row's optname in
+ * its field (one of a family: a lock kind), OA_FSFLAG adds the row's
+ * optname to the file's attributes (chattr's flags).
  */
-enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS };
+enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS,
+	OA_CONST, OA_FSFLAG };
 
 struct opt_desc {
 	const char	*name;
@@ -78,7 +83,7 @@ struct opt_desc {
 	 * Small types: 40 bytes a row instead of 56, 1.7 KiB less in
 	 * the static binary (its budget is 192 KiB).
 	 */
-	unsigned short	 groups;
+	unsigned	 groups;
 	enum opt_phase	 phase : 8;
 	enum opt_type	 type : 8;
 	enum opt_apply	 apply : 8;
@@ -87,6 +92,13 @@ struct opt_desc {
 	unsigned short	 field;		/* OA_FIELD: offset in struct addr_settings */
 	const char	*help;		/* value shown by -h, or NULL for a flag */
 };
+
+/* The lock an address takes on its fd once open (flock, setlk, ...). */
+enum lock_kind { LK_NONE, LK_FLOCK_EX, LK_FLOCK_EX_NB, LK_FLOCK_SH,
+	LK_FLOCK_SH_NB, LK_SETLK_RD, LK_SETLK_WR, LK_SETLKW_RD, LK_SETLKW_WR };
+
+/* How the shut-* options pass an EOF on; SH_TYPE: the type's own way. */
+enum shut_opt { SH_TYPE, SH_NONE, SH_DOWN, SH_CLOSE, SH_NULL };
 
 /* The per-address settings that OA_FIELD options write. */
 struct addr_settings {
@@ -115,10 +127,13 @@ struct addr_settings {
 	int	 ignoreeof;
 	int	 escape;		/* a byte read means EOF; -1: none */
 	int	 readbytes;		/* bytes to read before EOF; <= 0: all */
-	int	 shut_none;		/* pass no EOF on to this address */
+	int	 shut;			/* enum shut_opt: shut-none etc. */
+	int	 null_eof;		/* an empty datagram is an EOF */
+	int	 end_close;		/* EXEC/SYSTEM: left running at the end */
 	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
 	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
 	int	 nofork;		/* EXEC/SYSTEM: exec in place */
+	int	 sighup, sigint, sigquit; /* EXEC/SYSTEM: passed on to it */
 	int	 setsid;
 	int	 pgid;			/* -1: leave */
 	int	 pty;			/* EXEC/SYSTEM: on a pseudo terminal */
@@ -130,6 +145,21 @@ struct addr_settings {
 	int	 sane;			/* terminal: the usual cooked mode */
 	long	 baud;			/* terminal: b<baud>, or 0 */
 	unsigned tset[4], tclr[4];	/* terminal: c_i/o/l/cflag bits */
+	int	 ispeed, ospeed;	/* terminal: speed_t codes, or -1 */
+	int	 ftruncate;		/* file: length to cut to, or -1 */
+	unsigned fsflags;		/* file: attributes to add (fs-*) */
+	int	 lock;			/* enum lock_kind */
+	char	*lockfile;		/* lockfile=: as -L */
+	char	*waitlock;		/* waitlock=: as -W */
+	char	*pf;			/* pf=: ip4, ip6, ... */
+	char	*socksport;		/* SOCKS: the server's port */
+	char	*socksuser;		/* SOCKS4: the user id sent */
+	char	*proxyport;		/* PROXY: the proxy's port */
+	char	*proxyauth;		/* PROXY: "user:password", sent Basic */
+	char	*proxyauthfile;		/* PROXY: ... read from this file */
+	char	*http_version;		/* PROXY: of the CONNECT line */
+	int	 proxy_resolve;		/* PROXY: send the target's IPv4 address */
+	int	 ignorecr;		/* PROXY: a bare \n ends a reply line */
 };
 
 struct addr;
@@ -140,14 +170,14 @@ typedef int (*open_fn)(struct addr *, struct endpoint *);
 struct addr_type {
 	const char	*name;
 	const char	*aliases;	/* space-separated, or NULL */
-	signed char	 nparams;	/* -1: none or one */
+	signed char	 nparams;	/* -n: n - 1 or n (-1: none or one) */
 	const char	*params;	/* parameter names, for -h */
-	/* Small types: 48 bytes a row instead of 64 (see opt_desc). */
+	/* Small types, as in opt_desc. */
 	enum addr_kind	 kind : 8;
 	unsigned char	 family;	/* AF_UNSPEC: chosen by -4/-6 or the host */
 	unsigned char	 socktype;
 	unsigned char	 protocol;
-	unsigned short	 groups;
+	unsigned	 groups;
 	unsigned short	 arg;		/* K_STDIO: 1 read, 2 write, 3 both;
 					   K_FILE: base open() flags */
 	open_fn		 open;
@@ -167,6 +197,8 @@ struct addr {
 	int			 nparams;
 	char			*params[MAX_PARAMS];
 	unsigned short		 port;		/* resolved once, at parse time */
+	unsigned short		 target_port;	/* beyond a SOCKS server or proxy */
+	int			 family;	/* pf=, parsed; AF_UNSPEC: none */
 	struct addrinfo		*numeric;	/* a numeric host, resolved once */
 	int			 range_family;	/* range=, parsed once */
 	unsigned char		 range_net[16];
@@ -226,5 +258,26 @@ int parse_port(const char *s, int listen, unsigned short *port);
 int parse_time(const char *s, double *secs);
 int parse_int(const char *s, int *v);
 int parse_range(const char *s, struct addr *a);
+int parse_vsock_number(const char *s, const char *what, unsigned *v);
+#if defined(__linux__) && defined(AF_VSOCK)
+socklen_t vsock_sockaddr(struct sockaddr_storage *ss, const char *cid,
+    const char *port);
+#endif
+
+/*
+ * Where a SOCKS or HTTP proxy's reply is read from: the socket (fd), or
+ * for the fuzzer a buffer (fd -1, buf and len).  deadline: connect-timeout's
+ * end on the monotonic clock, or 0 for none.
+ */
+struct reply_src {
+	int			 fd;
+	const unsigned char	*buf;
+	size_t			 len, off;
+	double			 deadline;
+	const char		*request;	/* PROXY: "CONNECT host:port" */
+};
+enum proxy_proto { PROTO_SOCKS4, PROTO_SOCKS5_HELLO, PROTO_SOCKS5, PROTO_HTTP };
+int read_proxy_reply(enum proxy_proto proto, struct reply_src *src,
+    const struct addr *a);
 
 #endif /* RELAY_H */
