@@ -5033,9 +5033,15 @@ transfer(struct endpoint *left, struct endpoint *right)
 			stats_wanted = 0;
 			log_statistics();
 		}
-		/* Datagrams taken in before the transfer go out first. */
+		/*
+		 * Datagrams taken in before the transfer go out first.  A
+		 * reader at the end of its readbytes= is at EOF now, without
+		 * waiting for more input to show up (which the peer may only
+		 * send once it has seen that EOF's consequences).
+		 */
 		for (i = 0; i < 2; i++)
-			while (!h[i].done && h[i].len == 0 && h[i].held != NULL)
+			while (!h[i].done && h[i].len == 0 && (h[i].held != NULL ||
+			    (h[i].from->left == 0 && h[i].wake == 0)))
 				if (half_read(&h[i]) == -1)
 					goto out;
 		/* No clock read per move until a timer needs one. */
