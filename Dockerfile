@@ -36,7 +36,14 @@ RUN chmod 0755 /usr/bin/relay \
  && chmod 0644 /usr/share/man/man1/relay.1 \
  && ln -s relay /usr/bin/socat
 # END image.files
-# docker stop sends SIGTERM to PID 1, the ambassador, which stops every relay
-# and exits 143 within a second.  Arguments are explicit links.
+# docker stop sends SIGTERM to PID 1, the ambassador: it closes every
+# listener at once, lets open connections finish for up to AMBASSADOR_DRAIN
+# seconds (default 8, inside docker stop's 10 before SIGKILL), then exits
+# 143.  Arguments are explicit links.
 STOPSIGNAL SIGTERM
+# Healthy when every link has a live relay whose TCP port accepts a
+# connection; "--check=deep" also needs every TCP backend.  It reads the
+# state the ambassador keeps in /dev/shm, so it works as any user and with a
+# read-only root.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=5s --retries=3 CMD ["/usr/bin/ambassador", "--check"]
 ENTRYPOINT ["/usr/bin/ambassador"]

@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>	/* flock() */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #ifdef __linux__
@@ -24,6 +25,11 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 35)
+#include <sys/rseq.h>		/* see stop_rseq() */
+#include <sys/syscall.h>
+#define HAVE_GLIBC_RSEQ 1
+#endif
 
 #include <net/if.h>
 #include <netinet/in.h>
@@ -65,6 +71,27 @@
 #if defined(__linux__) && defined(SPLICE_F_MOVE)
 #define HAVE_SPLICE 1
 #endif
+/*
+ * The file attributes of chattr(1), for fs-*: the kernel's ABI, written
+ * out because musl's headers have no <linux/fs.h>.
+ */
+#if defined(__linux__) && !defined(FS_IOC_SETFLAGS)
+#define FS_IOC_GETFLAGS		_IOR('f', 1, long)
+#define FS_IOC_SETFLAGS		_IOW('f', 2, long)
+#define FS_SECRM_FL		0x00000001
+#define FS_UNRM_FL		0x00000002
+#define FS_COMPR_FL		0x00000004
+#define FS_SYNC_FL		0x00000008
+#define FS_IMMUTABLE_FL		0x00000010
+#define FS_APPEND_FL		0x00000020
+#define FS_NODUMP_FL		0x00000040
+#define FS_NOATIME_FL		0x00000080
+#define FS_JOURNAL_DATA_FL	0x00004000
+#define FS_NOTAIL_FL		0x00008000
+#define FS_DIRSYNC_FL		0x00010000
+#define FS_TOPDIR_FL		0x00020000
+#endif
+
 /*
  * VSOCK (virtual machine sockets), Linux only.  The address structure is
  * the kernel's ABI; libcs without <linux/vm_sockets.h> (musl, for the
@@ -123,23 +150,11 @@ static struct {
 	int		 sloppy;	/* -s: an option that fails is no error */
 	int		 fdinfo;	/* -D: describe the fds before transfer */
 	const struct endpoint *first;	/* the first address, once open */
-} g;
-
-/*
- * Sets the defaults of g.  (Set here, not by an initializer: zeroed .bss
- * takes no room in the binary, and every byte of it counts.)
- */
-void
-set_defaults(void)
-{
-	g.prog = "relay";
-	g.loglevel = L_ERROR;
-	g.logfd = STDERR_FILENO;
-	g.closewait = 0.5;
-	g.bufsize = 8192;
-	g.envprefix = "SOCAT";
-	g.rawfd[0] = g.rawfd[1] = g.syslog_fd = -1;
-}
+} g = {
+	.prog = "relay", .loglevel = L_ERROR, .logfd = STDERR_FILENO,
+	.closewait = 0.5, .bufsize = 8192, .pf = AF_UNSPEC, .envprefix = "SOCAT",
+	.rawfd = { -1, -1 }, .syslog_fd = -1,
+};
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -167,12 +182,11 @@ static struct {
 }				 cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
-	pid_t		 pid;		/* the process that changed it; 0: free */
+	pid_t		 pid;		/* the process that changed it */
 	struct termios	 saved;
-}				 tty_saved[MAX_TTYS];
+}				 tty_saved[MAX_TTYS] = { { .fd = -1 }, { .fd = -1 },
+				     { .fd = -1 }, { .fd = -1 } };
 static long			 utc_offset;	/* seconds east of UTC, at start */
-static volatile sig_atomic_t	 children_forked;
-static volatile sig_atomic_t	 children_reaped;
 
 /*
  * The EXEC/SYSTEM programs of this process: at most one for each half of
@@ -184,31 +198,44 @@ static struct program {
 	volatile pid_t		 parent;	/* relay's process that started it */
 	volatile sig_atomic_t	 done;
 	volatile int		 status;
-}				 programs[MAX_PROGRAMS];
+	volatile sig_atomic_t	 passes; /* SIGHUP etc. it takes (bits) */
+	volatile sig_atomic_t	 keep;	/* end-close: left running at the end */
+}				 programs[MAX_PROGRAMS]
+    __attribute__((aligned(STACK_PAGE)));	/* see below */
 static volatile sig_atomic_t	 nprograms;
 
+/*
+ * An idle fork child's own memory is the pages that it or the listener
+ * writes after fork(): each such page is copied.  Every child writes its
+ * thread's own data anyway (the kernel stores the new thread id there,
+ * libc keeps errno there): glibc puts it on the page below the thread
+ * pointer, musl (the static build) in .bss.  So what a child or the
+ * listener writes after fork() is thread-local (relay has one thread) and
+ * lands on that same page: 8 KiB an idle connection (that page and one of
+ * stack) instead of 12.  musl keeps a TLS of up to about 100 bytes in
+ * .bss (a larger one gets a page of its own), beside the locks and counters
+ * its fork() writes, after relay's own variables: programs[] starts a page,
+ * and what follows it up to those takes less than a page, so all of them
+ * are on that one page.  test/60 checks both builds.
+ */
+static __thread volatile sig_atomic_t children_forked;
+static __thread volatile sig_atomic_t children_reaped;
 /*
  * What crossed in each direction, for --statistics and SIGUSR1: bytes, and
  * blocks (socat's "packets": one per read that brought data).
  */
-static struct {
+static __thread struct {
 	unsigned long long bytes, packets;
 }				 moved[2];
-static int			 transferring;	/* moved[] is live */
-/*
- * An idle fork child's own memory is the pages it or the listener writes
- * after fork(): the variables above and libc's errno (its TLS), which
- * come after them.  The linker places stats_wanted first of them: at the
- * start of a page, all of them fit in that one page.  test/60 checks it.
- */
-static volatile sig_atomic_t	 stats_wanted	/* SIGUSR1 came */
-    __attribute__((aligned(STACK_PAGE)));
+static __thread int		 transferring;	/* moved[] is live */
+static __thread volatile sig_atomic_t stats_wanted;	/* SIGUSR1 came */
 #define NOT_STARTED	"transfer engine not yet started, statistics not available"
 
 /* The first address's socket, whose ends a program learns from SOCAT_*. */
 static int			 peer_fd = -1;
 
 static void relay_exit(int status) __attribute__((noreturn));
+static void take_lock(const char *path, int wait);
 static void catch_sigchld(int catch);
 
 /* ------------------------------------------------------------------ */
@@ -398,8 +425,7 @@ mixed_log_switch(void)
 static int
 syslog_facility(const char *name)
 {
-	/* Names in place, not pointers: half the size in a static binary. */
-	static const struct { char name[9]; unsigned short facility; } f[] = {
+	static const struct { const char *name; int facility; } f[] = {
 		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
 		{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
 		{ "kern", LOG_KERN }, { "local0", LOG_LOCAL0 },
@@ -448,7 +474,8 @@ cleanup(void)
 
 	/* A program that still runs would outlive relay: end it, as socat. */
 	for (i = 0; i < nprograms; i++)
-		if (!programs[i].done && programs[i].parent == self)
+		if (!programs[i].done && !programs[i].keep &&
+		    programs[i].parent == self)
 			(void)kill(programs[i].pid, SIGTERM);
 	/*
 	 * Last saved first: where stdin and stdout are one terminal, the
@@ -456,7 +483,7 @@ cleanup(void)
 	 * original) must be the last word.
 	 */
 	for (i = MAX_TTYS - 1; i >= 0; i--)
-		if (tty_saved[i].pid == self)
+		if (tty_saved[i].fd != -1 && tty_saved[i].pid == self)
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
 	for (i = 0; i < MAX_CLEANUP; i++)
 		if (cleanup_paths[i].path != NULL && cleanup_paths[i].pid == self)
@@ -504,7 +531,7 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, CRTSCTS, 0, "<0|1>" },
 #endif
 	{ "csize", NULL, G_TERMIOS, PH_OPEN, OT_INT,
-	    OA_TERMIOS, 3, CSIZE, 0, "<0-3>" },
+	    OA_TERMIOS, 3, CSIZE, 0, "<0-3> (also cs5..cs8)" },
 	{ "cstopb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CSTOPB, 0, "<0|1>" },
 	{ "ctty", "tiocsctty", G_SESSION, PH_OPEN, OT_BOOL,
@@ -517,16 +544,62 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_DONTROUTE), NULL },
 	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ECHO, 0, "<0|1>" },
+	{ "end-close", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(end_close), NULL },
 	{ "escape", NULL, G_FD, PH_OPEN, OT_INT,
 	    SETTING(escape), "<code>" },
 	{ "excl", "o-excl o_excl", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_EXCL, 0, NULL },
+	{ "f-setlk-rd", "setlk-rd", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_SETLK_RD, FIELD(lock), NULL },
+	{ "f-setlk-wr", "f-setlk setlk setlk-wr", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_SETLK_WR, FIELD(lock), NULL },
+	{ "f-setlkw-rd", "setlkw-rd", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_SETLKW_RD, FIELD(lock), NULL },
+	{ "f-setlkw-wr", "f-setlkw setlkw setlkw-wr lock lockw", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_SETLKW_WR, FIELD(lock), NULL },
+	{ "flock-ex", "flock", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_FLOCK_EX, FIELD(lock), NULL },
+	{ "flock-ex-nb", "flock-nb", G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_FLOCK_EX_NB, FIELD(lock), NULL },
+	{ "flock-sh", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_FLOCK_SH, FIELD(lock), NULL },
+	{ "flock-sh-nb", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, LK_FLOCK_SH_NB, FIELD(lock), NULL },
 	{ "forever", NULL, G_RETRY, PH_OPEN, OT_BOOL,
 	    SETTING(forever), NULL },
 	{ "fork", NULL, G_CHILD, PH_ACCEPT, OT_BOOL,
 	    SETTING(fork), NULL },
 	{ "freebind", "ip-freebind ipfreebind", G_IP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IP, IP_FREEBIND), NULL },
+#ifdef FS_IOC_SETFLAGS
+	{ "fs-append", "ext2-append", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_APPEND_FL, 0, NULL },
+	{ "fs-compr", "ext2-compr", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_COMPR_FL, 0, NULL },
+	{ "fs-dirsync", "ext2-dirsync", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_DIRSYNC_FL, 0, NULL },
+	{ "fs-immutable", "ext2-immutable", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_IMMUTABLE_FL, 0, NULL },
+	{ "fs-journal-data", "ext2-journal-data", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_JOURNAL_DATA_FL, 0, NULL },
+	{ "fs-noatime", "ext2-noatime ext3-noatime", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_NOATIME_FL, 0, NULL },
+	{ "fs-nodump", "ext2-nodump", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_NODUMP_FL, 0, NULL },
+	{ "fs-notail", "ext2-notail", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_NOTAIL_FL, 0, NULL },
+	{ "fs-secrm", "ext2-secrm", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_SECRM_FL, 0, NULL },
+	{ "fs-sync", "ext2-sync", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_SYNC_FL, 0, NULL },
+	{ "fs-topdir", "ext2-topdir", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_TOPDIR_FL, 0, NULL },
+	{ "fs-unrm", "ext2-unrm", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_FSFLAG, 0, FS_UNRM_FL, 0, NULL },
+#endif
+	{ "ftruncate", "truncate ftruncate32 ftruncate64", G_FILE, PH_OPEN,
+	    OT_INT, SETTING(ftruncate), "<length>" },
 	{ "group", "owner-group gid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(group), "<group>" },
 	{ "http-version", NULL, G_HTTP, PH_OPEN, OT_STRING,
@@ -546,7 +619,7 @@ const struct opt_desc opt_descs[] = {
 	{ "interval", "intervall", G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
 	{ "ip-add-membership", "add-membership ip-membership membership",
-	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:if>" },
+	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:interface>" },
 	{ "ipv6-tclass", NULL, G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only v6only",
@@ -554,6 +627,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
 	{ "isig", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ISIG, 0, "<0|1>" },
+	{ "ispeed", NULL, G_TERMIOS, PH_OPEN, OT_INT,
+	    SETTING(ispeed), "<speed_t>" },
 	{ "keepalive", "so-keepalive", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_KEEPALIVE), NULL },
 	{ "keepcnt", "tcp-keepcnt", G_TCP, PH_PREBIND, OT_INT,
@@ -568,6 +643,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_TCP, TCP_LINGER2), "<seconds>" },
 	{ "link", "symbolic-link", G_TERMIOS, PH_OPEN, OT_STRING,
 	    SETTING(link), "<path>" },
+	{ "lockfile", NULL, G_FD, PH_OPEN, OT_STRING,
+	    SETTING(lockfile), "<path>" },
 	{ "lowport", NULL, G_IP, PH_ACCEPT, OT_BOOL,
 	    SETTING(lowport), NULL },
 	{ "max-children", "maxchildren", G_CHILD, PH_ACCEPT, OT_INT,
@@ -583,11 +660,22 @@ const struct opt_desc opt_descs[] = {
 	{ "nofork", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(nofork), NULL },
 	{ "nonblock", "o-nonblock ndelay o-ndelay o_ndelay",
-	    G_FILE, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	    G_FD, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	{ "null-eof", NULL, G_SOCKET, PH_OPEN, OT_BOOL,
+	    SETTING(null_eof), NULL },
+#ifdef O_NOATIME
+	{ "o-noatime", "noatime", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_NOATIME, 0, NULL },
+#endif
 	{ "oobinline", "so-oobinline", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_OOBINLINE), NULL },
+	/* As socat's: on EXEC and SYSTEM, pty; on PTY, what it does anyway. */
+	{ "openpty", NULL, G_SESSION, PH_OPEN, OT_BOOL,
+	    SETTING(pty), NULL },
 	{ "opost", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 1, OPOST, 0, "<0|1>" },
+	{ "ospeed", NULL, G_TERMIOS, PH_OPEN, OT_INT,
+	    SETTING(ospeed), "<speed_t>" },
 	{ "parenb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, PARENB, 0, "<0|1>" },
 	{ "parodd", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -644,8 +732,20 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(sane), NULL },
 	{ "setsid", "sid", G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(setsid), NULL },
+	{ "shut-close", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, SH_CLOSE, FIELD(shut), NULL },
+	{ "shut-down", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, SH_DOWN, FIELD(shut), NULL },
 	{ "shut-none", NULL, G_FD, PH_OPEN, OT_BOOL,
-	    SETTING(shut_none), NULL },
+	    OA_CONST, 0, SH_NONE, FIELD(shut), NULL },
+	{ "shut-null", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    OA_CONST, 0, SH_NULL, FIELD(shut), NULL },
+	{ "sighup", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(sighup), NULL },
+	{ "sigint", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(sigint), NULL },
+	{ "sigquit", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	    SETTING(sigquit), NULL },
 	{ "sndbuf", "so-sndbuf", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
 	{ "sndlowat", "so-sndlowat", G_SOCKET, PH_PREBIND, OT_INT,
@@ -660,7 +760,7 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(sourceport), "<port>" },
 	{ "stderr", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(stderr_too), NULL },
-	{ "su", "su-d substuser substuser-delayed", G_LISTEN, PH_ACCEPT,
+	{ "su", "su-d substuser substuser-delayed", G_FD, PH_ACCEPT,
 	    OT_STRING, SETTING(su), "<user>" },
 	{ "syncnt", "tcp-syncnt", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_SYNCNT), "<count>" },
@@ -684,6 +784,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(user), "<user>" },
 	{ "wait-slave", "waitslave pty-wait-slave", G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(wait_slave), NULL },
+	{ "waitlock", NULL, G_FD, PH_OPEN, OT_STRING,
+	    SETTING(waitlock), "<path>" },
 	{ "window-clamp", "tcp-window-clamp", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_WINDOW_CLAMP), "<bytes>" },
 	{ "wronly", "o-wronly o_wronly", G_FILE, PH_OPEN, OT_BOOL,
@@ -765,12 +867,13 @@ const struct addr_type addr_types[] = {
 	    O_GOPEN, open_file },
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    0, open_file },
-	{ "PIPE", NULL, -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
+	{ "PIPE", "ECHO", -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
 	{ "PROXY", "PROXY-CONNECT", 3, ":<proxy-server>:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP,
 	    GR_TCP_C | G_IP6 | G_HTTP, 0, open_http_proxy },
-	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0, G_FD | G_TERMIOS | G_SESSION, 0,
+	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0,
+	    G_FD | G_TERMIOS | G_SESSION | G_NAMED, 0,
 	    open_pty },
 	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    2, open_program },
@@ -1196,7 +1299,7 @@ parse_range(const char *s, struct addr *a)
 static speed_t
 baud_speed(long baud)
 {
-	static const struct { unsigned baud; speed_t speed; } speeds[] = {
+	static const struct { long baud; speed_t speed; } speeds[] = {
 		{ 0, B0 }, { 50, B50 }, { 75, B75 }, { 110, B110 }, { 134, B134 },
 		{ 150, B150 }, { 200, B200 }, { 300, B300 }, { 600, B600 },
 		{ 1200, B1200 }, { 1800, B1800 }, { 2400, B2400 },
@@ -1274,6 +1377,14 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 				a->set.tclr[o->level] |= o->optname;
 				a->set.tset[o->level] &= ~o->optname;
 			}
+			return 0;
+		case OA_CONST:
+			if (v)
+				*(int *)(void *)field = (int)o->optname;
+			return 0;
+		case OA_FSFLAG:
+			a->set.fsflags = v ? a->set.fsflags | o->optname :
+			    a->set.fsflags & ~o->optname;
 			return 0;
 		case OA_SOCKOPT:
 			break;
@@ -1392,6 +1503,8 @@ free_address(struct addr *a)
 	free(a->set.link);
 	free(a->set.mcast);
 	free(a->set.device);
+	free(a->set.lockfile);
+	free(a->set.waitlock);
 	free(a->set.pf);
 	free(a->set.socksport);
 	free(a->set.socksuser);
@@ -1455,6 +1568,7 @@ parse_address(const char *text, struct addr *a)
 	a->set.interval = 1;
 	a->set.pgid = -1;
 	a->set.escape = -1;
+	a->set.ispeed = a->set.ospeed = a->set.ftruncate = -1;
 
 	if ((dual = find_dual(text)) >= 0) {
 		if ((atext = strndup(text, (size_t)dual)) == NULL ||
@@ -2045,7 +2159,8 @@ socket_endpoint(struct endpoint *ep, int fd)
 static int
 termios_wanted(const struct addr_settings *st)
 {
-	return st->raw || st->rawer || st->sane || st->baud != 0 || (st->tset[0] |
+	return st->raw || st->rawer || st->sane || st->baud != 0 ||
+	    st->ispeed != -1 || st->ospeed != -1 || (st->tset[0] |
 	    st->tclr[0] | st->tset[1] | st->tclr[1] | st->tset[2] |
 	    st->tclr[2] | st->tset[3] | st->tclr[3]) != 0;
 }
@@ -2069,8 +2184,8 @@ apply_termios(int fd, const struct addr *a, int restore)
 		return option_failed();
 	}
 	for (i = 0; restore && i < MAX_TTYS; i++)
-		if (tty_saved[i].pid == 0 || tty_saved[i].fd == fd) {
-			if (tty_saved[i].pid == 0)
+		if (tty_saved[i].fd == -1 || tty_saved[i].fd == fd) {
+			if (tty_saved[i].fd == -1)
 				tty_saved[i].saved = t;
 			tty_saved[i].fd = fd;
 			tty_saved[i].pid = getpid();
@@ -2100,6 +2215,14 @@ apply_termios(int fd, const struct addr *a, int restore)
 	if (st->baud != 0 && (cfsetispeed(&t, baud_speed(st->baud)) == -1 ||
 	    cfsetospeed(&t, baud_speed(st->baud)) == -1)) {
 		logmsg(L_ERROR | L_ERRNO, "cfsetspeed(%ld)", st->baud);
+		return option_failed();
+	}
+	/* socat's trap, kept: the value is a speed_t code (13 is B9600). */
+	if ((st->ispeed != -1 && cfsetispeed(&t, (speed_t)st->ispeed) == -1) ||
+	    (st->ospeed != -1 && cfsetospeed(&t, (speed_t)st->ospeed) == -1)) {
+		logmsg(L_ERROR | L_ERRNO, "cfset%sspeed(%d)",
+		    st->ispeed != -1 ? "i" : "o",
+		    st->ispeed != -1 ? st->ispeed : st->ospeed);
 		return option_failed();
 	}
 	if (tcsetattr(fd, TCSANOW, &t) == -1) {
@@ -2256,6 +2379,70 @@ set_owner_mode(const struct addr *a, const char *path, int fd)
 }
 
 /*
+ * Cuts the file to ftruncate='s length and adds the fs-* attributes (as
+ * chattr does).  Returns 0, or -1 after logging.
+ */
+static int
+apply_file_options(int fd, const struct addr *a)
+{
+	if (a->set.ftruncate != -1 && ftruncate(fd, a->set.ftruncate) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "ftruncate(%d, %d)", fd,
+		    a->set.ftruncate);
+		return option_failed();
+	}
+#ifdef FS_IOC_SETFLAGS
+	if (a->set.fsflags != 0) {
+		int attr;
+
+		if (ioctl(fd, FS_IOC_GETFLAGS, &attr) == -1 ||
+		    (attr |= (int)a->set.fsflags,
+		    ioctl(fd, FS_IOC_SETFLAGS, &attr)) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "ioctl(%d, FS_IOC_SETFLAGS)", fd);
+			return option_failed();
+		}
+	}
+#endif
+	return 0;
+}
+
+/*
+ * Takes the lock a's options ask for on fd: flock() or a fcntl() lock on
+ * the whole file, waiting or not.  Returns 0, or -1 after logging.
+ */
+static int
+apply_lock(int fd, const struct addr *a)
+{
+	static const short fl_type[] = { F_RDLCK, F_WRLCK };
+	struct flock l;
+	int k = a->set.lock, r;
+
+	switch (k) {
+	case LK_NONE:
+		return 0;
+	case LK_FLOCK_EX:
+	case LK_FLOCK_EX_NB:
+	case LK_FLOCK_SH:
+	case LK_FLOCK_SH_NB:
+		r = flock(fd, (k == LK_FLOCK_EX || k == LK_FLOCK_EX_NB ?
+		    LOCK_EX : LOCK_SH) |
+		    (k == LK_FLOCK_EX_NB || k == LK_FLOCK_SH_NB ? LOCK_NB : 0));
+		break;
+	default:
+		memset(&l, 0, sizeof(l));
+		l.l_type = fl_type[k == LK_SETLK_WR || k == LK_SETLKW_WR];
+		l.l_whence = SEEK_SET;
+		r = fcntl(fd, k == LK_SETLK_RD || k == LK_SETLK_WR ? F_SETLK :
+		    F_SETLKW, &l);
+		break;
+	}
+	if (r == -1) {
+		logmsg(L_ERROR | L_ERRNO, "lock of fd %d", fd);
+		return option_failed();
+	}
+	return 0;
+}
+
+/*
  * Opens path with flags for a's directions and gives it a's owner, mode
  * and terminal settings.  Returns 0, or -1 after logging.
  */
@@ -2271,7 +2458,8 @@ open_path(struct addr *a, struct endpoint *ep, const char *path, int flags)
 		return -1;
 	}
 	/* A terminal gets its settings back at exit, as in socat. */
-	if (set_owner_mode(a, path, fd) == -1 || apply_termios(fd, a, 1) == -1) {
+	if (set_owner_mode(a, path, fd) == -1 || apply_termios(fd, a, 1) == -1 ||
+	    apply_file_options(fd, a) == -1) {
 		close(fd);
 		return -1;
 	}
@@ -2392,7 +2580,9 @@ open_pty(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR | L_ERRNO, "open(\"%s\")", name);
 		goto err;
 	}
-	if (apply_termios(slave, a, 0) == -1)
+	/* user=, group=, mode= give the slave its owner and mode, as socat. */
+	if (set_owner_mode(a, name, slave) == -1 ||
+	    apply_termios(slave, a, 0) == -1)
 		goto err;
 	/*
 	 * setsid: relay leads a session of its own; ctty: with the pty as
@@ -2511,6 +2701,35 @@ split_words(const char *line)
 }
 
 /*
+ * Drops root for the user su= names: groups, then gid, then uid, each
+ * checked, so a listener serves its connections as that user, a program
+ * runs as it, and relay goes on as it once another address is open.
+ * Returns 0, or -1 after logging.
+ */
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	if ((pw = find_user(user)) == NULL) {
+		logmsg(L_ERROR, "su: unknown user \"%s\"", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "su \"%s\"", user);
+		return -1;
+	}
+	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
+	    (pw->pw_uid != 0 && setuid(0) != -1)) {
+		logmsg(L_ERROR, "su \"%s\": privileges were not dropped", user);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * In the child, on fds in and out: puts them on 0 and 1 (and 2 with
  * stderr), sets the session and environment up and runs the program.
  * Never returns.
@@ -2547,6 +2766,8 @@ exec_program(const struct addr *a, int in, int out)
 		logmsg(L_WARN | L_ERRNO, "setsid()");
 	if (a->set.pgid != -1 && setpgid(0, a->set.pgid) == -1)
 		logmsg(L_WARN | L_ERRNO, "setpgid(0, %d)", a->set.pgid);
+	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
+		_exit(1);
 	/* With nofork the program is relay's own process. */
 	set_program_env(a->set.nofork ? getpid() : getppid());
 	/*
@@ -2662,12 +2883,15 @@ open_program(struct addr *a, struct endpoint *ep)
 	}
 	if (pid == 0) {
 		if (a->set.pty) {
-			/* A new session's leader takes its pty as its ctty. */
+			/*
+			 * Only ctty makes the pty the new session's ctty:
+			 * setsid alone leaves the program without one, as
+			 * socat does ("sh: can't access tty").
+			 */
 			if (a->set.setsid && setsid() == -1)
 				logmsg(L_WARN | L_ERRNO, "setsid()");
 #ifdef TIOCSCTTY
-			if ((a->set.setsid || a->set.ctty) &&
-			    ioctl(sv[1], TIOCSCTTY, 0) == -1 && a->set.ctty)
+			if (a->set.ctty && ioctl(sv[1], TIOCSCTTY, 0) == -1)
 				logmsg(L_WARN | L_ERRNO, "ioctl(TIOCSCTTY)");
 #endif
 			close(sv[0]);
@@ -2684,6 +2908,10 @@ open_program(struct addr *a, struct endpoint *ep)
 	}
 	programs[nprograms].pid = pid;
 	programs[nprograms].parent = getpid();
+	programs[nprograms].keep = a->set.end_close;
+	programs[nprograms].passes = (a->set.sighup ? 1 << SIGHUP : 0) |
+	    (a->set.sigint ? 1 << SIGINT : 0) |
+	    (a->set.sigquit ? 1 << SIGQUIT : 0);
 	nprograms++;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
@@ -3864,6 +4092,44 @@ err:
 /* Accepting                                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * glibc's fork() also resets the dynamic loader's locks and runs the
+ * atfork handlers in the child: writes to ld.so's and libc's data that
+ * give each fork child three more pages (12 KiB) of its own.  _Fork()
+ * (glibc 2.34) leaves them out; relay has one thread and no atfork
+ * handler, and then glibc lets the child call anything after it.
+ */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+#define fork_child()	_Fork()
+#else
+#define fork_child()	fork()
+#endif
+
+/*
+ * glibc (2.35 and later) registers a restartable-sequences area in the
+ * thread's descriptor, and the kernel writes the CPU number into it each
+ * time the process returns to user space after a context switch: a write
+ * that gives each fork child its own copy of that page, 4 KiB an idle
+ * connection.  relay never asks which CPU it is on (glibc's sched_getcpu()
+ * is the only reader), so a fork listener unregisters the area before its
+ * first child, and marks it unregistered as glibc does when the kernel
+ * refuses it (sched_getcpu() then asks the kernel).
+ */
+static void
+stop_rseq(void)
+{
+#ifdef HAVE_GLIBC_RSEQ
+	struct rseq *area = (struct rseq *)((char *)__builtin_thread_pointer() +
+	    __rseq_offset);
+	/* The length glibc registered: at least the first ABI's 32 bytes. */
+	unsigned len = __rseq_size > 32 ? __rseq_size : 32;
+
+	if (__rseq_size != 0 &&
+	    syscall(SYS_rseq, area, len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0)
+		area->cpu_id = RSEQ_CPU_ID_REGISTRATION_FAILED;
+#endif
+}
+
 /* Waits until fewer than max children run; SIGCHLD ends each wait. */
 static void
 wait_for_child_slot(int max)
@@ -4114,34 +4380,6 @@ claim_client(struct addr *a, struct endpoint *ep, struct dgram **queue,
 }
 
 /*
- * Drops root for the user su= names: groups, then gid, then uid, each
- * checked, so a listener serves its connections as that user.  Returns 0,
- * or -1 after logging.
- */
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw;
-
-	if ((pw = find_user(user)) == NULL) {
-		logmsg(L_ERROR, "su: unknown user \"%s\"", user);
-		return -1;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
-	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
-		logmsg(L_ERROR | L_ERRNO, "su \"%s\"", user);
-		return -1;
-	}
-	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
-	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
-	    (pw->pw_uid != 0 && setuid(0) != -1)) {
-		logmsg(L_ERROR, "su \"%s\": privileges were not dropped", user);
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * The accept loop of the listening kinds.  Without fork, fills ep with
  * the first client's connection.  With fork, returns in a new child for
  * each client, and never in the parent.  Returns 0, or -1 after logging.
@@ -4163,8 +4401,10 @@ serve(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "out of memory");
 		return -1;
 	}
-	if (a->set.fork)
+	if (a->set.fork) {
 		mixed_log_switch();
+		stop_rseq();
+	}
 	/*
 	 * A fork listener takes every connection already queued before it
 	 * forks for the first: forking is slow, and a burst of clients would
@@ -4242,7 +4482,7 @@ serve(struct addr *a, struct endpoint *ep)
 			    a->set.fork ? &next : NULL, buf) == -1)
 				continue;
 		}
-		if (a->set.fork && (pid = fork()) == -1) {
+		if (a->set.fork && (pid = fork_child()) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "fork()");
 			if (fd != -1)
 				close(fd);
@@ -4310,6 +4550,11 @@ open_once(struct addr *a, struct endpoint *ep)
 
 	memset(ep, 0, sizeof(*ep));
 	ep->listen_fd = -1;
+	/* lockfile= and waitlock= are -L and -W for one address, as socat. */
+	if (a->set.lockfile != NULL)
+		take_lock(a->set.lockfile, 0);
+	if (a->set.waitlock != NULL)
+		take_lock(a->set.waitlock, 1);
 	for (attempt = 0;; attempt++) {
 		/*
 		 * A failed attempt that will be retried is only a notice.
@@ -4327,15 +4572,27 @@ open_once(struct addr *a, struct endpoint *ep)
 	if (g.retrying)
 		g.retrying = 0;
 	ep->crnl = a->set.crnl;
-	/* An empty datagram is no EOF but for the connected kinds, as socat. */
-	ep->ignoreeof = a->set.ignoreeof || a->type->kind == K_SENDTO ||
-	    a->type->kind == K_RECV;
+	/*
+	 * An empty datagram is no EOF but for the connected kinds, as socat,
+	 * or with null-eof.
+	 */
+	ep->ignoreeof = a->set.ignoreeof || (!a->set.null_eof &&
+	    (a->type->kind == K_SENDTO || a->type->kind == K_RECV));
 	ep->escape = a->set.escape;
 	ep->left = a->set.readbytes > 0 ? a->set.readbytes : -1;
+	if (apply_lock(ep->listen_fd != -1 ? ep->listen_fd :
+	    ep->rfd != -1 ? ep->rfd : ep->wfd, a) == -1)
+		return -1;
+	/*
+	 * su=: a listener drops to the user before its first accept, any
+	 * other address but a program (which drops in its own process) once
+	 * it is open, as socat does.
+	 */
+	if (a->set.su != NULL && a->type->kind != K_PROGRAM &&
+	    drop_privileges(a->set.su) == -1)
+		return -1;
 	if (ep->listen_fd == -1)
 		return 0;
-	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
-		return -1;
 	if (a->type->kind == K_RECV) {
 		/*
 		 * Not connected, so data for it fails to send, and an EOF
@@ -4350,6 +4607,28 @@ open_once(struct addr *a, struct endpoint *ep)
 }
 
 /*
+ * Returns how an EOF is passed on to ep: its type's way, or the one a
+ * shut-* option asks for.  shut-down on something that is no socket and
+ * shut-null on something that takes no datagrams are no-ops, as in socat;
+ * shut-close closes the fd even where it is also read, a trap kept as is.
+ */
+static enum shut_how
+shut_wanted(const struct addr *a, const struct endpoint *ep)
+{
+	switch (a->set.shut) {
+	case SH_NONE:
+		return SHUT_NOTHING;
+	case SH_DOWN:
+		return ep->is_socket ? SHUT_SOCKET : SHUT_NOTHING;
+	case SH_CLOSE:
+		return SHUT_CLOSE;
+	case SH_NULL:
+		return ep->dgram ? SHUT_DGRAM : SHUT_NOTHING;
+	}
+	return ep->shut;
+}
+
+/*
  * Opens a, both halves of a dual address "A!!B" included.
  * Returns 0, or -1 after logging.
  */
@@ -4360,14 +4639,13 @@ open_address(struct addr *a, struct endpoint *ep)
 
 	if (open_once(a, ep) == -1)
 		return -1;
-	if (a->set.shut_none)
-		ep->shut = SHUT_NOTHING;
+	ep->shut = shut_wanted(a, ep);
 	if (a->writer == NULL)
 		return 0;
 	if (open_once(a->writer, &w) == -1)
 		return -1;
 	ep->wfd = w.wfd;
-	ep->shut = a->writer->set.shut_none ? SHUT_NOTHING : w.shut;
+	ep->shut = shut_wanted(a->writer, &w);
 	ep->is_socket = ep->is_socket && w.is_socket;
 	ep->dgram |= w.dgram;
 	ep->to = w.to;
@@ -5165,9 +5443,10 @@ finish_programs(struct endpoint ep[2])
 			if (ep[i].ended && ep[i].pid == programs[k].pid)
 				wanted[k] = 1;
 	(void)wait_programs(wanted, 100);
+	/* end-close: a program left running is not waited for, as socat. */
 	for (k = 0; k < nprograms; k++) {
 		counts[k] = programs[k].done;
-		wanted[k] = 2;
+		wanted[k] = programs[k].keep ? 0 : 2;
 	}
 	/* Only a program's fds: a terminal's settings come back later. */
 	for (i = 0; i < 2; i++) {
@@ -5303,6 +5582,27 @@ signal_statistics(void)
 }
 
 /*
+ * Hands sig to this process's programs that asked for it (options sighup,
+ * sigint, sigquit), as socat does: relay itself goes on, and ends when the
+ * program does.  Returns nonzero when some program took it.
+ */
+static int
+pass_signal(int sig)
+{
+	pid_t self = getpid();
+	int i, passed = 0;
+
+	for (i = 0; i < nprograms; i++)
+		if (programs[i].parent == self && !programs[i].done &&
+		    (programs[i].passes & (1 << sig)) &&
+		    kill(programs[i].pid, sig) == 0)
+			passed = 1;
+	if (passed && L_NOTICE >= g.loglevel)
+		signal_log("N passing on signal ", sig);
+	return passed;
+}
+
+/*
  * Ends relay on a fatal signal with socat's status, 128 + the signal.
  * Only async-signal-safe calls.
  */
@@ -5313,6 +5613,8 @@ on_fatal_signal(int sig)
 	int level = sig == SIGQUIT ? L_ERROR : sig == SIGTERM ? L_WARN : L_NOTICE;
 	char text[] = "? exiting on signal ";
 
+	if (pass_signal(sig))
+		return;
 	cleanup();
 	text[0] = level_letter[level];
 	if (level >= g.loglevel)
@@ -5910,7 +6212,6 @@ main(int argc, char **argv)
 		if (fcntl(i, F_GETFD) == -1 && errno == EBADF &&
 		    open("/dev/null", O_RDWR) != i)
 			return 1;
-	set_defaults();
 	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];

@@ -167,6 +167,17 @@ for tool in "${TOOLS[@]}"; do
 	kill "$cpid" "$lwpid" 2>/dev/null
 	pkill -P "$cpid" 2>/dev/null
 done
+# Traffic restarts the idle time: a line every 0.5 s for 4 s all gets
+# through -T 2 (an idle time counted from the start would end it at 2 s).
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for i in 1 2 3 4 5 6 7 8; do echo "line $i"; sleep 0.5; done |
+		timeout 20 "$tool" -T 2 -u STDIN CREATE:"$TMP/Tbusy.$tn" 2>"$TMP/Tbusy.$tn.err"
+	check_eq "$w: -T 2, a line every 0.5 s: exit code" 0 "$?"
+	check_eq "$w: -T 2, a line every 0.5 s for 4 s: every line arrives" 8 \
+		"$(wc -l <"$TMP/Tbusy.$tn")"
+done
 
 # ---------------------------------------------------------------- -b
 for tool in "${TOOLS[@]}"; do

@@ -283,6 +283,20 @@ for tool in "${TOOLS[@]}"; do
 	kill "$(cat "$TMP/lp.$tn")" 2>/dev/null
 done
 
+# --- a fork child waits for its own program and reports how it ended: a
+# failed program is an E line from the child (SIGCHLD, ignored by the
+# listener, is the child's again).  relay only: socat 1.7.4 logs it only
+# when the program's SIGCHLD comes before the transfer has ended.
+P=$(dport)
+bg "$RELAY" TCP-LISTEN:$P,reuseaddr,fork SYSTEM:'echo hi; exit 3' 2>"$TMP/fx.err"
+tpid=$BG_PID
+wait_listen "$P"
+check_eq "relay: TCP-LISTEN,fork SYSTEM:'echo hi; exit 3': the client gets the output" hi \
+	"$(timeout 10 "$SOCAT" - TCP:127.0.0.1:$P </dev/null 2>/dev/null)"
+check "relay: TCP-LISTEN,fork SYSTEM:'...; exit 3': the child logs the status as an E" \
+	wait_until 10 "no E line for status 3" grep -Eq "$ELOG_RE"'waitpid\(\): child [0-9]+ exited with status 3' "$TMP/fx.err"
+stop_tool "$tpid"
+
 # --- the first address is shared by every fork child: a client's EOF must
 # not be passed on to it (shutdown() would end it for all later clients).
 # Three clients in turn, through SYSTEM:cat and through one TCP connection

@@ -54,12 +54,14 @@ build_static() {
 # image.files entry (relay from the binary RELAY).
 build_root() {
 	local root=$1 relaybin=$2 kind a b mode src
-	mkdir -p "$root"/bin "$root"/sbin "$root"/usr/bin "$root"/usr/sbin "$root"/dev \
+	mkdir -p "$root"/bin "$root"/sbin "$root"/usr/bin "$root"/usr/sbin "$root"/dev/shm \
 		"$root"/etc "$root"/proc "$root"/tmp "$root"/root || return 1
 	cp "$BUSYBOX_STATIC" "$root/bin/busybox" || return 1
 	chroot "$root" /bin/busybox --install -s || return 1
 	[ -e "$root/dev/null" ] || mknod -m 666 "$root/dev/null" c 1 3 || return 1
-	chmod 1777 "$root/tmp"
+	# (Docker mounts a tmpfs of mode 1777 on /dev/shm, also with a
+	# read-only root)
+	chmod 1777 "$root/tmp" "$root/dev/shm"
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
@@ -122,6 +124,8 @@ check "Dockerfile: the build stage installs musl-tools" grep -q 'musl-tools' "$D
 entry=$(sed -n 's/^ENTRYPOINT \["\([^"]*\)"\]$/\1/p' "$DF")
 check_eq "Dockerfile: ENTRYPOINT is the ambassador from image.files" \
 	"$(image_entries | awk '$2 == "ambassador" {print $3}')" "$entry"
+check_eq "Dockerfile: HEALTHCHECK runs the ambassador's --check" \
+	"[\"$entry\", \"--check\"]" "$(sed -n 's/^HEALTHCHECK .* CMD //p' "$DF")"
 
 # --- the static relay --------------------------------------------------------
 
@@ -161,11 +165,14 @@ check_eq "chroot: setsid and sed for the ambassador" 0 \
 check_eq "chroot: relay copies STDIO to STDIO" hello \
 	"$(echo hello | croot relay -u STDIO STDOUT 2>&1)"
 
+# amb_root_n NAME=VALUE...: "ambassador -n" as the container runs it (with
+# /proc, where it sees whether the kernel has IPv6).
 amb_root_n() {
-	timeout 10 env -i PATH="$IMAGE_PATH" "$@" chroot "$ROOT" /usr/bin/ambassador -n 2>"$TMP/err"
+	timeout 10 env -i PATH="$IMAGE_PATH" "$@" unshare --pid --fork --mount-proc="$ROOT/proc" \
+		chroot "$ROOT" /usr/bin/ambassador -n 2>"$TMP/err"
 }
 check_eq "chroot: ambassador -n with docker's link variables" \
-	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379" \
+	"relay -t 30 TCP$AMB_LV-LISTEN:6379$AMB_DUAL,fork,reuseaddr TCP4:172.17.0.3:6379" \
 	"$(amb_root_n REDIS_PORT=tcp://172.17.0.3:6379 REDIS_PORT_6379_TCP=tcp://172.17.0.3:6379 \
 		REDIS_PORT_6379_TCP_ADDR=172.17.0.3 REDIS_PORT_6379_TCP_PORT=6379 REDIS_PORT_6379_TCP_PROTO=tcp \
 		REDIS_NAME=/redis_ambassador/redis REDIS_ENV_REDIS_VERSION=7.0.15 HOSTNAME=abc)"

@@ -6,6 +6,29 @@
 require gcc clang musl-gcc
 cd "$TOP" || exit 1
 
+# idle_child_check NAME BINARY: a fork child of BINARY, idle after one line
+# went through, has at most 8 KiB of its own: its own copies of the pages it
+# and the listener write after fork(), one of stack and one of data (what
+# bench/run measures per idle connection).
+idle_child_check() {
+	local name=$1 bin=$2 back port listener child priv line
+	back=$(free_port) port=$(free_port)
+	bg "$SOCAT" "TCP-LISTEN:$back,fork,reuseaddr" PIPE
+	bg "$bin" "TCP-LISTEN:$port,fork,reuseaddr" "TCP:127.0.0.1:$back"
+	listener=$BG_PID
+	wait_listen "$back" && wait_listen "$port"
+	exec 3<>"/dev/tcp/127.0.0.1/$port"
+	printf 'ping\n' >&3
+	read -r -t 10 line <&3
+	check_eq "the $name binary relays through a fork child" ping "${line:-}"
+	child=$(pgrep -P "$listener")
+	priv=$(awk '/^Private_(Clean|Dirty):/ { kb += $2 } END { print kb + 0 }' \
+		"/proc/${child:-0}/smaps_rollup" 2>/dev/null)
+	echo "# an idle $name fork child's private memory: ${priv:-?} KiB"
+	check "an idle $name fork child has at most 8 KiB of its own" test "${priv:-99}" -le 8
+	exec 3>&-
+}
+
 for cc in gcc clang; do
 	if command -v $cc >/dev/null; then
 		check "$cc -Wall -Wextra builds without a warning" \
@@ -18,6 +41,8 @@ for cc in gcc clang; do
 	fi
 done
 
+idle_child_check "make" "$RELAY"
+
 make -s install DESTDIR="$TMP/root" PREFIX=/opt/relay >/dev/null 2>&1
 for f in bin/relay bin/ambassador share/man/man1/relay.1; do
 	check "make install puts $f under DESTDIR/PREFIX" test -f "$TMP/root/opt/relay/$f"
@@ -28,11 +53,12 @@ check_eq "make uninstall removes what make install put there" "" \
 	"$(find "$TMP/root" -type f)"
 
 # A build with other flags rebuilds instead of reusing the older binary.
+# (Without MAKELEVEL: under make check, make would call itself "make[1]".)
 mkdir -p "$TMP/flags"
 cp relay.c relay.h Makefile "$TMP/flags/"
 make -s -C "$TMP/flags" relay >/dev/null 2>&1
 check_eq "make again with the same flags builds nothing" "make: 'relay' is up to date." \
-	"$(make -C "$TMP/flags" --no-print-directory relay 2>&1)"
+	"$(env -u MAKELEVEL make -C "$TMP/flags" --no-print-directory relay 2>&1)"
 o2_sum=$(cksum <"$TMP/flags/relay")
 make -s -C "$TMP/flags" relay CFLAGS=-O0 >/dev/null 2>&1
 o0_sum=$(cksum <"$TMP/flags/relay")
@@ -58,23 +84,7 @@ if command -v musl-gcc >/dev/null; then
 	echo "# static stripped size: $size bytes"
 	check "the static binary is at most 192 KiB" test "$size" -le 196608
 	check "the static binary relays" sh -c "echo hello | '$TMP/static/relay-static' -u - - | grep -qx hello"
-	# A fork child's own memory is the pages it and the listener write
-	# after fork(): one page of stack, one of data (what bench/run measures).
-	BACK=$(free_port) PORT=$(free_port)
-	bg "$SOCAT" "TCP-LISTEN:$BACK,fork,reuseaddr" PIPE
-	bg "$TMP/static/relay-static" "TCP-LISTEN:$PORT,fork,reuseaddr" "TCP:127.0.0.1:$BACK"
-	SL=$BG_PID
-	wait_listen "$BACK" && wait_listen "$PORT"
-	exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-	printf 'ping\n' >&3
-	read -r -t 10 line <&3
-	check_eq "the static binary relays through a fork child" ping "${line:-}"
-	child=$(pgrep -P "$SL")
-	priv=$(awk '/^Private_(Clean|Dirty):/ { kb += $2 } END { print kb + 0 }' \
-		"/proc/${child:-0}/smaps_rollup" 2>/dev/null)
-	echo "# an idle static fork child's private memory: ${priv:-?} KiB"
-	check "an idle static fork child has at most 8 KiB of its own" test "${priv:-99}" -le 8
-	exec 3>&-
+	idle_child_check static "$TMP/static/relay-static"
 else
 	not_ok "musl-gcc is not installed"
 fi
