@@ -832,6 +832,8 @@ static int open_http_proxy(struct addr *, struct endpoint *);
 
 /* The SOCKS4A row: SOCKS4 with the host name left to the server. */
 #define SOCKS4A		1
+/* The SOCKS5-LISTEN row: a BIND instead of a CONNECT. */
+#define SOCKS5_BIND	2
 
 /* The ABSTRACT types are the UNIX rows with arg 1. */
 #define IS_ABSTRACT(a)	((a)->type->family == AF_UNIX && (a)->type->arg == 1)
@@ -888,6 +890,10 @@ const struct addr_type addr_types[] = {
 	    ":<socks-server>[:<socks-port>]:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
 	    0, open_socks5 },
+	{ "SOCKS5-LISTEN", "SOCKS5-BIND", -4,
+	    ":<socks-server>[:<socks-port>]:<host>:<port>",
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
+	    SOCKS5_BIND, open_socks5 },
 	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
 	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 1,
 	    open_stdio },
@@ -3452,8 +3458,9 @@ out:
 /*
  * Opens SOCKS5-CONNECT: a hello offering no authentication, then a
  * CONNECT for the target as an IPv4 or IPv6 literal or else a name of at
- * most 255 bytes, which the server resolves.  Returns 0, or -1 after
- * logging.
+ * most 255 bytes, which the server resolves.  SOCKS5-LISTEN sends a BIND
+ * for that address instead and reads two replies: the server listens, then
+ * a client came.  Returns 0, or -1 after logging.
  */
 static int
 open_socks5(struct addr *a, struct endpoint *ep)
@@ -3465,7 +3472,7 @@ open_socks5(struct addr *a, struct endpoint *ep)
 	size_t n = 4;
 
 	req[0] = 5;
-	req[1] = 1;		/* CONNECT */
+	req[1] = a->type->arg == SOCKS5_BIND ? 2 : 1;	/* BIND or CONNECT */
 	req[2] = 0;
 	if (inet_pton(AF_INET, host, req + 4) == 1) {
 		req[3] = 1;
@@ -3494,7 +3501,17 @@ open_socks5(struct addr *a, struct endpoint *ep)
 		ep->rfd = ep->wfd = -1;
 		return -1;
 	}
-	return proxy_reply(PROTO_SOCKS5, &src, a, ep);
+	if (proxy_reply(PROTO_SOCKS5, &src, a, ep) == -1)
+		return -1;
+	if (a->type->arg != SOCKS5_BIND)
+		return 0;
+	logmsg(L_NOTICE, "listening on remote host, waiting for connection");
+	/* A client may be long in coming: connect-timeout is not for it. */
+	src.deadline = 0;
+	if (proxy_reply(PROTO_SOCKS5, &src, a, ep) == -1)
+		return -1;
+	logmsg(L_NOTICE, "received connection on remote host");
+	return 0;
 }
 
 /* Writes n bytes of in as base64 into out.  Returns the length written. */
@@ -5311,9 +5328,15 @@ transfer(struct endpoint *left, struct endpoint *right)
 			stats_wanted = 0;
 			log_statistics();
 		}
-		/* Datagrams taken in before the transfer go out first. */
+		/*
+		 * Datagrams taken in before the transfer go out first.  A
+		 * reader at the end of its readbytes= is at EOF now, without
+		 * waiting for more input to show up (which the peer may only
+		 * send once it has seen that EOF's consequences).
+		 */
 		for (i = 0; i < 2; i++)
-			while (!h[i].done && h[i].len == 0 && h[i].held != NULL)
+			while (!h[i].done && h[i].len == 0 && (h[i].held != NULL ||
+			    (h[i].from->left == 0 && h[i].wake == 0)))
 				if (half_read(&h[i]) == -1)
 					goto out;
 		/* No clock read per move until a timer needs one. */
