@@ -231,8 +231,10 @@ main(void)
 	parse_case("TCP-LISTEN:1,fork=x", 0, NULL, NULL, NULL);
 	/* A numeric option without a value means 1, as in socat. */
 	parse_case("TCP-LISTEN:1,backlog", 1, "TCP-LISTEN", "1", NULL);
-	check(parse_address("TCP-LISTEN:1,backlog", &a) == 0 && a.set.backlog == 1,
-	    "parse \"TCP-LISTEN:1,backlog\": backlog 1");
+	v = parse_address("TCP-LISTEN:1,backlog", &a);
+	check(v == 0 && a.set.backlog == 1, "parse \"TCP-LISTEN:1,backlog\": backlog 1");
+	if (v == 0)
+		free_address(&a);
 	parse_case("TCP-LISTEN:1x", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,max-children=2", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,max-children=2,fork", 1, "TCP-LISTEN", "1", NULL);
