@@ -654,6 +654,8 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, PARODD, 0, "<0|1>" },
 	{ "passcred", "so-passcred", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_PASSCRED), NULL },
+	{ "pf", "protocol-family", G_IP, PH_OPEN, OT_STRING,
+	    SETTING(pfname), "<ip4|ip6>" },
 	{ "pgid", "setpgid", G_PROGRAM, PH_OPEN, OT_INT,
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
@@ -1317,6 +1319,7 @@ free_address(struct addr *a)
 	free(a->set.mcast);
 	free(a->set.device);
 	free(a->set.lockfile);
+	free(a->set.pfname);
 	free(a->set.waitlock);
 	if (a->numeric != NULL)
 		freeaddrinfo(a->numeric);
@@ -1496,6 +1499,18 @@ parse_address(const char *text, struct addr *a)
 
 		if (parse_port(p, listen, &a->port) == -1) {
 			logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, p);
+			goto err;
+		}
+	}
+	/* pf=, as socat spells a family: ip4, ipv4, inet; ip6, ipv6, inet6. */
+	if (a->set.pfname != NULL) {
+		if (name_in_list(a->set.pfname, "ip4 ipv4 inet"))
+			a->set.pf = AF_INET;
+		else if (name_in_list(a->set.pfname, "ip6 ipv6 inet6"))
+			a->set.pf = AF_INET6;
+		else {
+			logmsg(L_ERROR, "unknown protocol family \"%s\"",
+			    a->set.pfname);
 			goto err;
 		}
 	}
@@ -1695,6 +1710,15 @@ resolve(const char *host, unsigned short port, int family, int socktype,
 	return res;
 }
 
+/* Returns the family a's socket is of: pf=, else its type's, else -4/-6's. */
+static int
+addr_family(const struct addr *a)
+{
+	if (a->set.pf != AF_UNSPEC)
+		return a->set.pf;
+	return a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+}
+
 /*
  * Resolves a's host and port, or takes what prepare_numeric() resolved
  * before the first fork.  Returns the list, or NULL after logging.
@@ -1703,8 +1727,8 @@ static struct addrinfo *
 lookup(const struct addr *a, int family, int socktype)
 {
 	/* A literal address is of its own family, whatever -4 or -6 prefer. */
-	if (a->numeric != NULL && (a->type->family == AF_UNSPEC ||
-	    family == a->numeric->ai_family))
+	if (a->numeric != NULL && ((a->type->family == AF_UNSPEC &&
+	    a->set.pf == AF_UNSPEC) || family == a->numeric->ai_family))
 		return a->numeric;
 	return resolve(a->params[0], a->port, family, socktype, 0);
 }
@@ -2741,7 +2765,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	struct addrinfo *res = NULL, *bres = NULL, *ai;
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof(local);
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char buf[128], bhost[256];
 	unsigned short bport;
 	int fd = -1, saved, binds;
@@ -2978,7 +3002,7 @@ static int
 open_inet_listen(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL;
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char bhost[256] = "";
 	unsigned short bport;
 	int fd = -1;
@@ -3069,7 +3093,7 @@ static int
 open_udp(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL, *bres = NULL;
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char buf[128], bhost[256];
 	unsigned short bport;
 	int fd = -1, binds;

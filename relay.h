@@ -144,6 +144,8 @@ struct addr_settings {
 	int	 ftruncate;		/* file: length to cut to, or -1 */
 	unsigned fsflags;		/* file: attributes to add (fs-*) */
 	int	 lock;			/* enum lock_kind */
+	char	*pfname;		/* pf=: ip4 or ip6 */
+	int	 pf;			/* ... as AF_INET or AF_INET6, or 0 */
 	char	*lockfile;		/* lockfile=: as -L */
 	char	*waitlock;		/* waitlock=: as -W */
 };
