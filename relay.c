@@ -25,6 +25,11 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 35)
+#include <sys/rseq.h>		/* see stop_rseq() */
+#include <sys/syscall.h>
+#define HAVE_GLIBC_RSEQ 1
+#endif
 
 #include <net/if.h>
 #include <netinet/in.h>
@@ -124,23 +129,11 @@ static struct {
 	int		 sloppy;	/* -s: an option that fails is no error */
 	int		 fdinfo;	/* -D: describe the fds before transfer */
 	const struct endpoint *first;	/* the first address, once open */
-} g;
-
-/*
- * Sets the defaults of g.  (Set here, not by an initializer: zeroed .bss
- * takes no room in the binary, and every byte of it counts.)
- */
-void
-set_defaults(void)
-{
-	g.prog = "relay";
-	g.loglevel = L_ERROR;
-	g.logfd = STDERR_FILENO;
-	g.closewait = 0.5;
-	g.bufsize = 8192;
-	g.envprefix = "SOCAT";
-	g.rawfd[0] = g.rawfd[1] = g.syslog_fd = -1;
-}
+} g = {
+	.prog = "relay", .loglevel = L_ERROR, .logfd = STDERR_FILENO,
+	.closewait = 0.5, .bufsize = 8192, .pf = AF_UNSPEC, .envprefix = "SOCAT",
+	.rawfd = { -1, -1 }, .syslog_fd = -1,
+};
 
 /*
  * What the signal handler needs: it runs async, so everything is prepared
@@ -168,12 +161,11 @@ static struct {
 }				 cleanup_paths[MAX_CLEANUP];
 static struct {
 	int		 fd;
-	pid_t		 pid;		/* the process that changed it; 0: free */
+	pid_t		 pid;		/* the process that changed it */
 	struct termios	 saved;
-}				 tty_saved[MAX_TTYS];
+}				 tty_saved[MAX_TTYS] = { { .fd = -1 }, { .fd = -1 },
+				     { .fd = -1 }, { .fd = -1 } };
 static long			 utc_offset;	/* seconds east of UTC, at start */
-static volatile sig_atomic_t	 children_forked;
-static volatile sig_atomic_t	 children_reaped;
 
 /*
  * The EXEC/SYSTEM programs of this process: at most one for each half of
@@ -187,25 +179,35 @@ static struct program {
 	volatile int		 status;
 	volatile sig_atomic_t	 passes; /* SIGHUP etc. it takes (bits) */
 	volatile sig_atomic_t	 keep;	/* end-close: left running at the end */
-}				 programs[MAX_PROGRAMS];
+}				 programs[MAX_PROGRAMS]
+    __attribute__((aligned(STACK_PAGE)));	/* see below */
 static volatile sig_atomic_t	 nprograms;
 
+/*
+ * An idle fork child's own memory is the pages that it or the listener
+ * writes after fork(): each such page is copied.  Every child writes its
+ * thread's own data anyway (the kernel stores the new thread id there,
+ * libc keeps errno there): glibc puts it on the page below the thread
+ * pointer, musl (the static build) in .bss.  So what a child or the
+ * listener writes after fork() is thread-local (relay has one thread) and
+ * lands on that same page: 8 KiB an idle connection (that page and one of
+ * stack) instead of 12.  musl keeps a TLS of up to about 100 bytes in
+ * .bss (a larger one gets a page of its own), beside the locks and counters
+ * its fork() writes, after relay's own variables: programs[] starts a page,
+ * and what follows it up to those takes less than a page, so all of them
+ * are on that one page.  test/60 checks both builds.
+ */
+static __thread volatile sig_atomic_t children_forked;
+static __thread volatile sig_atomic_t children_reaped;
 /*
  * What crossed in each direction, for --statistics and SIGUSR1: bytes, and
  * blocks (socat's "packets": one per read that brought data).
  */
-static struct {
+static __thread struct {
 	unsigned long long bytes, packets;
 }				 moved[2];
-static int			 transferring;	/* moved[] is live */
-/*
- * An idle fork child's own memory is the pages it or the listener writes
- * after fork(): the variables above and libc's errno (its TLS), which
- * come after them.  The linker places stats_wanted first of them: at the
- * start of a page, all of them fit in that one page.  test/60 checks it.
- */
-static volatile sig_atomic_t	 stats_wanted	/* SIGUSR1 came */
-    __attribute__((aligned(STACK_PAGE)));
+static __thread int		 transferring;	/* moved[] is live */
+static __thread volatile sig_atomic_t stats_wanted;	/* SIGUSR1 came */
 #define NOT_STARTED	"transfer engine not yet started, statistics not available"
 
 /* The first address's socket, whose ends a program learns from SOCAT_*. */
@@ -402,8 +404,7 @@ mixed_log_switch(void)
 static int
 syslog_facility(const char *name)
 {
-	/* Names in place, not pointers: half the size in a static binary. */
-	static const struct { char name[9]; unsigned short facility; } f[] = {
+	static const struct { const char *name; int facility; } f[] = {
 		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
 		{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
 		{ "kern", LOG_KERN }, { "local0", LOG_LOCAL0 },
@@ -461,7 +462,7 @@ cleanup(void)
 	 * original) must be the last word.
 	 */
 	for (i = MAX_TTYS - 1; i >= 0; i--)
-		if (tty_saved[i].pid == self)
+		if (tty_saved[i].fd != -1 && tty_saved[i].pid == self)
 			(void)tcsetattr(tty_saved[i].fd, TCSADRAIN, &tty_saved[i].saved);
 	for (i = 0; i < MAX_CLEANUP; i++)
 		if (cleanup_paths[i].path != NULL && cleanup_paths[i].pid == self)
@@ -509,7 +510,7 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, CRTSCTS, 0, "<0|1>" },
 #endif
 	{ "csize", NULL, G_TERMIOS, PH_OPEN, OT_INT,
-	    OA_TERMIOS, 3, CSIZE, 0, "<0-3>" },
+	    OA_TERMIOS, 3, CSIZE, 0, "<0-3> (also cs5..cs8)" },
 	{ "cstopb", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CSTOPB, 0, "<0|1>" },
 	{ "ctty", "tiocsctty", G_SESSION, PH_OPEN, OT_BOOL,
@@ -593,7 +594,9 @@ const struct opt_desc opt_descs[] = {
 	{ "interval", "intervall", G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
 	{ "ip-add-membership", "add-membership ip-membership membership",
-	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:if>" },
+	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:interface>" },
+	{ "ipv6-tclass", NULL, G_IP6, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only v6only",
 	    G_IP6, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_V6ONLY), "<0|1>" },
@@ -724,8 +727,6 @@ const struct opt_desc opt_descs[] = {
 	    OT_STRING, SETTING(su), "<user>" },
 	{ "syncnt", "tcp-syncnt", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_SYNCNT), "<count>" },
-	{ "tclass", "ipv6-tclass", G_IP6, PH_PREBIND, OT_INT,
-	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
 	{ "timestamp", "so-timestamp", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_TIMESTAMP), NULL },
 	{ "tos", "ip-tos iptos", G_IP, PH_PREBIND, OT_INT,
@@ -904,10 +905,46 @@ const struct addr_type addr_types[] = {
 };
 const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 
-/* The features relay has, in socat -V's terms, for scripts that probe it. */
-static const char features[] =
-	"STDIO FDNUM FILE CREAT GOPEN PIPE UNIX IP4 IP6 TCP UDP LISTEN SYSTEM "
-	"SHELL EXEC RETRY ABSTRACT_UNIXSOCKET TERMIOS PTY STATS";
+/*
+ * socat's compile-time features, in the order of socat 1.8's -V, which
+ * scripts probe ("#define WITH_TCP 1").  A feature is there when relay has
+ * the address type (FEAT_TYPE) or option (FEAT_OPTION) named as its probe,
+ * so a new table row shows up here by itself; FEAT_ALWAYS: part of relay
+ * without one row to show it; FEAT_NEVER: no such thing in relay.
+ */
+enum feat_probe { FEAT_ALWAYS, FEAT_TYPE, FEAT_OPTION, FEAT_NEVER };
+static const struct feature {
+	const char	*name;
+	unsigned char	 probe;		/* enum feat_probe */
+	const char	*row;		/* the type or option that shows it */
+} features[] = {
+	{ "HELP", FEAT_ALWAYS, NULL }, { "STATS", FEAT_ALWAYS, NULL },
+	{ "STDIO", FEAT_TYPE, "STDIO" }, { "FDNUM", FEAT_TYPE, "FD" },
+	{ "FILE", FEAT_TYPE, "OPEN" }, { "CREAT", FEAT_TYPE, "CREATE" },
+	{ "GOPEN", FEAT_TYPE, "GOPEN" }, { "TERMIOS", FEAT_OPTION, "icanon" },
+	{ "PIPE", FEAT_TYPE, "PIPE" }, { "SOCKETPAIR", FEAT_TYPE, "SOCKETPAIR" },
+	{ "UNIX", FEAT_TYPE, "UNIX-CONNECT" },
+	{ "ABSTRACT_UNIXSOCKET", FEAT_TYPE, "ABSTRACT-CONNECT" },
+	{ "IP4", FEAT_ALWAYS, NULL }, { "IP6", FEAT_ALWAYS, NULL },
+	{ "RAWIP", FEAT_TYPE, "IP-SENDTO" },
+	{ "GENERICSOCKET", FEAT_TYPE, "SOCKET-CONNECT" },
+	{ "INTERFACE", FEAT_TYPE, "INTERFACE" },
+	{ "TCP", FEAT_TYPE, "TCP-CONNECT" }, { "UDP", FEAT_TYPE, "UDP-CONNECT" },
+	{ "SCTP", FEAT_TYPE, "SCTP-CONNECT" }, { "DCCP", FEAT_TYPE, "DCCP-CONNECT" },
+	{ "UDPLITE", FEAT_TYPE, "UDPLITE-CONNECT" },
+	{ "LISTEN", FEAT_ALWAYS, NULL }, { "POSIXMQ", FEAT_TYPE, "POSIXMQ-READ" },
+	{ "SOCKS4", FEAT_TYPE, "SOCKS4" }, { "SOCKS4A", FEAT_TYPE, "SOCKS4A" },
+	{ "SOCKS5", FEAT_TYPE, "SOCKS5-CONNECT" },
+	{ "VSOCK", FEAT_TYPE, "VSOCK-CONNECT" },
+	{ "NAMESPACES", FEAT_OPTION, "netns" }, { "PROXY", FEAT_TYPE, "PROXY" },
+	{ "SYSTEM", FEAT_TYPE, "SYSTEM" }, { "SHELL", FEAT_TYPE, "SHELL" },
+	{ "EXEC", FEAT_TYPE, "EXEC" }, { "READLINE", FEAT_TYPE, "READLINE" },
+	{ "TUN", FEAT_TYPE, "TUN" }, { "PTY", FEAT_TYPE, "PTY" },
+	{ "OPENSSL", FEAT_TYPE, "OPENSSL" }, { "FIPS", FEAT_NEVER, NULL },
+	{ "LIBWRAP", FEAT_OPTION, "tcpwrap" }, { "SYCLS", FEAT_NEVER, NULL },
+	{ "FILAN", FEAT_NEVER, NULL }, { "RETRY", FEAT_OPTION, "retry" },
+	{ "DEVTESTS", FEAT_NEVER, NULL },
+};
 
 /* Returns nonzero when name is one of the space-separated words in list. */
 static int
@@ -1104,8 +1141,28 @@ parse_port(const char *s, int listen, unsigned short *port)
 }
 
 /*
+ * Resolves host, a name, to its first IPv4 address in *in, as socat does
+ * for range= (a name in brackets is refused, as in socat).  Returns 0, or
+ * -1 if it does not resolve.
+ */
+static int
+range_name(const char *host, unsigned char in[4])
+{
+	struct addrinfo hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	if (*host == '\0' || getaddrinfo(host, NULL, &hints, &res) != 0)
+		return -1;
+	memcpy(in, &((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr, 4);
+	freeaddrinfo(res);
+	return 0;
+}
+
+/*
  * Parses range=: "addr/bits", "addr:mask" or a lone address, IPv6 in
- * brackets.  Returns 0, or -1 if malformed.
+ * brackets; addr may be a host name, resolved to IPv4 once, here.
+ * Returns 0, or -1 if malformed or the name does not resolve.
  */
 int
 parse_range(const char *s, struct addr *a)
@@ -1139,6 +1196,9 @@ parse_range(const char *s, struct addr *a)
 	} else if (inet_pton(AF_INET6, host, a->range_net) == 1) {
 		a->range_family = AF_INET6;
 		n = 16;
+	} else if (*s != '[' && range_name(host, a->range_net) == 0) {
+		a->range_family = AF_INET;
+		n = 4;
 	} else {
 		return -1;
 	}
@@ -1167,7 +1227,7 @@ parse_range(const char *s, struct addr *a)
 static speed_t
 baud_speed(long baud)
 {
-	static const struct { unsigned baud; speed_t speed; } speeds[] = {
+	static const struct { long baud; speed_t speed; } speeds[] = {
 		{ 0, B0 }, { 50, B50 }, { 75, B75 }, { 110, B110 }, { 134, B134 },
 		{ 150, B150 }, { 200, B200 }, { 300, B300 }, { 600, B600 },
 		{ 1200, B1200 }, { 1800, B1800 }, { 2400, B2400 },
@@ -1989,8 +2049,8 @@ apply_termios(int fd, const struct addr *a, int restore)
 		return option_failed();
 	}
 	for (i = 0; restore && i < MAX_TTYS; i++)
-		if (tty_saved[i].pid == 0 || tty_saved[i].fd == fd) {
-			if (tty_saved[i].pid == 0)
+		if (tty_saved[i].fd == -1 || tty_saved[i].fd == fd) {
+			if (tty_saved[i].fd == -1)
 				tty_saved[i].saved = t;
 			tty_saved[i].fd = fd;
 			tty_saved[i].pid = getpid();
@@ -3086,7 +3146,7 @@ err:
 /*
  * Opens the UDP types.  UDP connects; UDP-SENDTO and UDP-DATAGRAM send to
  * the peer without connecting, so replies from anyone come in; the
- * listening kinds bind here and are served by serve_datagrams().
+ * listening kinds bind here and are served by serve().
  * Returns 0, or -1 after logging.
  */
 static int
@@ -3157,6 +3217,44 @@ err:
 /* ------------------------------------------------------------------ */
 /* Accepting                                                           */
 /* ------------------------------------------------------------------ */
+
+/*
+ * glibc's fork() also resets the dynamic loader's locks and runs the
+ * atfork handlers in the child: writes to ld.so's and libc's data that
+ * give each fork child three more pages (12 KiB) of its own.  _Fork()
+ * (glibc 2.34) leaves them out; relay has one thread and no atfork
+ * handler, and then glibc lets the child call anything after it.
+ */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+#define fork_child()	_Fork()
+#else
+#define fork_child()	fork()
+#endif
+
+/*
+ * glibc (2.35 and later) registers a restartable-sequences area in the
+ * thread's descriptor, and the kernel writes the CPU number into it each
+ * time the process returns to user space after a context switch: a write
+ * that gives each fork child its own copy of that page, 4 KiB an idle
+ * connection.  relay never asks which CPU it is on (glibc's sched_getcpu()
+ * is the only reader), so a fork listener unregisters the area before its
+ * first child, and marks it unregistered as glibc does when the kernel
+ * refuses it (sched_getcpu() then asks the kernel).
+ */
+static void
+stop_rseq(void)
+{
+#ifdef HAVE_GLIBC_RSEQ
+	struct rseq *area = (struct rseq *)((char *)__builtin_thread_pointer() +
+	    __rseq_offset);
+	/* The length glibc registered: at least the first ABI's 32 bytes. */
+	unsigned len = __rseq_size > 32 ? __rseq_size : 32;
+
+	if (__rseq_size != 0 &&
+	    syscall(SYS_rseq, area, len, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0)
+		area->cpu_id = RSEQ_CPU_ID_REGISTRATION_FAILED;
+#endif
+}
 
 /* Waits until fewer than max children run; SIGCHLD ends each wait. */
 static void
@@ -3429,8 +3527,10 @@ serve(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "out of memory");
 		return -1;
 	}
-	if (a->set.fork)
+	if (a->set.fork) {
 		mixed_log_switch();
+		stop_rseq();
+	}
 	/*
 	 * A fork listener takes every connection already queued before it
 	 * forks for the first: forking is slow, and a burst of clients would
@@ -3508,7 +3608,7 @@ serve(struct addr *a, struct endpoint *ep)
 			    a->set.fork ? &next : NULL, buf) == -1)
 				continue;
 		}
-		if (a->set.fork && (pid = fork()) == -1) {
+		if (a->set.fork && (pid = fork_child()) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "fork()");
 			if (fd != -1)
 				close(fd);
@@ -4781,8 +4881,10 @@ usage(void)
 	    "  %s [options] <address> <address>\n"
 	    "options:\n"
 	    "  -h       print this help and exit\n"
+	    "  -hh, -hhh  ... and the address types and options in socat's layout\n"
 	    "  -V       print version and feature information and exit\n"
-	    "  -d[0-4]  verbosity: -d warnings, -dd notices, -ddd info, -dddd debug\n"
+	    "  -d[ddd]  more verbose: -d warnings, -dd notices, -ddd info, -dddd debug\n"
+	    "  -d0 .. -d4  set the verbosity in one flag (-d0: errors only)\n"
 	    "  -lf <file>  log to file instead of stderr\n"
 	    "  -lp <name>  name in log lines and program variables (SOCAT)\n"
 	    "  -lu / -lh / -ls  microseconds / host name in log lines / log to stderr\n"
@@ -4790,7 +4892,8 @@ usage(void)
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
 	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
-	    "  -r <file> / -R <file>  write left-to-right / right-to-left data to file\n"
+	    "  -r <file>  write the left-to-right data to file, raw\n"
+	    "  -R <file>  write the right-to-left data to file, raw\n"
 	    "  -L <lockfile>  fail if it exists, else hold it; -W: wait for it\n"
 	    "  -s       sloppy: an option that cannot be applied is logged, no more\n"
 	    "  -D       describe the file descriptors before the transfer\n"
@@ -4822,22 +4925,208 @@ usage(void)
 	}
 }
 
+/* Returns nonzero when relay has the feature f (see features[]). */
+static int
+has_feature(const struct feature *f)
+{
+	switch (f->probe) {
+	case FEAT_ALWAYS:
+		return 1;
+	case FEAT_TYPE:
+		return find_addr_type(f->row) != NULL;
+	case FEAT_OPTION:
+		return find_option(f->row) != NULL;
+	default:
+		return 0;
+	}
+}
+
 static void
 version(void)
 {
 	struct utsname u;
-	const char *f;
-	int n;
+	size_t i;
 
 	printf("relay %s, a socat-compatible relay\n", RELAY_VERSION);
 	if (uname(&u) == 0)
 		printf("   running on %s version %s, release %s, machine %s\n",
 		    u.sysname, u.version, u.release, u.machine);
 	printf("features:\n");
-	for (f = features; *f != '\0'; f += n + (f[n] == ' ')) {
-		n = (int)strcspn(f, " ");
-		printf("  #define WITH_%.*s 1\n", n, f);
+	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (has_feature(&features[i]))
+			printf("  #define WITH_%s 1\n", features[i].name);
+		else
+			printf("  #undef WITH_%s\n", features[i].name);
+}
+
+/*
+ * One line of the -hh/-hhh listing: a name of an address type or option,
+ * and the row it names (an alias names a row under another name).
+ */
+struct help_name {
+	const char	*name;		/* NUL-terminated copy of the name */
+	const void	*row;		/* struct addr_type or struct opt_desc */
+	const char	*canonical;	/* the row's own name */
+};
+
+/* qsort() order of help_name: by name, in the C locale's order. */
+static int
+help_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct help_name *)a)->name,
+	    ((const struct help_name *)b)->name);
+}
+
+/*
+ * Adds name and, when with_aliases, each word of aliases to the array at
+ * *list (n entries so far, grown as needed).  Returns the new count, or
+ * dies when memory runs out.
+ */
+static size_t
+add_help_names(struct help_name **list, size_t n, const char *name,
+    const char *aliases, const void *row, int with_aliases)
+{
+	const char *p = name, *end;
+	size_t len;
+
+	for (;;) {
+		len = strcspn(p, " ");
+		if (len > 0) {
+			*list = realloc(*list, (n + 1) * sizeof(**list));
+			if (*list == NULL || ((*list)[n].name = strndup(p, len)) == NULL)
+				die("out of memory");
+			(*list)[n].row = row;
+			(*list)[n].canonical = name;
+			n++;
+		}
+		if (p == name) {
+			if (!with_aliases || aliases == NULL)
+				break;
+			p = aliases;
+		} else {
+			end = p + len;
+			if (*end == '\0')
+				break;
+			p = end + 1;
+		}
 	}
+	return n;
+}
+
+/* Writes the names of the bits of groups, comma-separated, to stdout. */
+static int
+print_groups(unsigned groups)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ G_FD, "FD" }, { G_SOCKET, "SOCKET" }, { G_IP, "IP" },
+		{ G_IP6, "IP6" }, { G_TCP, "TCP" }, { G_UNIX, "UNIX" },
+		{ G_LISTEN, "LISTEN" }, { G_CHILD, "CHILD" },
+		{ G_CONNECT, "CONNECT" }, { G_NAMED, "NAMED" }, { G_FILE, "FILE" },
+		{ G_PROGRAM, "PROGRAM" }, { G_UDP, "UDP" },
+		{ G_IPSERVER, "IPSERVER" }, { G_TERMIOS, "TERMIOS" },
+		{ G_SESSION, "SESSION" },
+	};
+	size_t i;
+	int chars = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (groups & names[i].bit)
+			chars += printf("%s%s", chars ? "," : "", names[i].name);
+	return chars;
+}
+
+/* Writes tabs from column chars up to the tab stop at or after column to. */
+static void
+tab_to(int chars, int to)
+{
+	do
+		putchar('\t');
+	while ((chars = (chars / 8 + 1) * 8) < to);
+}
+
+/*
+ * -hh and -hhh: after relay's own help, its address types and options in
+ * the layout of socat's -hh and -hhh, which scripts grep for a feature
+ * ("socat -hhh | grep '[[:space:]]nodelay[[:space:]]'") and socat's test
+ * suite checks for order: one sorted list of types and one of options,
+ * with the aliases among them when with_aliases (-hhh).  Groups, phases
+ * and types are relay's own.
+ */
+static void
+help_tables(int with_aliases)
+{
+	static const char *const phase[] = {
+		[PH_OPEN] = "OPEN", [PH_PREBIND] = "PREBIND",
+		[PH_BOUND] = "BOUND", [PH_ACCEPT] = "ACCEPT",
+	};
+	static const char *const type[] = {
+		[OT_BOOL] = "BOOL", [OT_INT] = "INT",
+		[OT_TIME] = "STRUCT-TIMEVAL", [OT_STRING] = "STRING",
+		[OT_MODE] = "MODE_T",
+	};
+	struct help_name *list = NULL;
+	const struct addr_type *t;
+	const struct opt_desc *o;
+	size_t i, n = 0;
+	int chars;
+
+	printf("   bi-address:\n"
+	    "      <single-address>\n"
+	    "      <single-address>!!<single-address>\n"
+	    "   single-address:\n"
+	    "      <address-head>[,<opts>]\n"
+	    "   address-head:\n");
+	for (i = 0; i < n_addr_types; i++)
+		n = add_help_names(&list, n, addr_types[i].name,
+		    addr_types[i].aliases, &addr_types[i], with_aliases);
+	qsort(list, n, sizeof(*list), help_name_cmp);
+	for (i = 0; i < n; i++) {
+		t = list[i].row;
+		if (strcmp(list[i].name, list[i].canonical) != 0) {
+			chars = printf("      %s", list[i].name);
+			tab_to(chars, 48);
+			printf("is an alias name for %s\n", t->name);
+			continue;
+		}
+		chars = printf("      %s%s", t->name, t->params);
+		tab_to(chars, 48);
+		printf("groups=");
+		print_groups(t->groups);
+		putchar('\n');
+	}
+	if (with_aliases)
+		printf("         <num> is a short form for fd:<num>\n"
+		    "         <filename> is a short form for gopen:<filename>\n");
+	for (i = 0; i < n; i++)
+		free((char *)list[i].name);
+	n = 0;
+
+	printf("   opts:\n"
+	    "      <opt>{,<opts>}:\n"
+	    "   opt:\n");
+	for (i = 0; i < n_opt_descs; i++)
+		n = add_help_names(&list, n, opt_descs[i].name,
+		    opt_descs[i].aliases, &opt_descs[i], with_aliases);
+	qsort(list, n, sizeof(*list), help_name_cmp);
+	for (i = 0; i < n; i++) {
+		o = list[i].row;
+		chars = printf("      %s", list[i].name);
+		tab_to(chars, 24);
+		if (strcmp(list[i].name, list[i].canonical) != 0) {
+			printf("is an alias for %s\n", o->name);
+			continue;
+		}
+		chars = printf("groups=") + print_groups(o->groups);
+		tab_to(chars, 24);
+		chars = printf("phase=%s", o->phase < sizeof(phase) / sizeof(phase[0]) &&
+		    phase[o->phase] ? phase[o->phase] : "OTHER");
+		tab_to(chars, 24);
+		printf("type=%s\n", o->type < sizeof(type) / sizeof(type[0]) &&
+		    type[o->type] ? type[o->type] : "OTHER");
+	}
+	for (i = 0; i < n; i++)
+		free((char *)list[i].name);
+	free(list);
 }
 
 /*
@@ -4877,6 +5166,11 @@ parse_flags(int argc, char **argv)
 			ndebug = arg[2] - '0';
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "-?") == 0) {
 			usage();
+			exit(0);
+		} else if (strcmp(arg, "-hh") == 0 || strcmp(arg, "-hhh") == 0 ||
+		    strcmp(arg, "-??") == 0 || strcmp(arg, "-???") == 0) {
+			usage();
+			help_tables(arg[3] != '\0');
 			exit(0);
 		} else if (strcmp(arg, "-V") == 0) {
 			version();
@@ -5038,7 +5332,6 @@ main(int argc, char **argv)
 		if (fcntl(i, F_GETFD) == -1 && errno == EBADF &&
 		    open("/dev/null", O_RDWR) != i)
 			return 1;
-	set_defaults();
 	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];

@@ -8,6 +8,8 @@
  *
  *	forkmin TCP-LISTEN:PORT[,...,backlog=N,...] TCP:IPV4ADDR:PORT
  *	forkmin -V
+ *
+ * The backlog is relay's default, 4096, unless backlog=N says otherwise.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -140,7 +142,7 @@ main(int argc, char *argv[])
 	if ((lsock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    setsockopt(lsock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1 ||
 	    bind(lsock, (struct sockaddr *)&listen_at, sizeof listen_at) == -1 ||
-	    listen(lsock, option(lport, "backlog=", 5)) == -1) {
+	    listen(lsock, option(lport, "backlog=", 4096)) == -1) {
 		perror("forkmin: listen");
 		return 1;
 	}

@@ -133,6 +133,7 @@ strict_case "TCP:127.0.0.1:${S}x (trailing garbage in port)" 5 TCP:127.0.0.1:${S
 strict_case "TCP:127.0.0.1:$((S + 65536)) (port out of range, wraps to the sink in socat)" 5 TCP:127.0.0.1:$((S + 65536)) -
 strict_case "TCP-LISTEN:$((FREE + 65536)) (port out of range)" 5 TCP-LISTEN:$((FREE + 65536)) -
 strict_case "TCP:127.0.0.1:99999 (port out of range)" 5 TCP:127.0.0.1:99999 -
+strict_case "-b 0 (socat 1.7.4 and 1.8 take it, then move no byte)" 5 -b 0 - -
 
 # --- the program name in log lines is basename(argv[0])
 run_one_tool "$RELAY" prog 5 /dev/null TCP:127.0.0.1:$REFUSED -

@@ -11,8 +11,6 @@ printf 'some text for the options test\n' >"$TEXT"
 IN=$TMP/in.bin
 head -c 262144 /dev/urandom >"$IN"
 
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
-
 # A reference echo server (fork) on port $ECHO, used as the backend.
 ECHO=$(dport)
 bg "$SOCAT" TCP-LISTEN:$ECHO,fork,reuseaddr PIPE
@@ -29,9 +27,6 @@ hold_client() {
 
 # echo_client ADDR TEXT: a reference client sends TEXT and prints the reply.
 echo_client() { printf '%s\n' "$2" | timeout -k 2 10 "$SOCAT" -t 5 STDIO "$1"; }
-
-# stop_tool PID: end a background tool with SIGTERM and reap it.
-stop_tool() { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
 # tool_done DESC PID EXPECTED FILE: the one-shot listener PID ends by
 # itself with status 0, and FILE holds what it got from its client.

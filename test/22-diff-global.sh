@@ -15,9 +15,6 @@ EMPTY=$TMP/empty
 : >"$EMPTY"
 NLOG_RE='^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [^ ]+\[[0-9]+\] N '
 
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
-stop_tool() { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-
 # full_server PORT RECVFILE [SHELL-CMD]: a reference server for one
 # connection; it records what it receives into RECVFILE and sends $REPLY
 # (or runs SHELL-CMD, where @R@ stands for RECVFILE).  Sets $SRV_PID.
@@ -169,6 +166,17 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: -T1 listener: data before the idle time arrived" x "$(cat "$f.lout")"
 	kill "$cpid" "$lwpid" 2>/dev/null
 	pkill -P "$cpid" 2>/dev/null
+done
+# Traffic restarts the idle time: a line every 0.5 s for 4 s all gets
+# through -T 2 (an idle time counted from the start would end it at 2 s).
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	w=$(who "$tn")
+	for i in 1 2 3 4 5 6 7 8; do echo "line $i"; sleep 0.5; done |
+		timeout 20 "$tool" -T 2 -u STDIN CREATE:"$TMP/Tbusy.$tn" 2>"$TMP/Tbusy.$tn.err"
+	check_eq "$w: -T 2, a line every 0.5 s: exit code" 0 "$?"
+	check_eq "$w: -T 2, a line every 0.5 s for 4 s: every line arrives" 8 \
+		"$(wc -l <"$TMP/Tbusy.$tn")"
 done
 
 # ---------------------------------------------------------------- -b
@@ -333,6 +341,72 @@ check_eq "relay: -V: every feature relay claims, socat 1.7.4 or 1.8 -V has too" 
 for feat in WITH_TCP WITH_UNIX WITH_LISTEN WITH_STDIO WITH_IP4 WITH_IP6; do
 	check "relay: -V claims $feat" grep -Eq "^  #define $feat 1" "$TMP/V.relay"
 done
+# relay has SOCKETPAIR and the help listings; socat 1.8 lists them as
+# features too.  Every feature socat 1.8 names, relay names as there or not
+# (#undef), so that a script sees relay's answer, not a missing line.
+for feat in WITH_SOCKETPAIR WITH_HELP; do
+	check "relay: -V claims $feat" grep -Eq "^  #define $feat 1" "$TMP/V.relay"
+done
+unnamed=""
+for feat in $(grep -Eo '^  #(define|undef) WITH_[A-Z0-9_]+' "$TMP/V.socat" | awk '{print $2}' | sort -u); do
+	case $feat in WITH_MSGLEVEL|WITH_DEFAULT_IPV) continue ;; esac	# settings, not features
+	grep -Eq "^  #(define|undef) $feat( 1)?\$" "$TMP/V.relay" || unnamed="$unnamed $feat"
+done
+check_eq "relay: -V names every feature socat 1.8 -V names" "" "$unnamed"
+
+# ---------------------------------------------------------------- -hh / -hhh
+# Scripts probe socat's features with -hh and -hhh, socat's test suite among
+# them: "socat -hhh | grep '[[:space:]]nodelay[[:space:]]'" for an option,
+# the section between "   address-head:" and "   opts:" for the address
+# types, each sorted as test.sh's consistency checks want them.  relay
+# prints its own tables in that layout after its -h text.
+# help_types FILE: the address type names of a -hh/-hhh listing, upper case.
+help_types() {
+	sed -n '/^   address-head:/,/^   opts:/p' "$1" | sed '1d;$d' |
+		sed 's/^[[:space:]]*//; s/[:[[:space:]].*//' | grep -v '^<' | tr a-z A-Z
+}
+# help_opts FILE: the option names of a -hh/-hhh listing.
+help_opts() { sed '1,/^   opt:/d' "$1" | awk '{print $1}'; }
+HELP_TOOLS=("${TOOLS[@]}")
+[ -x "$S18" ] && HELP_TOOLS+=("$S18")
+for tool in "${HELP_TOOLS[@]}"; do
+	case $tool in "$S18") tn=socat18 w="socat 1.8 (reference)" ;;
+	*) tn=$(tool_name "$tool") w=$(who "$tn") ;; esac
+	for h in hh hhh; do
+		timeout 5 "$tool" -$h >"$TMP/$h.$tn" 2>"$TMP/$h.$tn.err" </dev/null
+		check_eq "$w: -$h: exit code" 0 "$?"
+		check "$w: -$h: has the address-head and opt sections" \
+			bash -c 'grep -q "^   address-head:" "$1" && grep -q "^   opt:" "$1"' _ "$TMP/$h.$tn"
+		check "$w: -$h: lists nodelay as test.sh's probe finds it" \
+			grep -q "[[:space:]]nodelay[[:space:]]" "$TMP/$h.$tn"
+		# test.sh's check: the types, as its sed cuts them, in C order
+		sed -n '/^   address-head:/,/^   opts:/p' "$TMP/$h.$tn" | sed '1d;$d' |
+			sed 's/^[[:space:]]*//; s/[: ].*//' | grep -v '^<' >"$TMP/$h.$tn.types"
+		check "$w: -$h: address types sorted" bash -c 'LC_ALL=C sort "$1" | cmp -s - "$1"' _ "$TMP/$h.$tn.types"
+		help_opts "$TMP/$h.$tn" >"$TMP/$h.$tn.opts"
+		check "$w: -$h: options sorted" bash -c 'LC_ALL=C sort "$1" | cmp -s - "$1"' _ "$TMP/$h.$tn.opts"
+	done
+	check_eq "$w: -hh: no alias lines (those are -hhh's)" 0 "$(grep -c 'is an alias' "$TMP/hh.$tn")"
+	check "$w: -hhh: alias lines" grep -q 'is an alias for ' "$TMP/hhh.$tn"
+	check "$w: -hhh: address aliases" grep -q 'is an alias name for ' "$TMP/hhh.$tn"
+done
+# Every name relay lists is socat's spelling of the same thing, so that a
+# probe finds relay's option where socat's would be: the names of relay's
+# -hhh are in socat 1.7.4's or 1.8's, but for relay's own extra spellings
+# (owner-group, ipv6-ipv6only, ABSTRACT-L), which socat refuses.
+{ help_opts "$TMP/hhh.socat"; [ -x "$S18" ] && help_opts "$TMP/hhh.socat18"; } | sort -u >"$TMP/hhh.socat.opts"
+{ help_types "$TMP/hhh.socat"; [ -x "$S18" ] && help_types "$TMP/hhh.socat18"; } | sort -u >"$TMP/hhh.socat.types"
+check_eq "relay: -hhh: every option name is socat's" "" \
+	"$(help_opts "$TMP/hhh.relay" | grep -vxE 'owner-group|ipv6-ipv6only' | sort | comm -23 - "$TMP/hhh.socat.opts" | xargs)"
+check_eq "relay: -hhh: every address type name is socat's" "" \
+	"$(help_types "$TMP/hhh.relay" | grep -vx 'ABSTRACT-L' | sort | comm -23 - "$TMP/hhh.socat.types" | xargs)"
+# ... and the listing is relay's table: relay knows each option it lists.
+unknown=""
+for opt in $(help_opts "$TMP/hhh.relay"); do
+	timeout 5 "$RELAY" -u /dev/null "/dev/null,$opt" 2>&1 | grep -q "unknown option \"$opt\"" &&
+		unknown="$unknown $opt"
+done
+check_eq "relay: -hhh: relay knows every option it lists" "" "$unknown"
 
 # ---------------------------------------------------------------- signals
 for tool in "${TOOLS[@]}"; do

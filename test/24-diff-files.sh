@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Differential: files, pipes and descriptors (issue 3): OPEN (FILE), CREATE
+# Differential: files, pipes and descriptors: OPEN (FILE), CREATE
 # (CREAT), GOPEN, a bare path, their options, GOPEN onto a UNIX socket, PIPE
 # and PIPE:<path>, FD:<n>, a bare digit, STDERR and the dual address A!!B.
 # Each case runs with socat (the reference: its assertions check the case
@@ -10,7 +10,6 @@
 . "$(dirname "$0")/diff.sh"
 
 umask 022
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
 # od1 FILE: FILE's bytes as one line of escaped characters (for messages).
 od1() { od -An -c "$1" 2>/dev/null | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
 # openflags STRACE PATH: the flags of the open of PATH, "O_A|O_B, 0600".

@@ -15,6 +15,47 @@ Q=$(free_port)
 bg "$SOCAT" -t 30 "TCP-LISTEN:$Q,fork,reuseaddr,backlog=512" PIPE
 wait_listen "$Q"
 
+# --- a fork listener that exits while a child still serves ------------------
+# The child has closed the listening socket: once the listener is gone,
+# nothing listens on the port and a new client is refused (it would
+# otherwise connect into a queue nobody accepts from, and hang), while the
+# served client goes on.  socat behaves so; relay's child holds exactly two
+# sockets, its client's and its backend's.
+for tool in "$SOCAT" "$RELAY"; do
+	w=relay
+	[ "$tool" = "$SOCAT" ] && w="socat (reference)"
+	P=$(free_port)
+	bg "$tool" -t 5 "TCP-LISTEN:$P,fork,reuseaddr" "TCP:127.0.0.1:$Q"
+	LPID=$BG_PID
+	wait_listen "$P"
+	mkfifo "$TMP/held.in"
+	bg "$SOCAT" -t 5 "TCP:127.0.0.1:$P" "OPEN:$TMP/held.in!!CREATE:$TMP/held.out"
+	CPID=$BG_PID
+	exec 3>"$TMP/held.in"
+	echo one >&3
+	wait_until 10 "no echo through the $w child" grep -q one "$TMP/held.out"
+	child=$(pgrep -P "$LPID")
+	if [ "$tool" = "$RELAY" ]; then
+		check_eq "$w: the fork child holds two sockets (client, backend)" 2 \
+			"$(find "/proc/$child/fd" -lname 'socket:*' 2>/dev/null | wc -l)"
+	fi
+	kill -TERM "$LPID"
+	wait_gone "$LPID" 5
+	check "$w: the fork child still serves after the listener exited" kill -0 "$child"
+	check "$w: nothing listens on the port once the listener exited" \
+		wait_until 5 "port $P still listening" eval "! listening tcp $P"
+	timeout 5 "$SOCAT" /dev/null "TCP:127.0.0.1:$P" 2>"$TMP/held.err"
+	check_eq "$w: a new client is refused, not left hanging" 1 "$?"
+	check "$w: ... with connection refused" grep -q 'Connection refused' "$TMP/held.err"
+	echo two >&3
+	check "$w: the served client still gets its echo" \
+		wait_until 10 "no second echo" grep -q two "$TMP/held.out"
+	exec 3>&-
+	wait_gone "$CPID" 10 || kill "$CPID" 2>/dev/null
+	kill "$child" 2>/dev/null
+	rm -f "$TMP"/held.*
+done
+
 P=$(free_port)
 bg "$RELAY" -t 30 "TCP-LISTEN:$P,fork,reuseaddr,backlog=512" "TCP:127.0.0.1:$Q"
 RPID=$BG_PID

@@ -7,7 +7,6 @@
 # socat and a scenario fails if both are wrong.
 . "$(dirname "$0")/lib.sh"
 
-
 # reap PID [SECONDS]: wait for background PID to exit and set REAP_RC to its
 # exit status, or to "still-running" (and kill it) after SECONDS (10).
 reap() {
@@ -19,25 +18,6 @@ reap() {
 		wait "$1" 2>/dev/null
 		REAP_RC=still-running
 	fi
-}
-
-# wait_children PID N [SECONDS]: wait until PID has N children (default 10 s).
-wait_children() {
-	local i=0 n=$(( ${3:-10} * 20 ))
-	while [ "$(children "$1")" -ne "$2" ] && [ $i -lt $n ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
-
-# wait_file_has FILE STRING [SECONDS]: wait until FILE contains STRING.
-wait_file_has() {
-	local i=0 n=$(( ${3:-5} * 20 ))
-	while ! grep -qF "$2" "$1" 2>/dev/null; do
-		[ $i -ge $n ] && return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
 }
 
 # echo_ok PORT TEXT: a client sends TEXT through PORT and gets it back.
@@ -95,7 +75,7 @@ failed_connect() {
 	crc=$?
 	check_eq "$n: backend down: client sees EOF and exits 0 (not a timeout)" 0 "$crc"
 	check_eq "$n: backend down: client received nothing" "" "$out"
-	wait_children "$lpid" 0 10
+	wait_until 10 "the listener's child count is not 0" has_children "$lpid" 0
 	if grep -Eq "$LOGLINE" "$TMP/$n.fc.err"; then
 		ok "$n: backend down: an E line is logged"
 	else
@@ -197,7 +177,7 @@ sigterm_fork() {
 		"$SOCAT" "$p" "$TMP/$n.st.in" "$TMP/$n.st.out"
 	cpid=$BG_PID
 	echo "before the signal" >&7
-	wait_file_has "$TMP/$n.st.out" "before the signal"
+	wait_until 5 "no data before the signal" grep -qF "before the signal" "$TMP/$n.st.out"
 	kids=$(pgrep -P "$lpid")
 	check_eq "$n: SIGTERM: one child serves the connection" 1 "$(echo "$kids" | grep -c .)"
 	kill -TERM "$lpid"
@@ -209,7 +189,7 @@ sigterm_fork() {
 		grep -q '^State:[[:space:]]*[^Z[:space:]]' "/proc/$k/status" 2>/dev/null && alive=yes
 	done
 	echo "after the signal" >&7
-	if wait_file_has "$TMP/$n.st.out" "after the signal" 3; then flows=yes; else flows=no; fi
+	if wait_until 3 "no data after the signal" grep -qF "after the signal" "$TMP/$n.st.out"; then flows=yes; else flows=no; fi
 	check_eq "$n: SIGTERM: the forked child survives the listener" yes "$alive"
 	check_eq "$n: SIGTERM: the in-flight connection still relays" yes "$flows"
 	exec 7>&-
@@ -235,12 +215,12 @@ reset_peer() {
 	# full buffers, then the client dies.
 	bg "$SOCAT" -u /dev/zero "TCP:127.0.0.1:$p"
 	cpid=$BG_PID
-	wait_children "$lpid" 1 10
+	wait_until 10 "the listener's child count is not 1" has_children "$lpid" 1
 	sleep 1
 	check_eq "$n: reset: a child serves the stalled transfer" 1 "$(children "$lpid")"
 	kill -KILL "$cpid"
 	wait "$cpid" 2>/dev/null
-	wait_children "$lpid" 0 10
+	wait_until 10 "the listener's child count is not 0" has_children "$lpid" 0
 	check_eq "$n: reset: client SIGKILLed mid-transfer: child gone" 0 "$(children "$lpid")"
 	check_eq "$n: reset: client SIGKILLed mid-transfer: no zombie" 0 "$(zombies "$lpid")"
 	check "$n: reset: client SIGKILLed mid-transfer: listener still running" kill -0 "$lpid"
@@ -248,7 +228,7 @@ reset_peer() {
 		head -c 200000 /dev/urandom |
 			timeout 10 "$SOCAT" -t 0 - "TCP:127.0.0.1:$p,linger=0" >/dev/null 2>&1
 	done
-	wait_children "$lpid" 0 10
+	wait_until 10 "the listener's child count is not 0" has_children "$lpid" 0
 	check_eq "$n: reset: linger=0 clients: children gone" 0 "$(children "$lpid")"
 	check_eq "$n: reset: linger=0 clients: no zombie" 0 "$(zombies "$lpid")"
 	check "$n: reset: listener still serves" echo_ok "$p" "after resets"
@@ -269,7 +249,7 @@ unix_listen() {
 	check "$n: UNIX-LISTEN fork: socket file exists while running" test -S "$s"
 	out=$(echo "unix one" | timeout 10 "$SOCAT" -t 5 - "UNIX-CONNECT:$s" 2>&1)
 	check_eq "$n: UNIX-LISTEN fork: first connection relayed" "unix one" "$out"
-	wait_children "$lpid" 0 10
+	wait_until 10 "the listener's child count is not 0" has_children "$lpid" 0
 	check_eq "$n: UNIX-LISTEN fork: the child has finished" 0 "$(children "$lpid")"
 	check "$n: UNIX-LISTEN fork: socket file still exists after a child exited" test -S "$s"
 	out=$(echo "unix two" | timeout 10 "$SOCAT" -t 5 - "UNIX-CONNECT:$s" 2>&1)

@@ -21,14 +21,6 @@ mkdir -p "$D"
 
 # tn TOOL: "socat18", "socat" (1.7.4) or "relay" (diff.sh's tool_name).
 tn() { tool_name "$1"; }
-# who NAME: how an assertion names the tool.
-who() {
-	case $1 in
-	socat18) echo "socat 1.8 (reference)" ;;
-	socat) echo "socat 1.7.4 (reference)" ;;
-	*) echo relay ;;
-	esac
-}
 
 # runt TOOL NAME SECS STDIN ARGS...: diff.sh's run_one_tool into $D:
 # $D/NAME.<tn>.out, .err; the exit code in $RUN_RC.
@@ -417,7 +409,7 @@ for mode in set unset; do
 		wait_listen "$P"
 		: >"$D/fshell$mode.$n.out"
 		for i in 1 2; do
-			echo "hello$i" | timeout 5 "$SOCAT" -t 2 - TCP:127.0.0.1:$P >>"$D/fshell$mode.$n.out"
+			echo "hello$i" | timeout 20 "$SOCAT" -t 10 - TCP:127.0.0.1:$P >>"$D/fshell$mode.$n.out"
 			check_eq "$w: SHELL $mode, fork: client $i's exit code" 0 "$?"
 		done
 		[ $mode = unset ] && wait_lines "$D/fshell$mode.$n.err" 2

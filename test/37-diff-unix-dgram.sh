@@ -61,7 +61,6 @@ EOF
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 peer() { timeout -k 2 10 "$PY" "$PEER" "$@"; }
 bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
 # bound WHERE: a datagram socket is bound at WHERE (a path or @name).
 bound() { ss -Hxl 2>/dev/null | grep -qF " $1 "; }
 # wait_bound WHERE [PID]: wait until WHERE is bound (10 s at most; at once
@@ -78,8 +77,6 @@ bg_io() {
 # tool_rc PID: wait (10 s at most) for PID, a bg child, and set TRC to its
 # exit code (not usable inside $(...): only this shell can wait for it).
 tool_rc() { wait_gone "$1" 10 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; TRC=$?; }
-# stop_tool PID: SIGTERM, then tool_rc.
-stop_tool() { kill -TERM "$1" 2>/dev/null; tool_rc "$1"; }
 no_children() { [ "$(children "$1")" = 0 ]; }
 # msg FILE: the first E line of FILE without its date, program and pid.
 msg() { grep -E "$ELOG_RE" "$1" 2>/dev/null | head -n 1 | sed -E 's/^[^]]*\] E //'; }

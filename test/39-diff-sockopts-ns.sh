@@ -15,7 +15,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diff.sh"
 
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 
 RX=$TMP/rx.py
@@ -100,7 +99,6 @@ refc() {
 	shift 2
 	ip netns exec "$ns" timeout -k 2 "$secs" "$SOCAT" "$@" </dev/null 2>"$TMP/refc.err"
 }
-stop_tool() { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 # wait_line FILE LINE PID: wait (5 s at most) until FILE holds LINE or PID has ended.
 wait_line() {
 	local i=0

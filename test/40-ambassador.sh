@@ -25,12 +25,12 @@ amb_dry() {
 amb_dry "$TMP/out" "$TMP/err" REDIS_PORT_6379_TCP=tcp://127.0.0.1:6380
 check_eq "one link: exit 0" 0 $?
 check_eq "one link: relay command line" \
-	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:127.0.0.1:6380" "$(cat "$TMP/out")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:127.0.0.1:6380" "$(cat "$TMP/out")"
 check_eq "one link: nothing on stderr" "" "$(cat "$TMP/err")"
 
 amb_dry "$TMP/out" "$TMP/err" RELAY=/opt/bin/relay WEB_PORT_80_TCP=tcp://web.example.com:8080
 check_eq "RELAY names the program in the command line" \
-	"/opt/bin/relay -t 30 TCP4-LISTEN:80,fork,reuseaddr TCP4:web.example.com:8080" "$(cat "$TMP/out")"
+	"/opt/bin/relay -t 30 TCP${AMB_LV}-LISTEN:80${AMB_DUAL},fork,reuseaddr TCP4:web.example.com:8080" "$(cat "$TMP/out")"
 
 amb_dry "$TMP/out" "$TMP/err" \
 	DB_PORT_5432_TCP=tcp://172.17.0.5:5432 \
@@ -39,16 +39,16 @@ amb_dry "$TMP/out" "$TMP/err" \
 	MQ_PORT_5672_TCP=tcp://10.0.0.7:15672
 check_eq "several links: exit 0" 0 $?
 check_eq "several links: one relay per link" \
-	"relay -t 30 TCP4-LISTEN:5432,fork,reuseaddr TCP4:172.17.0.5:5432
-relay -t 30 TCP4-LISTEN:5672,fork,reuseaddr TCP4:10.0.0.7:15672
-relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379
-relay -t 30 TCP4-LISTEN:80,fork,reuseaddr TCP4:web-1.internal:8080" "$(sort "$TMP/out")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:5432${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.5:5432
+relay -t 30 TCP${AMB_LV}-LISTEN:5672${AMB_DUAL},fork,reuseaddr TCP4:10.0.0.7:15672
+relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.3:6379
+relay -t 30 TCP${AMB_LV}-LISTEN:80${AMB_DUAL},fork,reuseaddr TCP4:web-1.internal:8080" "$(sort "$TMP/out")"
 
 timeout 10 env -i PATH="$PATH" AMBASSADOR_DRYRUN=1 REDIS_PORT_6379_TCP=tcp://127.0.0.1:6380 \
 	busybox sh "$AMB" >"$TMP/out" 2>"$TMP/err"
 check_eq "AMBASSADOR_DRYRUN=1: exit 0" 0 $?
 check_eq "AMBASSADOR_DRYRUN=1 prints like -n" \
-	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:127.0.0.1:6380" "$(cat "$TMP/out")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:127.0.0.1:6380" "$(cat "$TMP/out")"
 
 # Everything "docker run --link redis:redis" puts in the environment, plus
 # link variables the linked container itself had (copied as REDIS_ENV_*).
@@ -65,8 +65,8 @@ amb_dry "$TMP/out" "$TMP/err" \
 	DNS_PORT_53_UDP=udp://172.17.0.4:53
 check_eq "docker link variables: exit 0" 0 $?
 check_eq "docker link variables: only the _PORT_n_TCP and _UDP links, no _ENV_ copies or helpers" \
-	"relay -T 60 UDP4-LISTEN:53,fork,reuseaddr UDP4:172.17.0.4:53
-relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379" "$(sort "$TMP/out")"
+	"relay -T 60 UDP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr UDP4:172.17.0.4:53
+relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.3:6379" "$(sort "$TMP/out")"
 check_eq "docker link variables: nothing skipped" "" "$(cat "$TMP/err")"
 
 # The same listen port twice cannot work: an error naming both, nothing run.
@@ -161,7 +161,7 @@ amb_dry "$TMP/out" "$TMP/err" "${all_env[@]}" \
 	'A-B_PORT_7998_TCP=tcp://10.0.0.1:1' GOOD_PORT_7100_TCP=tcp://127.0.0.1:7101
 check_eq "hostile values next to a good link: exit 0" 0 $?
 check_eq "hostile values next to a good link: only the good relay" \
-	"relay -t 30 TCP4-LISTEN:7100,fork,reuseaddr TCP4:127.0.0.1:7101" "$(cat "$TMP/out")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:7100${AMB_DUAL},fork,reuseaddr TCP4:127.0.0.1:7101" "$(cat "$TMP/out")"
 check_eq "hostile values next to a good link: one report each" \
 	"$nbad" "$(grep -c '^ambassador: skipping ' "$TMP/err")"
 
@@ -181,7 +181,7 @@ check_eq "hostile values, real run: one relay started" 1 "$(ls "$TMP"/args.* 2>/
 check_eq "hostile values, real run: relay got exactly -t 30 and the two validated addresses" \
 	"-t
 30
-TCP4-LISTEN:7100,fork,reuseaddr
+TCP${AMB_LV}-LISTEN:7100${AMB_DUAL},fork,reuseaddr
 TCP4:127.0.0.1:7101" "$(cat "$TMP"/args.* 2>/dev/null)"
 wait_until 5 "the stand-in relay is not running" pgrep -P "$amb" -f '^sleep 60'
 fake=$(pgrep -P "$amb" -f '^sleep 60' | head -1)

@@ -78,12 +78,12 @@ docker_env=(
 amb_n "$O" "$E" "${docker_env[@]}"
 check_eq "docker link with ranges: exit 0" 0 $?
 check_eq "docker link with ranges: one relay per port, none for _START/_END or _ENV_" \
-	"relay -T 60 UDP4-LISTEN:5000,fork,reuseaddr UDP4:172.17.0.3:5000
-relay -T 60 UDP4-LISTEN:5001,fork,reuseaddr UDP4:172.17.0.3:5001
-relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379
-relay -t 30 TCP4-LISTEN:7000,fork,reuseaddr TCP4:172.17.0.3:7000
-relay -t 30 TCP4-LISTEN:7001,fork,reuseaddr TCP4:172.17.0.3:7001
-relay -t 30 TCP4-LISTEN:7002,fork,reuseaddr TCP4:172.17.0.3:7002" "$(sorted)"
+	"relay -T 60 UDP${AMB_LV}-LISTEN:5000${AMB_DUAL},fork,reuseaddr UDP4:172.17.0.3:5000
+relay -T 60 UDP${AMB_LV}-LISTEN:5001${AMB_DUAL},fork,reuseaddr UDP4:172.17.0.3:5001
+relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.3:6379
+relay -t 30 TCP${AMB_LV}-LISTEN:7000${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.3:7000
+relay -t 30 TCP${AMB_LV}-LISTEN:7001${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.3:7001
+relay -t 30 TCP${AMB_LV}-LISTEN:7002${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.3:7002" "$(sorted)"
 check_eq "docker link with ranges: nothing on stderr" "" "$(cat "$E")"
 
 # A linked container's own REDIS_PORT_6379_TCP passed on as X_ENV_...: if it
@@ -92,13 +92,13 @@ amb_n "$O" "$E" REDIS_PORT_6379_TCP=tcp://172.17.0.3:6379 \
 	X_ENV_REDIS_PORT_6379_TCP=tcp://172.17.0.8:6379 X_NAME=/client/x
 check_eq "X_ENV_REDIS_PORT_6379_TCP: exit 0" 0 $?
 check_eq "X_ENV_REDIS_PORT_6379_TCP: no second relay" \
-	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379" "$(cat "$O")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.3:6379" "$(cat "$O")"
 
 amb_n "$O" "$E" DNS_PORT_53_UDP=udp://172.17.0.4:53 DNS_PORT_53_TCP=tcp://172.17.0.4:53
 check_eq "same port over TCP and UDP is not a duplicate: exit 0" 0 $?
 check_eq "same port over TCP and UDP: two relays" \
-	"relay -T 60 UDP4-LISTEN:53,fork,reuseaddr UDP4:172.17.0.4:53
-relay -t 30 TCP4-LISTEN:53,fork,reuseaddr TCP4:172.17.0.4:53" "$(sorted)"
+	"relay -T 60 UDP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr UDP4:172.17.0.4:53
+relay -t 30 TCP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr TCP4:172.17.0.4:53" "$(sorted)"
 
 for pair in 'A_PORT_53_UDP=tcp://10.0.0.1:53' 'A_PORT_53_TCP=udp://10.0.0.1:53' \
 	'A_PORT_53_UDP=UDP://10.0.0.1:53' 'A_PORT_53_UDP=udp:10.0.0.1:53'; do
@@ -158,31 +158,31 @@ k8s_env=(
 )
 amb_n "$O" "$E" "${k8s_env[@]}"
 check_eq "kubernetes service variables: exit 0" 0 $?
-check_eq "kubernetes service variables: every service but KUBERNETES, IPv6 as TCP6/UDP6" \
-	"relay -T 60 UDP4-LISTEN:53,fork,reuseaddr UDP4:10.96.0.10:53
-relay -T 60 UDP6-LISTEN:5353,fork,reuseaddr UDP6:[fd00:10:96::a]:53
-relay -t 30 TCP4-LISTEN:53,fork,reuseaddr TCP4:10.96.0.10:53
-relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:10.0.0.11:6379
-relay -t 30 TCP4-LISTEN:9153,fork,reuseaddr TCP4:10.96.0.10:9153
-relay -t 30 TCP6-LISTEN:6380,fork,reuseaddr TCP6:[2001:db8::1]:6380" "$(sorted)"
+check_eq "kubernetes service variables: every service but KUBERNETES, IPv6 backends as TCP6/UDP6" \
+	"$(printf '%s\n' "relay -T 60 UDP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr UDP4:10.96.0.10:53
+relay -T 60 UDP${AMB_LV}-LISTEN:5353${AMB_DUAL},fork,reuseaddr UDP6:[fd00:10:96::a]:53
+relay -t 30 TCP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr TCP4:10.96.0.10:53
+relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:10.0.0.11:6379
+relay -t 30 TCP${AMB_LV}-LISTEN:9153${AMB_DUAL},fork,reuseaddr TCP4:10.96.0.10:9153
+relay -t 30 TCP${AMB_LV}-LISTEN:6380${AMB_DUAL},fork,reuseaddr TCP6:[2001:db8::1]:6380" | sort)" "$(sorted)"
 check_eq "kubernetes service variables: KUBERNETES_PORT_443_TCP skipped quietly" "" "$(cat "$E")"
 
 amb_n "$O" "$E" FOO_PORT_6379_TCP='tcp://[2001:db8::1]:6379'
 check_eq "the issue's IPv6 example" \
-	"relay -t 30 TCP6-LISTEN:6379,fork,reuseaddr TCP6:[2001:db8::1]:6379" "$(cat "$O")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP6:[2001:db8::1]:6379" "$(cat "$O")"
 
 amb_n "$O" "$E" "${k8s_env[@]}" AMBASSADOR_ONLY=REDIS_PRIMARY,CACHE_V6
 check_eq "AMBASSADOR_ONLY=REDIS_PRIMARY,CACHE_V6: exit 0" 0 $?
 check_eq "AMBASSADOR_ONLY=REDIS_PRIMARY,CACHE_V6: only those" \
-	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:10.0.0.11:6379
-relay -t 30 TCP6-LISTEN:6380,fork,reuseaddr TCP6:[2001:db8::1]:6380" "$(sorted)"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:10.0.0.11:6379
+relay -t 30 TCP${AMB_LV}-LISTEN:6380${AMB_DUAL},fork,reuseaddr TCP6:[2001:db8::1]:6380" "$(sorted)"
 
 amb_n "$O" "$E" "${k8s_env[@]}" "AMBASSADOR_ONLY=KUBE_DNS KUBERNETES"
 check_eq "AMBASSADOR_ONLY naming KUBERNETES forwards the API server too" \
-	"relay -T 60 UDP4-LISTEN:53,fork,reuseaddr UDP4:10.96.0.10:53
-relay -t 30 TCP4-LISTEN:443,fork,reuseaddr TCP4:10.96.0.1:443
-relay -t 30 TCP4-LISTEN:53,fork,reuseaddr TCP4:10.96.0.10:53
-relay -t 30 TCP4-LISTEN:9153,fork,reuseaddr TCP4:10.96.0.10:9153" "$(sorted)"
+	"relay -T 60 UDP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr UDP4:10.96.0.10:53
+relay -t 30 TCP${AMB_LV}-LISTEN:443${AMB_DUAL},fork,reuseaddr TCP4:10.96.0.1:443
+relay -t 30 TCP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr TCP4:10.96.0.10:53
+relay -t 30 TCP${AMB_LV}-LISTEN:9153${AMB_DUAL},fork,reuseaddr TCP4:10.96.0.10:9153" "$(sorted)"
 
 amb_n "$O" "$E" "${docker_env[@]}" AMBASSADOR_ONLY=REDIS,DB
 check_eq "AMBASSADOR_ONLY=REDIS,DB with only REDIS linked: exit 0" 0 $?
@@ -195,7 +195,7 @@ check "AMBASSADOR_ONLY matching nothing: nothing to forward" grep -q '^ambassado
 amb_n "$O" "$E" REDIS_PORT_6379_TCP=tcp://10.0.0.1:6379 REDIS2_PORT_6380_TCP=tcp://10.0.0.1:6380 \
 	AMBASSADOR_ONLY=REDIS
 check_eq "AMBASSADOR_ONLY matches whole names (REDIS is not REDIS2)" \
-	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:10.0.0.1:6379" "$(cat "$O")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:10.0.0.1:6379" "$(cat "$O")"
 amb_n "$O" "$E" REDIS_PORT_6379_TCP=tcp://10.0.0.1:6379 "AMBASSADOR_ONLY=REDIS;touch $PWN"
 check_eq "AMBASSADOR_ONLY with a non-name: exit 1" 1 $?
 check "AMBASSADOR_ONLY with a non-name: named on stderr" grep -q "^ambassador: AMBASSADOR_ONLY: 'REDIS;touch" "$E"
@@ -205,8 +205,8 @@ check_eq "only the KUBERNETES service: nothing to forward, exit 1" 1 $?
 check "only the KUBERNETES service: clear message" grep -q '^ambassador: nothing to forward' "$E"
 
 # --- explicit links (Docker 29: no link variables) ----------------------------
-want_explicit="relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:redis.internal:6379
-relay -T 60 UDP4-LISTEN:53,fork,reuseaddr UDP4:10.0.0.2:53"
+want_explicit="relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:redis.internal:6379
+relay -T 60 UDP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr UDP4:10.0.0.2:53"
 amb_n "$O" "$E" -- 6379:redis.internal:6379 53/udp:10.0.0.2:53
 check_eq "arguments 6379:redis.internal:6379 53/udp:10.0.0.2:53: exit 0" 0 $?
 check_eq "arguments: relay command lines in order" "$want_explicit" "$(cat "$O")"
@@ -222,10 +222,10 @@ amb_n "$O" "$E" AMBASSADOR_LINKS=53/udp:10.0.0.2:53 -- 6379:redis.internal:6379 
 check_eq "arguments and AMBASSADOR_LINKS together, -n after a link" "$want_explicit" "$(cat "$O")"
 amb_n "$O" "$E" -- 8080/tcp:web:80 8443/TCP:web:443 '5353/UDP:[fd00::53]:53' '6380:[2001:db8::1]:6379'
 check_eq "explicit /tcp, upper case protocol, IPv6 hosts" \
-	"relay -t 30 TCP4-LISTEN:8080,fork,reuseaddr TCP4:web:80
-relay -t 30 TCP4-LISTEN:8443,fork,reuseaddr TCP4:web:443
-relay -T 60 UDP6-LISTEN:5353,fork,reuseaddr UDP6:[fd00::53]:53
-relay -t 30 TCP6-LISTEN:6380,fork,reuseaddr TCP6:[2001:db8::1]:6379" "$(cat "$O")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:8080${AMB_DUAL},fork,reuseaddr TCP4:web:80
+relay -t 30 TCP${AMB_LV}-LISTEN:8443${AMB_DUAL},fork,reuseaddr TCP4:web:443
+relay -T 60 UDP${AMB_LV}-LISTEN:5353${AMB_DUAL},fork,reuseaddr UDP6:[fd00::53]:53
+relay -t 30 TCP${AMB_LV}-LISTEN:6380${AMB_DUAL},fork,reuseaddr TCP6:[2001:db8::1]:6379" "$(cat "$O")"
 
 # The Kubernetes example's sidecar: its args and env give the intended relay.
 POD=$TOP/examples/kubernetes-ambassador-pod.yaml
@@ -244,7 +244,7 @@ PY
 	)
 	amb_n "$O" "$E" "${pod[@]}"
 	check_eq "examples/kubernetes-ambassador-pod.yaml: the sidecar's args and env" \
-		"relay -t 30 -d -d TCP4-LISTEN:6379,fork,reuseaddr TCP4:redis-primary.default.svc.cluster.local:6379" \
+		"relay -t 30 -d -d TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:redis-primary.default.svc.cluster.local:6379" \
 		"$(cat "$O")"
 fi
 
@@ -295,16 +295,16 @@ check "relay not found: named" grep -q "^ambassador: relay program not found: $T
 # --- AMBASSADOR_RELAY_OPTS ----------------------------------------------------
 amb_n "$O" "$E" "AMBASSADOR_RELAY_OPTS=-d -d" -- 6379:r:6379 53/udp:d:53
 check_eq "AMBASSADOR_RELAY_OPTS=-d -d: added after the defaults" \
-	"relay -t 30 -d -d TCP4-LISTEN:6379,fork,reuseaddr TCP4:r:6379
-relay -T 60 -d -d UDP4-LISTEN:53,fork,reuseaddr UDP4:d:53" "$(cat "$O")"
+	"relay -t 30 -d -d TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:r:6379
+relay -T 60 -d -d UDP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr UDP4:d:53" "$(cat "$O")"
 amb_n "$O" "$E" "AMBASSADOR_RELAY_OPTS=-t 5" -- 6379:r:6379 53/udp:d:53
 check_eq "AMBASSADOR_RELAY_OPTS=-t 5 replaces the default -t" \
-	"relay -t 5 TCP4-LISTEN:6379,fork,reuseaddr TCP4:r:6379
-relay -T 60 -t 5 UDP4-LISTEN:53,fork,reuseaddr UDP4:d:53" "$(cat "$O")"
+	"relay -t 5 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:r:6379
+relay -T 60 -t 5 UDP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr UDP4:d:53" "$(cat "$O")"
 amb_n "$O" "$E" "AMBASSADOR_RELAY_OPTS=-dd -T0.5 -b 65536 -t2.5" -- 6379:r:6379 53/udp:d:53
 check_eq "AMBASSADOR_RELAY_OPTS: attached values, -T replaces the UDP default" \
-	"relay -dd -T 0.5 -b 65536 -t 2.5 TCP4-LISTEN:6379,fork,reuseaddr TCP4:r:6379
-relay -dd -T 0.5 -b 65536 -t 2.5 UDP4-LISTEN:53,fork,reuseaddr UDP4:d:53" "$(cat "$O")"
+	"relay -dd -T 0.5 -b 65536 -t 2.5 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP4:r:6379
+relay -dd -T 0.5 -b 65536 -t 2.5 UDP${AMB_LV}-LISTEN:53${AMB_DUAL},fork,reuseaddr UDP4:d:53" "$(cat "$O")"
 bad_opts=(
 	'-u' '-U' '-d -x' '-lf /tmp/x' "-lf$PWN" '-t' '-t -1' '-t 1e3' '-t 1;touch '"$PWN"
 	'-t $(touch '"$PWN"')' '-t `touch '"$PWN"'`' '-b 0' '-b -5' '-b 1x' '-T .5' '-t 5.' '-t 1.2.3'
@@ -389,8 +389,8 @@ done
 # Separators in AMBASSADOR_LINKS split a value; each piece is checked alone.
 amb_n "$O" "$E" "AMBASSADOR_LINKS=7000:a:1,bind=10.0.0.1 7001:b:2${nl}touch $PWN;x"
 check_eq "AMBASSADOR_LINKS split at ',' and newline: only the valid pieces" \
-	"relay -t 30 TCP4-LISTEN:7000,fork,reuseaddr TCP4:a:1
-relay -t 30 TCP4-LISTEN:7001,fork,reuseaddr TCP4:b:2" "$(cat "$O")"
+	"relay -t 30 TCP${AMB_LV}-LISTEN:7000${AMB_DUAL},fork,reuseaddr TCP4:a:1
+relay -t 30 TCP${AMB_LV}-LISTEN:7001${AMB_DUAL},fork,reuseaddr TCP4:b:2" "$(cat "$O")"
 check_eq "AMBASSADOR_LINKS split: the other pieces named" 3 \
 	"$(grep -c "^ambassador: skipping AMBASSADOR_LINKS entry '" "$E")"
 # A real run with all of them next to one good link: only the good relay,
@@ -410,7 +410,7 @@ check_eq "hostile links, real run: relay got exactly the validated words" \
 	"-T
 60
 -d
-UDP4-LISTEN:7100,fork,reuseaddr
+UDP${AMB_LV}-LISTEN:7100${AMB_DUAL},fork,reuseaddr
 UDP4:127.0.0.1:7101" "$(cat "$TMP"/args.* 2>/dev/null)"
 kill -TERM "$amb"
 wait "$amb"
@@ -529,11 +529,12 @@ wait "$amb"
 
 # --- supervision ---------------------------------------------------------------
 
-# As PID 1 of a new PID namespace (like a container's entry point).
+# As PID 1 of a new PID namespace (like a container's entry point), with
+# the quick stop (AMBASSADOR_DRAIN=0; the drain has its own scenario).
 L6=$(newport); used_add "$L6"
 L7=$(newport); used_add "$L7"
 bg env --default-signal=INT,TERM unshare --pid --fork --mount-proc \
-	env -i PATH="$PATH" RELAY="$RELAY" busybox sh "$AMB" "$L6:127.0.0.1:$RP" "$L7:127.0.0.1:$RP" \
+	env -i PATH="$PATH" RELAY="$RELAY" AMBASSADOR_DRAIN=0 busybox sh "$AMB" "$L6:127.0.0.1:$RP" "$L7:127.0.0.1:$RP" \
 	2>"$TMP/amb1.err"
 ush=$BG_PID
 check "PID 1: ambassador listens on $L6" wait_listen "$L6"
@@ -574,16 +575,18 @@ check_eq "PID 1: SIGINT exit 130" 130 $?
 check "PID 1 (SIGINT): port $L6 free" test -z "$(ss -Hltn "sport = :$L6")"
 
 # A relay that dies under a PID 1 ambassador: the others are stopped, exit non-zero.
+# (-d: a relay logs "W exiting on signal 15" when the ambassador stops it;
+# the kernel's SIGKILL to what is left of a PID namespace leaves no line.)
 bg env --default-signal=INT,TERM unshare --pid --fork --mount-proc \
-	env -i PATH="$PATH" RELAY="$RELAY" busybox sh "$AMB" "$L6:127.0.0.1:$RP" "$L7:127.0.0.1:$RP" \
-	2>"$TMP/amb2.err"
+	env -i PATH="$PATH" RELAY="$RELAY" AMBASSADOR_RELAY_OPTS=-d busybox sh "$AMB" \
+	"$L6:127.0.0.1:$RP" "$L7:127.0.0.1:$RP" 2>"$TMP/amb2.err"
 ush=$BG_PID
 check "PID 1 (relay dies): listens on $L6" wait_listen "$L6"
 check "PID 1 (relay dies): listens on $L7" wait_listen "$L7"
 init=$(pgrep -P "$ush" | head -1)
 victim=
 for r in $(relay_kids "$init"); do
-	grep -q "TCP4-LISTEN:$L6," "/proc/$r/cmdline" 2>/dev/null && victim=$r
+	grep -q "TCP${AMB_LV}-LISTEN:$L6," "/proc/$r/cmdline" 2>/dev/null && victim=$r
 done
 check "PID 1 (relay dies): found the relay for $L6" test -n "$victim"
 kill -KILL "${victim:-999999}"
@@ -593,6 +596,8 @@ rc=$?
 check_eq "PID 1: a relay killed by SIGKILL makes the ambassador exit 137" 137 "$rc"
 check "PID 1 (relay dies): reported on stderr" grep -q '^ambassador: relay .* exited with status 137' "$TMP/amb2.err"
 check_eq "PID 1 (relay dies): the other relay is stopped ($L7 free)" "" "$(ss -Hltn "sport = :$L7")"
+check "PID 1 (relay dies): the ambassador stopped the other relay itself (SIGTERM, logged)" \
+	grep -q ' W exiting on signal 15' "$TMP/amb2.err"
 
 # Not PID 1: SIGINT, and SIGTERM stopping the connection processes too.
 amb_bg -- "$L6:127.0.0.1:$RP"

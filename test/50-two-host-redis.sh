@@ -18,81 +18,14 @@
 # Last, the Docker 29 form: the client ambassador restarted with the explicit
 # link 6379:big-server:6379, big-server a name in the client root's /etc/hosts.
 . "$(dirname "$0")/lib.sh"
+. "$TESTDIR/containers.sh"
 require ip busybox redis-server redis-cli unshare
-IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 BIG=rl-big-$$
 CLI=rl-cli-$$
 NET=10.213.$(($$ % 250 + 1))
 BIG_IP=$NET.1
 CLI_IP=$NET.2
-
-# ns_listening NS PORT: something in NS listens on TCP PORT.
-ns_listening() {
-	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
-}
-
-# ns_wait_listen NS PORT [SECONDS]
-ns_wait_listen() {
-	local i=0 n=$((${3:-10} * 20))
-	while [ $i -lt $n ]; do
-		ns_listening "$1" "$2" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "# nothing listens on port $2 in $1" >&2
-	return 1
-}
-
-# ns_wait_free NS PORT [SECONDS]
-ns_wait_free() {
-	local i=0 n=$((${3:-10} * 20))
-	while ns_listening "$1" "$2"; do
-		[ $i -ge $n ] && return 1
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 0
-}
-
-# rcli NS ARGS...: redis-cli inside NS.
-rcli() {
-	local ns=$1
-	shift
-	timeout 10 ip netns exec "$ns" redis-cli "$@" 2>&1
-}
-
-# ambassador NS ROOT ERRFILE NAME=VALUE... [-- ARG...]: start an ambassador
-# container in NS: ROOT as its root, exactly that environment (plus the
-# image's PATH), the ARGs as its arguments.  $BG_PID is the pid of the
-# unshare that holds it, $AMB_INIT the ambassador's own (PID 1 inside).
-ambassador() {
-	local ns=$1 root=$2 err=$3 envs=() i
-	shift 3
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
-	[ $# -gt 0 ] && shift
-	bg ip netns exec "$ns" env --default-signal=INT,TERM -i PATH="$IMAGE_PATH" "${envs[@]}" \
-		unshare --pid --fork --mount-proc="$root/proc" chroot "$root" /usr/bin/ambassador "$@" 2>"$err"
-	AMB_INIT=
-	for i in $(seq 100); do
-		AMB_INIT=$(pgrep -P "$BG_PID" | head -1)
-		[ -n "$AMB_INIT" ] && break
-		sleep 0.05
-	done
-}
-
-# in_container PID ROOT: PID is PID 1 of its own PID namespace, rooted at ROOT.
-in_container() {
-	[ "$(awk '/^NSpid:/ {print $NF}' "/proc/$1/status" 2>/dev/null)" = 1 ] &&
-		[ "$(readlink "/proc/$1/root")" = "$2" ]
-}
-
-# redis NS PORT DIR: start a redis-server on NS's 127.0.0.1:PORT.
-redis() {
-	mkdir -p "$3"
-	bg ip netns exec "$1" redis-server --bind 127.0.0.1 --port "$2" --dir "$3" \
-		--save '' --appendonly no >"$3/log" 2>&1
-}
 
 # --- the image, one root per host ---------------------------------------------
 
@@ -101,9 +34,9 @@ check "static relay built (make static in a copy of the sources)" \
 BIG_ROOT=$TMP/root-big
 CLI_ROOT=$TMP/root-cli
 check "big-server's ambassador root built from image.files" \
-	bash "$TESTDIR/51-image-chroot.sh" --build-root "$BIG_ROOT" "$TMP/build/relay"
+	bash "$TESTDIR/51-image-chroot.sh" --build-root "$BIG_ROOT" "$TMP/build/relay-static"
 check "client-server's ambassador root built from image.files" \
-	bash "$TESTDIR/51-image-chroot.sh" --build-root "$CLI_ROOT" "$TMP/build/relay"
+	bash "$TESTDIR/51-image-chroot.sh" --build-root "$CLI_ROOT" "$TMP/build/relay-static"
 
 # --- the two hosts ----------------------------------------------------------
 
@@ -138,10 +71,11 @@ amb_big=$AMB_INIT
 check "big-server: ambassador listens on 6379" ns_wait_listen "$BIG" 6379
 check "big-server: the ambassador is PID 1 of a container rooted at its image tree" \
 	in_container "${amb_big:-0}" "$BIG_ROOT"
-check "big-server: on all addresses (0.0.0.0:6379)" \
-	bash -c "ip netns exec '$BIG' ss -Hltn 'sport = :6379' | grep -q '0\.0\.0\.0:6379'"
+if [ "$AMB_LV" = 6 ]; then all='\*:6379'; else all='0\.0\.0\.0:6379'; fi
+check "big-server: on all addresses, one dual-stack socket where there is IPv6 ($all)" \
+	bash -c "ip netns exec '$BIG' ss -Hltn 'sport = :6379' | grep -q '^LISTEN .* $all '"
 check_eq "big-server: ambassador started exactly one relay, skipped nothing" \
-	"1 0" "$(grep -c '^ambassador: .*TCP4-LISTEN:' "$TMP/amb-big.err") $(grep -c 'skipping' "$TMP/amb-big.err")"
+	"1 0" "$(grep -c "^ambassador: .*TCP$AMB_LV-LISTEN:" "$TMP/amb-big.err") $(grep -c 'skipping' "$TMP/amb-big.err")"
 
 # --- client-server: ambassador to big-server:6379 ----------------------------
 

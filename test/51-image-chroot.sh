@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6, the image: "make static" gives a static relay of at most 192 KiB;
+# The image: "make static" gives a static relay of at most 192 KiB;
 # the Dockerfile installs exactly what image.files lists (its install block is
 # generated from that file and must match); the same tree (Debian's
 # busybox-static with its applet links, plus image.files) is built into a
@@ -10,7 +10,7 @@
 #
 # Also a helper for test/50-two-host-redis.sh (run before lib.sh is read):
 #   bash test/51-image-chroot.sh --dockerfile-block     print the Dockerfile block
-#   bash test/51-image-chroot.sh --build-static DIR     static relay in DIR/relay
+#   bash test/51-image-chroot.sh --build-static DIR     static relay in DIR/relay-static
 #   bash test/51-image-chroot.sh --build-root ROOT RELAY  the image tree in ROOT
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
@@ -41,7 +41,7 @@ dockerfile_block() {
 }
 
 # build_static DIR: "make static" on a copy of the sources in DIR (so the
-# tree's own ./relay is left alone); the binary is DIR/relay.
+# tree's own binaries are left alone); the binary is DIR/relay-static.
 build_static() {
 	mkdir -p "$1" &&
 		cp "$SRC/relay.c" "$SRC/relay.h" "$SRC/Makefile" "$1/" &&
@@ -54,12 +54,14 @@ build_static() {
 # image.files entry (relay from the binary RELAY).
 build_root() {
 	local root=$1 relaybin=$2 kind a b mode src
-	mkdir -p "$root"/bin "$root"/sbin "$root"/usr/bin "$root"/usr/sbin "$root"/dev \
+	mkdir -p "$root"/bin "$root"/sbin "$root"/usr/bin "$root"/usr/sbin "$root"/dev/shm \
 		"$root"/etc "$root"/proc "$root"/tmp "$root"/root || return 1
 	cp "$BUSYBOX_STATIC" "$root/bin/busybox" || return 1
 	chroot "$root" /bin/busybox --install -s || return 1
 	[ -e "$root/dev/null" ] || mknod -m 666 "$root/dev/null" c 1 3 || return 1
-	chmod 1777 "$root/tmp"
+	# (Docker mounts a tmpfs of mode 1777 on /dev/shm, also with a
+	# read-only root)
+	chmod 1777 "$root/tmp" "$root/dev/shm"
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
@@ -67,7 +69,7 @@ build_root() {
 		case $kind in
 		file)
 			src=$SRC/$a
-			[ "$a" = relay ] && src=$relaybin
+			[ "$a" = relay-static ] && src=$relaybin
 			install -D -m "$mode" "$src" "$root$b" || return 1
 			;;
 		link)
@@ -97,12 +99,12 @@ check "image.files: every destination is absolute" \
 	test -z "$(image_entries | awk '$3 !~ /^\//')"
 missing=
 while read -r kind a b mode; do
-	[ "$kind" = file ] && [ "$a" != relay ] && [ ! -f "$SRC/$a" ] && missing="$missing $a"
+	[ "$kind" = file ] && [ "$a" != relay-static ] && [ ! -f "$SRC/$a" ] && missing="$missing $a"
 done < <(image_entries)
 check_eq "image.files: every source file is in the tree" "" "$missing"
 check "image.files: relay, /usr/bin/socat -> relay, ambassador and the man page" \
 	test "$(image_entries | awk '{print $1, $2, $3}' | sort | tr '\n' ';')" = \
-	"file ambassador /usr/bin/ambassador;file man/relay.1 /usr/share/man/man1/relay.1;file relay /usr/bin/relay;link relay /usr/bin/socat;"
+	"file ambassador /usr/bin/ambassador;file man/relay.1 /usr/share/man/man1/relay.1;file relay-static /usr/bin/relay;link relay /usr/bin/socat;"
 
 dockerfile_block >"$TMP/block.want"
 sed -n '/^# BEGIN image.files/,/^# END image.files/p' "$DF" >"$TMP/block.got"
@@ -122,12 +124,14 @@ check "Dockerfile: the build stage installs musl-tools" grep -q 'musl-tools' "$D
 entry=$(sed -n 's/^ENTRYPOINT \["\([^"]*\)"\]$/\1/p' "$DF")
 check_eq "Dockerfile: ENTRYPOINT is the ambassador from image.files" \
 	"$(image_entries | awk '$2 == "ambassador" {print $3}')" "$entry"
+check_eq "Dockerfile: HEALTHCHECK runs the ambassador's --check" \
+	"[\"$entry\", \"--check\"]" "$(sed -n 's/^HEALTHCHECK .* CMD //p' "$DF")"
 
 # --- the static relay --------------------------------------------------------
 
 build_static "$TMP/build"
-check "make static builds (in a copy of the sources)" test -x "$TMP/build/relay"
-SR=$TMP/build/relay
+check "make static builds (in a copy of the sources)" test -x "$TMP/build/relay-static"
+SR=$TMP/build/relay-static
 size=$(stat -c %s "$SR" 2>/dev/null || echo 0)
 echo "# static relay: $size bytes stripped"
 check "static relay: at most 192 KiB (196608 bytes) stripped" test "$size" -le 196608
@@ -161,11 +165,14 @@ check_eq "chroot: setsid and sed for the ambassador" 0 \
 check_eq "chroot: relay copies STDIO to STDIO" hello \
 	"$(echo hello | croot relay -u STDIO STDOUT 2>&1)"
 
+# amb_root_n NAME=VALUE...: "ambassador -n" as the container runs it (with
+# /proc, where it sees whether the kernel has IPv6).
 amb_root_n() {
-	timeout 10 env -i PATH="$IMAGE_PATH" "$@" chroot "$ROOT" /usr/bin/ambassador -n 2>"$TMP/err"
+	timeout 10 env -i PATH="$IMAGE_PATH" "$@" unshare --pid --fork --mount-proc="$ROOT/proc" \
+		chroot "$ROOT" /usr/bin/ambassador -n 2>"$TMP/err"
 }
 check_eq "chroot: ambassador -n with docker's link variables" \
-	"relay -t 30 TCP4-LISTEN:6379,fork,reuseaddr TCP4:172.17.0.3:6379" \
+	"relay -t 30 TCP$AMB_LV-LISTEN:6379$AMB_DUAL,fork,reuseaddr TCP4:172.17.0.3:6379" \
 	"$(amb_root_n REDIS_PORT=tcp://172.17.0.3:6379 REDIS_PORT_6379_TCP=tcp://172.17.0.3:6379 \
 		REDIS_PORT_6379_TCP_ADDR=172.17.0.3 REDIS_PORT_6379_TCP_PORT=6379 REDIS_PORT_6379_TCP_PROTO=tcp \
 		REDIS_NAME=/redis_ambassador/redis REDIS_ENV_REDIS_VERSION=7.0.15 HOSTNAME=abc)"

@@ -6,6 +6,29 @@
 require gcc clang musl-gcc
 cd "$TOP" || exit 1
 
+# idle_child_check NAME BINARY: a fork child of BINARY, idle after one line
+# went through, has at most 8 KiB of its own: its own copies of the pages it
+# and the listener write after fork(), one of stack and one of data (what
+# bench/run measures per idle connection).
+idle_child_check() {
+	local name=$1 bin=$2 back port listener child priv line
+	back=$(free_port) port=$(free_port)
+	bg "$SOCAT" "TCP-LISTEN:$back,fork,reuseaddr" PIPE
+	bg "$bin" "TCP-LISTEN:$port,fork,reuseaddr" "TCP:127.0.0.1:$back"
+	listener=$BG_PID
+	wait_listen "$back" && wait_listen "$port"
+	exec 3<>"/dev/tcp/127.0.0.1/$port"
+	printf 'ping\n' >&3
+	read -r -t 10 line <&3
+	check_eq "the $name binary relays through a fork child" ping "${line:-}"
+	child=$(pgrep -P "$listener")
+	priv=$(awk '/^Private_(Clean|Dirty):/ { kb += $2 } END { print kb + 0 }' \
+		"/proc/${child:-0}/smaps_rollup" 2>/dev/null)
+	echo "# an idle $name fork child's private memory: ${priv:-?} KiB"
+	check "an idle $name fork child has at most 8 KiB of its own" test "${priv:-99}" -le 8
+	exec 3>&-
+}
+
 for cc in gcc clang; do
 	if command -v $cc >/dev/null; then
 		check "$cc -Wall -Wextra builds without a warning" \
@@ -18,40 +41,50 @@ for cc in gcc clang; do
 	fi
 done
 
+idle_child_check "make" "$RELAY"
+
 make -s install DESTDIR="$TMP/root" PREFIX=/opt/relay >/dev/null 2>&1
 for f in bin/relay bin/ambassador share/man/man1/relay.1; do
 	check "make install puts $f under DESTDIR/PREFIX" test -f "$TMP/root/opt/relay/$f"
 done
 check "installed relay runs" sh -c "\"$TMP/root/opt/relay/bin/relay\" -V >/dev/null"
+make -s uninstall DESTDIR="$TMP/root" PREFIX=/opt/relay >/dev/null 2>&1
+check_eq "make uninstall removes what make install put there" "" \
+	"$(find "$TMP/root" -type f)"
+
+# A build with other flags rebuilds instead of reusing the older binary.
+# (Without MAKELEVEL: under make check, make would call itself "make[1]".)
+mkdir -p "$TMP/flags"
+cp relay.c relay.h Makefile "$TMP/flags/"
+make -s -C "$TMP/flags" relay >/dev/null 2>&1
+check_eq "make again with the same flags builds nothing" "make: 'relay' is up to date." \
+	"$(env -u MAKELEVEL make -C "$TMP/flags" --no-print-directory relay 2>&1)"
+o2_sum=$(cksum <"$TMP/flags/relay")
+make -s -C "$TMP/flags" relay CFLAGS=-O0 >/dev/null 2>&1
+o0_sum=$(cksum <"$TMP/flags/relay")
+check "make relay CFLAGS=-O0 after an -O2 build rebuilds it" test "$o0_sum" != "$o2_sum"
+make -s -C "$TMP/flags" relay >/dev/null 2>&1
+check_eq "and make relay with the default flags rebuilds it again" "$o2_sum" "$(cksum <"$TMP/flags/relay")"
 
 if command -v musl-gcc >/dev/null; then
 	mkdir -p "$TMP/static"
 	cp relay.c relay.h Makefile "$TMP/static/"
+	# make static builds relay-static beside the default build and leaves
+	# ./relay alone: a later make check or make install uses the default.
+	make -s -C "$TMP/static" relay >/dev/null 2>&1
+	default_sum=$(cksum <"$TMP/static/relay")
 	make -s -C "$TMP/static" static >/dev/null 2>&1
-	check "make static builds" test -x "$TMP/static/relay"
+	check "make static builds relay-static" test -x "$TMP/static/relay-static"
+	check_eq "make static leaves ./relay as it was" "$default_sum" "$(cksum <"$TMP/static/relay")"
+	check "make static: ./relay is still the dynamic build" \
+		sh -c "readelf -d '$TMP/static/relay' 2>/dev/null | grep -q NEEDED"
 	check "the static binary has no dynamic section" \
-		sh -c "! readelf -d '$TMP/static/relay' 2>/dev/null | grep -q NEEDED"
-	size=$(stat -c %s "$TMP/static/relay" 2>/dev/null || echo 0)
+		sh -c "! readelf -d '$TMP/static/relay-static' 2>/dev/null | grep -q NEEDED"
+	size=$(stat -c %s "$TMP/static/relay-static" 2>/dev/null || echo 0)
 	echo "# static stripped size: $size bytes"
 	check "the static binary is at most 192 KiB" test "$size" -le 196608
-	check "the static binary relays" sh -c "echo hello | '$TMP/static/relay' -u - - | grep -qx hello"
-	# A fork child's own memory is the pages it and the listener write
-	# after fork(): one page of stack, one of data (what bench/run measures).
-	BACK=$(free_port) PORT=$(free_port)
-	bg "$SOCAT" "TCP-LISTEN:$BACK,fork,reuseaddr" PIPE
-	bg "$TMP/static/relay" "TCP-LISTEN:$PORT,fork,reuseaddr" "TCP:127.0.0.1:$BACK"
-	SL=$BG_PID
-	wait_listen "$BACK" && wait_listen "$PORT"
-	exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-	printf 'ping\n' >&3
-	read -r -t 10 line <&3
-	check_eq "the static binary relays through a fork child" ping "${line:-}"
-	child=$(pgrep -P "$SL")
-	priv=$(awk '/^Private_(Clean|Dirty):/ { kb += $2 } END { print kb + 0 }' \
-		"/proc/${child:-0}/smaps_rollup" 2>/dev/null)
-	echo "# an idle static fork child's private memory: ${priv:-?} KiB"
-	check "an idle static fork child has at most 8 KiB of its own" test "${priv:-99}" -le 8
-	exec 3>&-
+	check "the static binary relays" sh -c "echo hello | '$TMP/static/relay-static' -u - - | grep -qx hello"
+	idle_child_check static "$TMP/static/relay-static"
 else
 	not_ok "musl-gcc is not installed"
 fi

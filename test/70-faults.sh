@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault injection with real processes (issue 7): backends that refuse,
+# Fault injection with real processes: backends that refuse,
 # reset, never read or close mid-transfer; clients that reset, stay silent
 # or half-close; running out of fds and of processes; max-children under a
 # burst; SIGPIPE, SIGTERM/SIGINT and SIGCHLD storms.  The misbehaving peers

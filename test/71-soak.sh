@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak (issue 7): SOAK_SEQ connections one after another (default 3000; the
+# Soak: SOAK_SEQ connections one after another (default 3000; the
 # issue's full size is 20000), then SOAK_CONC at once (default 500; full
 # size 2000), each an echoed line, through one fork listener.  Afterwards
 # the listener's fd count, RSS (within 1 MiB) and child count are back where

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Randomized data integrity (issue 7): STRESS_N transfers (default 60; the
-# issue's full run is 1000) through TCP->TCP, TCP->UNIX and UNIX->TCP relays,
+# Randomized data integrity: STRESS_N transfers (default 60; a
+# full run is 1000) through TCP->TCP, TCP->UNIX and UNIX->TCP relays,
 # on the splice path and on the copy path (RELAY_NO_SPLICE=1), chosen at
 # random.  Each transfer sends a random amount, 0..STRESS_MAX bytes (default
-# 4 MiB; the issue's is 16 MiB), each way, from socat peers with random -b
+# 4 MiB; CI uses 16 MiB), each way, from socat peers with random -b
 # (write chunks), fed by a generator that pauses at random points; each
 # side half-closes when its data ends, so which side closes first, and when,
 # is random.  Every byte must arrive exactly once and in order: sha256 per

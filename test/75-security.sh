@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Security: range= keeps denied clients away from the backend (IPv4, IPv6
-# and v4-mapped clients) and logs the refusal; su= drops privileges for
-# good before any client data is read; oversized command-line input is an
-# E error, never a crash.
+# and v4-mapped clients, prefixes inside a byte) and logs the refusal; su=
+# drops privileges for good before any client data is read; oversized
+# command-line input is an E error, never a crash.
 . "$(dirname "$0")/lib.sh"
 require perl unshare
 
@@ -30,7 +30,14 @@ for c in \
 	"TCP6-LISTEN:$P,reuseaddr,range=[fe80::]/10|[::1]|denied" \
 	"TCP6-LISTEN:$P,reuseaddr,ipv6-v6only=0,range=127.0.0.0/8|127.0.0.1|allowed" \
 	"TCP6-LISTEN:$P,reuseaddr,ipv6-v6only=0,range=10.0.0.0/8|127.0.0.1|denied" \
-	"TCP6-LISTEN:$P,reuseaddr,ipv6-v6only=0,range=[::1]/128|127.0.0.1|denied"; do
+	"TCP6-LISTEN:$P,reuseaddr,ipv6-v6only=0,range=[::1]/128|127.0.0.1|denied" \
+	"TCP4-LISTEN:$P,reuseaddr,range=127.0.0.128/25|127.0.0.1|denied" \
+	"TCP4-LISTEN:$P,reuseaddr,range=127.0.0.0/25|127.0.0.1|allowed" \
+	"TCP4-LISTEN:$P,reuseaddr,range=127.0.0.129:255.255.255.128|127.0.0.1|denied" \
+	"TCP6-LISTEN:$P,reuseaddr,range=[::2]/127|[::1]|denied" \
+	"TCP6-LISTEN:$P,reuseaddr,range=[::3]/126|[::1]|allowed" \
+	"TCP6-LISTEN:$P,reuseaddr,ipv6-v6only=0,range=127.0.0.128/25|127.0.0.1|denied" \
+	"TCP6-LISTEN:$P,reuseaddr,ipv6-v6only=0,range=127.0.0.0/31|127.0.0.1|allowed"; do
 	listen=${c%%|*}; rest=${c#*|}; host=${rest%%|*}; want=${rest#*|}
 	what="${listen%%:*} ${listen#*,reuseaddr,} from $host"
 	serve "$listen"

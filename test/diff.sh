@@ -24,6 +24,26 @@ tool_name() {
 	esac
 }
 
+# who NAME: how an assertion names the tool NAME (tool_name's output).
+who() {
+	case $1 in
+	socat) echo "socat (reference)" ;;
+	socat18) echo "socat 1.8 (reference)" ;;
+	*) echo relay ;;
+	esac
+}
+
+# stop_tool PID: end the tool PID (a bg child of this shell) and the
+# programs it started: SIGTERM, SIGKILL if it is still there after 5 s,
+# then reap it.  Its exit code is in $TRC.
+stop_tool() {
+	pkill -TERM -P "$1" 2>/dev/null
+	kill -TERM "$1" 2>/dev/null
+	wait_gone "$1" 5 || kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	TRC=$?
+}
+
 # run_one_tool TOOL NAME SECS STDIN ARGS...: run TOOL ARGS under timeout SECS
 # with stdin from file STDIN; stdout and stderr go to $DR_DIR/NAME.<tool>.out
 # and .err, the exit code to $DR_DIR/NAME.<tool>.rc and $RUN_RC.

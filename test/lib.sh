@@ -188,3 +188,8 @@ require() {
 	not_ok "needs$missing, not installed here (bash .ci/run installs every peer)"
 	exit 1
 }
+
+# The ambassador's listeners: one dual-stack socket where the kernel has
+# IPv6 (TCP6-LISTEN:<port>,ipv6only=0,...), IPv4 otherwise; the relay
+# command lines it prints use these.
+if [ -e /proc/net/if_inet6 ]; then AMB_LV=6 AMB_DUAL=,ipv6only=0; else AMB_LV=4 AMB_DUAL=; fi

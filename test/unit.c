@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include "relay.h"
 
@@ -53,6 +55,8 @@ parse_case(const char *text, int ok, const char *type, const char *p0,
 	    ok ? "succeeds" : "fails");
 	if (!ok) {
 		check(rc == -1, what);
+		if (rc == 0)
+			free_address(&a);
 		return;
 	}
 	check(rc == 0 && strcmp(a.type->name, type) == 0 &&
@@ -60,6 +64,31 @@ parse_case(const char *text, int ok, const char *type, const char *p0,
 	    (p1 == NULL || (a.nparams > 1 && strcmp(a.params[1], p1) == 0)), what);
 	if (rc == 0)
 		free_address(&a);
+}
+
+/*
+ * Parses range text; checks the network and the mask it gives (as
+ * inet_ntop() writes them), or with net NULL that it is refused.
+ */
+static void
+range_case(const char *text, const char *net, const char *mask)
+{
+	struct addr a;
+	char what[256], gnet[INET6_ADDRSTRLEN], gmask[INET6_ADDRSTRLEN];
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rc = parse_range(text, &a);
+	snprintf(what, sizeof(what), "range \"%s\" -> %s%s%s", text,
+	    net ? net : "refused", net ? " mask " : "", net ? mask : "");
+	if (net == NULL) {
+		check(rc == -1, what);
+		return;
+	}
+	check(rc == 0 && inet_ntop(a.range_family, a.range_net, gnet,
+	    sizeof(gnet)) != NULL && inet_ntop(a.range_family, a.range_mask,
+	    gmask, sizeof(gmask)) != NULL && strcmp(gnet, net) == 0 &&
+	    strcmp(gmask, mask) == 0, what);
 }
 
 int
@@ -71,7 +100,8 @@ main(void)
 	size_t i;
 	int v, devnull;
 
-	set_defaults();
+	/* Line by line: a sanitizer's exit keeps what was checked so far. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* The lexer, the way socat splits addresses. */
 	lex_case("TCP:host:80", ":,", "TCP", ":host:80");
@@ -114,6 +144,38 @@ main(void)
 	check(parse_int("12", &v) == 0 && v == 12, "int 12");
 	check(parse_int("1.5", &v) == -1, "int 1.5 refused");
 	check(parse_int("99999999999", &v) == -1, "int overflow refused");
+
+	/*
+	 * range=: a prefix that is no whole number of bytes masks inside a
+	 * byte; the network keeps only the bits of its mask.
+	 */
+	range_case("127.0.0.128/25", "127.0.0.128", "255.255.255.128");
+	range_case("127.0.0.129/25", "127.0.0.128", "255.255.255.128");
+	range_case("127.0.0.1/31", "127.0.0.0", "255.255.255.254");
+	range_case("10.200.0.0/9", "10.128.0.0", "255.128.0.0");
+	range_case("127.0.0.1/8", "127.0.0.0", "255.0.0.0");
+	range_case("127.0.0.1/32", "127.0.0.1", "255.255.255.255");
+	range_case("127.0.0.1", "127.0.0.1", "255.255.255.255");
+	range_case("1.2.3.4/0", "0.0.0.0", "0.0.0.0");
+	range_case("127.0.0.129:255.255.255.128", "127.0.0.128", "255.255.255.128");
+	range_case("127.0.0.1:255.255.255.254", "127.0.0.0", "255.255.255.254");
+	range_case("[::2]/127", "::2", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe");
+	range_case("[::3]/127", "::2", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe");
+	range_case("[fe80::1]/10", "fe80::", "ffc0::");
+	range_case("[2001:db8:abcd::]/33", "2001:db8:8000::", "ffff:ffff:8000::");
+	range_case("[::1]", "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	range_case("localhost:255.255.255.255", "127.0.0.1", "255.255.255.255");
+	range_case("localhost/8", "127.0.0.0", "255.0.0.0");
+	range_case("127.0.0.0/33", NULL, NULL);
+	range_case("127.0.0.0/-1", NULL, NULL);
+	range_case("127.0.0.0/", NULL, NULL);
+	range_case("127.0.0.0:255.255.255", NULL, NULL);
+	range_case("[::1]/129", NULL, NULL);
+	range_case("[::1]:ffff::", NULL, NULL);
+	range_case("[::1", NULL, NULL);
+	range_case("[localhost]/8", NULL, NULL);
+	range_case("/8", NULL, NULL);
+	range_case("", NULL, NULL);
 
 	/* Tables: sorted, names unique, lookups case-insensitive and by alias. */
 	for (i = 1; i < n_addr_types; i++)
@@ -162,7 +224,10 @@ main(void)
 	parse_case("UNIX-CONNECT:/x,bind=/y", 1, "UNIX-CONNECT", "/x", NULL);
 	parse_case("TCP:h:80,connect-timeout=abc", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,fork=x", 0, NULL, NULL, NULL);
-	parse_case("TCP-LISTEN:1,backlog", 0, NULL, NULL, NULL);
+	/* A numeric option without a value means 1, as in socat. */
+	parse_case("TCP-LISTEN:1,backlog", 1, "TCP-LISTEN", "1", NULL);
+	check(parse_address("TCP-LISTEN:1,backlog", &a) == 0 && a.set.backlog == 1,
+	    "parse \"TCP-LISTEN:1,backlog\": backlog 1");
 	parse_case("TCP-LISTEN:1x", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,max-children=2", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,max-children=2,fork", 1, "TCP-LISTEN", "1", NULL);
