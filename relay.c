@@ -2487,6 +2487,24 @@ set_program_var(const char *which, const char *what, const char *value)
 	free(name);
 }
 
+/* Writes addr into buf (at least 42 bytes) as "[xxxx:...:xxxx]". */
+static void
+format_ipv6_long(const struct in6_addr *addr, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i, n = 0;
+
+	buf[n++] = '[';
+	for (i = 0; i < 16; i++) {
+		if (i > 0 && i % 2 == 0)
+			buf[n++] = ':';
+		buf[n++] = hex[addr->s6_addr[i] >> 4];
+		buf[n++] = hex[addr->s6_addr[i] & 15];
+	}
+	buf[n++] = ']';
+	buf[n] = '\0';
+}
+
 /*
  * Sets SOCAT_PEERADDR, SOCAT_PEERPORT, SOCAT_SOCKADDR and SOCAT_SOCKPORT
  * from the first address's socket, and SOCAT_PID, for a program.
@@ -2513,10 +2531,15 @@ set_program_env(pid_t relay_pid)
 			struct sockaddr_in *sin = (void *)&ss;
 			struct sockaddr_in6 *sin6 = (void *)&ss;
 
-			/* inet_ntop(), not getnameinfo(): 2 KiB less static. */
-			inet_ntop(ss.ss_family, ss.ss_family == AF_INET ?
-			    (void *)&sin->sin_addr : (void *)&sin6->sin6_addr,
-			    host, sizeof(host));
+			/*
+			 * IPv6 as socat writes it: in brackets, all eight
+			 * groups of four digits ("[0000:...:0001]").
+			 */
+			if (ss.ss_family == AF_INET)
+				inet_ntop(AF_INET, &sin->sin_addr, host,
+				    sizeof(host));
+			else
+				format_ipv6_long(&sin6->sin6_addr, host);
 			snprintf(port, sizeof(port), "%u", ntohs(sin->sin_port));
 			set_program_var(which[i], "PORT", port);
 		} else if (ss.ss_family == AF_UNIX) {
@@ -3063,6 +3086,7 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL;
 	int family = addr_family(a);
+	const char *env;
 	char bhost[256] = "";
 	unsigned short bport;
 	int fd = -1;
@@ -3070,8 +3094,13 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 	if (a->set.bind != NULL &&
 	    split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
 		goto err;
+	/*
+	 * Without a family from pf=, the type, -4/-6 or bind=, IPv4, or what
+	 * socat's SOCAT_DEFAULT_LISTEN_IP says (4 or 6).
+	 */
 	if (family == AF_UNSPEC && bhost[0] == '\0')
-		family = AF_INET;
+		family = (env = getenv("SOCAT_DEFAULT_LISTEN_IP")) != NULL &&
+		    strcmp(env, "6") == 0 ? AF_INET6 : AF_INET;
 	if ((res = resolve(bhost, a->port, family, a->type->socktype, 1)) == NULL)
 		goto err;
 	if ((fd = socket(res->ai_family, a->type->socktype | SOCK_CLOEXEC,
