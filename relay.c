@@ -479,6 +479,8 @@ cleanup(void)
 
 /* Address options, sorted by name. */
 const struct opt_desc opt_descs[] = {
+	{ "accept-timeout", "listen-timeout", G_LISTEN, PH_ACCEPT, OT_TIME,
+	    SETTING(accept_timeout), "<seconds>" },
 	{ "append", "o-append", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_APPEND, 0, NULL },
 	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
@@ -3348,6 +3350,25 @@ deny:
 }
 
 /*
+ * Waits until the listening fd of pfd has a client.  After accept-timeout
+ * without one, relay ends with a W and exit status 0, as socat does.
+ * Returns poll()'s result.
+ */
+static int
+wait_client(const struct addr *a, struct pollfd *pfd)
+{
+	int n;
+
+	n = poll(pfd, 1, a->set.accept_timeout > 0 ?
+	    poll_ms(a->set.accept_timeout) : -1);
+	if (n == 0) {
+		logmsg(L_WARN, "accept: Connection timed out");
+		relay_exit(0);
+	}
+	return n;
+}
+
+/*
  * Returns a connection accepted on lfd that the client filters allow,
  * retrying transient failures.  A fork listener's lfd is non-blocking:
  * with wait, relay then waits for a client; without, it returns -1 when
@@ -3364,6 +3385,9 @@ accept_one(const struct addr *a, int lfd, int wait)
 	int fd;
 
 	for (;;) {
+		/* (A listener without fork blocks in accept(): wait first.) */
+		if (wait && a->set.accept_timeout > 0)
+			(void)wait_client(a, &pfd);
 		plen = sizeof(peer);
 #ifdef HAVE_SOCK_FLAGS
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
@@ -3397,7 +3421,7 @@ accept_one(const struct addr *a, int lfd, int wait)
 #endif
 			if (!wait)
 				return -1;
-			(void)poll(&pfd, 1, -1);
+			(void)wait_client(a, &pfd);
 			continue;
 		case EINTR:
 		case ECONNABORTED:
@@ -3612,7 +3636,7 @@ serve(struct addr *a, struct endpoint *ep)
 					held[nheld++] = accept_one(a, ep->listen_fd, 1);
 					break;
 				}
-				if (poll(&lpfd, 1, -1) > 0)
+				if (wait_client(a, &lpfd) > 0)
 					drained = 0;
 			}
 			fd = held[taken++];

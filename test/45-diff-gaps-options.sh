@@ -3,7 +3,7 @@
 # socat 1.7.4 has for an option relay has (o-trunc, o-creat, intervall,
 # v6only, ...), the so-/ip-/tcp- socket options (seen through strace: the
 # same setsockopt() calls), and a numeric option without a value meaning 1
-# ("retry" alone), pf= (the socket's family).  Each case runs with socat (the reference) and relay.
+# ("retry" alone), pf= (the socket's family), accept-timeout.  Each case runs with socat (the reference) and relay.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diff.sh"
 require strace
@@ -119,5 +119,25 @@ for tool in "${TOOLS[@]}"; do
 	kill "$BG_PID"
 done
 check_eq "TCP-LISTEN:...,pf=ip6: listens on the same address as socat" "$(cat "$TMP/pfl.socat")" "$(cat "$TMP/pfl.relay")"
+
+# --- accept-timeout: no client in time ends the listener, a W, exit 0
+for lt in "TCP-LISTEN:@P@" "TCP-LISTEN:@P@,fork" "UNIX-LISTEN:$TMP/at.sock"; do
+	for tool in "${TOOLS[@]}"; do
+		tn=$(tool_name "$tool")
+		P=$(dport)
+		rm -f "$TMP/at.sock"
+		run_one_tool "$tool" at 10 /dev/null -d ${lt//@P@/$P},accept-timeout=0.5 -
+		{ echo "rc $RUN_RC"; grep -Eo "$LOG_RE" "$DR_DIR/at.$tn.err" | awk '{print $4}' | sort -u; } >"$TMP/at.$tn"
+	done
+	check_eq "$lt,accept-timeout=0.5 and no client: exit code and log levels as socat's" "$(cat "$TMP/at.socat")" "$(cat "$TMP/at.relay")"
+	check "$lt,accept-timeout=0.5: ended with 0" grep -qx 'rc 0' "$TMP/at.relay"
+done
+# ... and a client in time is served
+P=$(dport)
+bg bash -c 'sleep 0.3; printf "hi\n" | exec "$1" -t 2 - TCP:127.0.0.1:$2' cl "$SOCAT" "$P"
+run_one_tool "$RELAY" at2 10 /dev/null -u TCP-LISTEN:$P,accept-timeout=5 -
+check_eq "TCP-LISTEN,accept-timeout=5, a client in time: its data" hi "$(cat "$DR_DIR/at2.relay.out")"
+run_one_tool "$RELAY" at3 10 /dev/null -d TCP-LISTEN:$(dport),listen-timeout=0.2 -
+check_eq "listen-timeout (alias): exit code" 0 "$RUN_RC"
 
 finish
