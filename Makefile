@@ -68,6 +68,13 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/relay $(DESTDIR)$(BINDIR)/ambassador \
 		$(DESTDIR)$(MANDIR)/relay.1
 
+# socat's own test suite (test.sh of socat 1.8.0.3) run against relay, over
+# the tests test/conformance.scope leaves in; never part of check.  It ends
+# with "conformance: N ok, F failed, C could not be performed".  Root (or
+# unshare -n) for its network namespaces; CONFORMANCE_FLAGS="-j 4 --floor".
+conformance: relay
+	test/conformance $(CONFORMANCE_FLAGS)
+
 # Mutation testing: realistic bugs from test/mutants put in a copy of the
 # tree one at a time, each against the scenarios that cover it (long: not
 # part of check or CI).  MUTANTS picks some by name.
@@ -87,4 +94,4 @@ bench: relay relay-static
 clean:
 	rm -f relay relay-static test/unit .build-flags
 
-.PHONY: all static check mutate fuzz bench install uninstall clean
+.PHONY: all static check conformance mutate fuzz bench install uninstall clean
