@@ -500,6 +500,8 @@ cleanup(void)
 
 /* Address options, sorted by name. */
 const struct opt_desc opt_descs[] = {
+	{ "accept-timeout", "listen-timeout", G_LISTEN, PH_ACCEPT, OT_TIME,
+	    SETTING(accept_timeout), "<seconds>" },
 	{ "append", "o-append", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_APPEND, 0, NULL },
 	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
@@ -1916,8 +1918,8 @@ static struct addrinfo *
 lookup(const struct addr *a, int family, int socktype)
 {
 	/* A literal address is of its own family, whatever -4 or -6 prefer. */
-	if (a->numeric != NULL && (a->type->family == AF_UNSPEC ||
-	    family == a->numeric->ai_family))
+	if (a->numeric != NULL && ((a->type->family == AF_UNSPEC &&
+	    a->family == AF_UNSPEC) || family == a->numeric->ai_family))
 		return a->numeric;
 	return resolve(a->params[0], a->port, family, socktype, 0);
 }
@@ -2628,6 +2630,24 @@ set_program_var(const char *which, const char *what, const char *value)
 	free(name);
 }
 
+/* Writes addr into buf (at least 42 bytes) as "[xxxx:...:xxxx]". */
+static void
+format_ipv6_long(const struct in6_addr *addr, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i, n = 0;
+
+	buf[n++] = '[';
+	for (i = 0; i < 16; i++) {
+		if (i > 0 && i % 2 == 0)
+			buf[n++] = ':';
+		buf[n++] = hex[addr->s6_addr[i] >> 4];
+		buf[n++] = hex[addr->s6_addr[i] & 15];
+	}
+	buf[n++] = ']';
+	buf[n] = '\0';
+}
+
 /*
  * Sets SOCAT_PEERADDR, SOCAT_PEERPORT, SOCAT_SOCKADDR and SOCAT_SOCKPORT
  * from the first address's socket, and SOCAT_PID, for a program.
@@ -2654,10 +2674,15 @@ set_program_env(pid_t relay_pid)
 			struct sockaddr_in *sin = (void *)&ss;
 			struct sockaddr_in6 *sin6 = (void *)&ss;
 
-			/* inet_ntop(), not getnameinfo(): 2 KiB less static. */
-			inet_ntop(ss.ss_family, ss.ss_family == AF_INET ?
-			    (void *)&sin->sin_addr : (void *)&sin6->sin6_addr,
-			    host, sizeof(host));
+			/*
+			 * IPv6 as socat writes it: in brackets, all eight
+			 * groups of four digits ("[0000:...:0001]").
+			 */
+			if (ss.ss_family == AF_INET)
+				inet_ntop(AF_INET, &sin->sin_addr, host,
+				    sizeof(host));
+			else
+				format_ipv6_long(&sin6->sin6_addr, host);
 			snprintf(port, sizeof(port), "%u", ntohs(sin->sin_port));
 			set_program_var(which[i], "PORT", port);
 		} else if (ss.ss_family == AF_UNIX) {
@@ -3824,6 +3849,7 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL;
 	int family = addr_family(a);
+	const char *env;
 	char bhost[256] = "";
 	unsigned short bport;
 	int fd = -1;
@@ -3831,8 +3857,13 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 	if (a->set.bind != NULL &&
 	    split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
 		goto err;
+	/*
+	 * Without a family from pf=, the type, -4/-6 or bind=, IPv4, or what
+	 * socat's SOCAT_DEFAULT_LISTEN_IP says (4 or 6).
+	 */
 	if (family == AF_UNSPEC && bhost[0] == '\0')
-		family = AF_INET;
+		family = (env = getenv("SOCAT_DEFAULT_LISTEN_IP")) != NULL &&
+		    strcmp(env, "6") == 0 ? AF_INET6 : AF_INET;
 	if ((res = resolve(bhost, a->port, family, a->type->socktype, 1)) == NULL)
 		goto err;
 	if ((fd = socket(res->ai_family, a->type->socktype | SOCK_CLOEXEC,
@@ -4210,6 +4241,25 @@ deny:
 }
 
 /*
+ * Waits until the listening fd of pfd has a client.  After accept-timeout
+ * without one, relay ends with a W and exit status 0, as socat does.
+ * Returns poll()'s result.
+ */
+static int
+wait_client(const struct addr *a, struct pollfd *pfd)
+{
+	int n;
+
+	n = poll(pfd, 1, a->set.accept_timeout > 0 ?
+	    poll_ms(a->set.accept_timeout) : -1);
+	if (n == 0) {
+		logmsg(L_WARN, "accept: Connection timed out");
+		relay_exit(0);
+	}
+	return n;
+}
+
+/*
  * Returns a connection accepted on lfd that the client filters allow,
  * retrying transient failures.  A fork listener's lfd is non-blocking:
  * with wait, relay then waits for a client; without, it returns -1 when
@@ -4226,6 +4276,9 @@ accept_one(const struct addr *a, int lfd, int wait)
 	int fd;
 
 	for (;;) {
+		/* (A listener without fork blocks in accept(): wait first.) */
+		if (wait && a->set.accept_timeout > 0)
+			(void)wait_client(a, &pfd);
 		plen = sizeof(peer);
 #ifdef HAVE_SOCK_FLAGS
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
@@ -4259,7 +4312,7 @@ accept_one(const struct addr *a, int lfd, int wait)
 #endif
 			if (!wait)
 				return -1;
-			(void)poll(&pfd, 1, -1);
+			(void)wait_client(a, &pfd);
 			continue;
 		case EINTR:
 		case ECONNABORTED:
@@ -4474,7 +4527,7 @@ serve(struct addr *a, struct endpoint *ep)
 					held[nheld++] = accept_one(a, ep->listen_fd, 1);
 					break;
 				}
-				if (poll(&lpfd, 1, -1) > 0)
+				if (wait_client(a, &lpfd) > 0)
 					drained = 0;
 			}
 			fd = held[taken++];
