@@ -92,6 +92,27 @@
 #define FS_TOPDIR_FL		0x00020000
 #endif
 
+/*
+ * VSOCK (virtual machine sockets), Linux only.  The address structure is
+ * the kernel's ABI; libcs without <linux/vm_sockets.h> (musl, for the
+ * static build) get it here.
+ */
+#if defined(__linux__) && defined(AF_VSOCK)
+#define HAVE_VSOCK 1
+#if defined(__has_include) && __has_include(<linux/vm_sockets.h>)
+#include <linux/vm_sockets.h>
+#else
+struct sockaddr_vm {
+	sa_family_t	 svm_family;
+	unsigned short	 svm_reserved1;
+	unsigned int	 svm_port;
+	unsigned int	 svm_cid;
+	unsigned char	 svm_flags;
+	unsigned char	 svm_zero[3];
+};
+#define VMADDR_CID_ANY	-1U
+#endif
+#endif
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
 #define HAVE_SOCK_FLAGS 1
 #else
@@ -581,6 +602,8 @@ const struct opt_desc opt_descs[] = {
 	    OT_INT, SETTING(ftruncate), "<length>" },
 	{ "group", "owner-group gid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(group), "<group>" },
+	{ "http-version", NULL, G_HTTP, PH_OPEN, OT_STRING,
+	    SETTING(http_version), "<version>" },
 	{ "hupcl", "hup", G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, HUPCL, 0, "<0|1>" },
 	{ "icanon", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -589,6 +612,8 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 0, ICRNL, 0, "<0|1>" },
 	{ "iexten", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, IEXTEN, 0, "<0|1>" },
+	{ "ignorecr", NULL, G_HTTP, PH_OPEN, OT_BOOL,
+	    SETTING(ignorecr), NULL },
 	{ "ignoreeof", "ignoreof", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(ignoreeof), NULL },
 	{ "interval", "intervall", G_RETRY, PH_OPEN, OT_TIME,
@@ -657,6 +682,8 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, PARODD, 0, "<0|1>" },
 	{ "passcred", "so-passcred", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_PASSCRED), NULL },
+	{ "pf", "protocol-family", G_IP, PH_OPEN, OT_STRING,
+	    SETTING(pf), "<ip4|ip6>" },
 	{ "pgid", "setpgid", G_PROGRAM, PH_OPEN, OT_INT,
 	    SETTING(pgid), "<pgid>" },
 	{ "pipes", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
@@ -665,6 +692,14 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_IP, IP_PKTINFO), NULL },
 	{ "priority", "so-priority", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_PRIORITY), "<prio>" },
+	{ "proxy-authorization", "proxyauth proxy-auth", G_HTTP, PH_OPEN,
+	    OT_STRING, SETTING(proxyauth), "<user:password>" },
+	{ "proxy-authorization-file", "proxyauthfile", G_HTTP, PH_OPEN,
+	    OT_STRING, SETTING(proxyauthfile), "<filename>" },
+	{ "proxy-resolve", "resolve resolv", G_HTTP, PH_OPEN, OT_BOOL,
+	    SETTING(proxy_resolve), NULL },
+	{ "proxyport", NULL, G_HTTP, PH_OPEN, OT_STRING,
+	    SETTING(proxyport), "<port>" },
 	{ "pty", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(pty), NULL },
 	{ "quickack", "tcp-quickack", G_TCP, PH_PREBIND, OT_BOOL,
@@ -717,6 +752,10 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_SNDLOWAT), "<bytes>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEPORT), NULL },
+	{ "socksport", NULL, G_SOCKS, PH_OPEN, OT_STRING,
+	    SETTING(socksport), "<port>" },
+	{ "socksuser", NULL, G_SOCKS, PH_OPEN, OT_STRING,
+	    SETTING(socksuser), "<user>" },
 	{ "sourceport", "sp", G_IP, PH_ACCEPT, OT_INT,
 	    SETTING(sourceport), "<port>" },
 	{ "stderr", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
@@ -765,6 +804,13 @@ static int open_file(struct addr *, struct endpoint *);
 static int open_pipe(struct addr *, struct endpoint *);
 static int open_fd(struct addr *, struct endpoint *);
 static int open_pty(struct addr *, struct endpoint *);
+static int open_accept_fd(struct addr *, struct endpoint *);
+#ifdef HAVE_VSOCK
+static int open_vsock(struct addr *, struct endpoint *);
+#endif
+static int open_socks4(struct addr *, struct endpoint *);
+static int open_socks5(struct addr *, struct endpoint *);
+static int open_http_proxy(struct addr *, struct endpoint *);
 
 #define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
 #define GR_TCP_C	(GR_TCP | G_CONNECT)
@@ -777,11 +823,15 @@ static int open_pty(struct addr *, struct endpoint *);
 #define GR_UNIX_R	(GR_UNIX_L & ~G_CHILD)
 #define GR_FILE		(G_FD | G_FILE | G_NAMED | G_TERMIOS)
 #define GR_PROG		(G_FD | G_SOCKET | G_PROGRAM | G_TERMIOS | G_SESSION)
+#define GR_SOCKS	(GR_TCP_C | G_IP6 | G_SOCKS)
 
 #define O_GOPEN		(O_APPEND | O_CREAT)
 
 /* The DATAGRAM types take replies from anyone, the SENDTO ones not. */
 #define ANY_SENDER	2	/* not 1: the UNIX rows use 1 for ABSTRACT */
+
+/* The SOCKS4A row: SOCKS4 with the host name left to the server. */
+#define SOCKS4A		1
 
 /* The ABSTRACT types are the UNIX rows with arg 1. */
 #define IS_ABSTRACT(a)	((a)->type->family == AF_UNIX && (a)->type->arg == 1)
@@ -803,6 +853,9 @@ const struct addr_type addr_types[] = {
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
 	{ "ABSTRACT-SENDTO", NULL, 1, ":<name>", K_SENDTO,
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
+	{ "ACCEPT-FD", "ACCEPT", 1, ":<fdnum>", K_STREAM_LISTEN, AF_UNSPEC,
+	    SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD | G_IPSERVER,
+	    0, open_accept_fd },
 	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0,
 	    GR_FILE & ~G_TERMIOS,
 	    O_CREAT | O_TRUNC, open_file },
@@ -816,12 +869,25 @@ const struct addr_type addr_types[] = {
 	    0, open_file },
 	{ "PIPE", "ECHO", -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
+	{ "PROXY", "PROXY-CONNECT", 3, ":<proxy-server>:<host>:<port>",
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP,
+	    GR_TCP_C | G_IP6 | G_HTTP, 0, open_http_proxy },
 	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0,
 	    G_FD | G_TERMIOS | G_SESSION | G_NAMED, 0,
 	    open_pty },
 	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    2, open_program },
 	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD, 1, open_pipe },
+	{ "SOCKS4", "SOCKS", 3, ":<socks-server>:<host>:<port>",
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
+	    0, open_socks4 },
+	{ "SOCKS4A", NULL, 3, ":<socks-server>:<host>:<port>",
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
+	    SOCKS4A, open_socks4 },
+	{ "SOCKS5-CONNECT", "SOCKS5", -4,
+	    ":<socks-server>[:<socks-port>]:<host>:<port>",
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
+	    0, open_socks5 },
 	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
 	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 1,
 	    open_stdio },
@@ -900,6 +966,14 @@ const struct addr_type addr_types[] = {
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L, 0, open_unix_listen },
 	{ "UNIX-SENDTO", NULL, 1, ":<path>", K_SENDTO,
 	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C, 0, open_unix_connect },
+#ifdef HAVE_VSOCK
+	{ "VSOCK-CONNECT", "VSOCK", 2, ":<cid>:<port>", K_STREAM_CONNECT,
+	    AF_VSOCK, SOCK_STREAM, 0, G_FD | G_SOCKET | G_CONNECT, 0,
+	    open_vsock },
+	{ "VSOCK-LISTEN", "VSOCK-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_VSOCK, SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD, 0,
+	    open_vsock },
+#endif
 };
 const size_t n_addr_types = sizeof(addr_types) / sizeof(addr_types[0]);
 
@@ -1360,6 +1434,59 @@ missing:
 	return -1;
 }
 
+/*
+ * Parses pf= (protocol-family): ip4, ipv4, inet, inet4, ip6, ipv6, inet6,
+ * or the number of either, as socat.  Returns 0 with *family set, or -1
+ * after logging an E.
+ */
+static int
+parse_family(const char *name, int *family)
+{
+	int v;
+
+	if (strcasecmp(name, "ip4") == 0 || strcasecmp(name, "ipv4") == 0 ||
+	    strcasecmp(name, "inet") == 0 || strcasecmp(name, "inet4") == 0 ||
+	    (parse_int_base(name, 0, &v) == 0 && v == AF_INET))
+		*family = AF_INET;
+	else if (strcasecmp(name, "ip6") == 0 || strcasecmp(name, "ipv6") == 0 ||
+	    strcasecmp(name, "inet6") == 0 ||
+	    (parse_int_base(name, 0, &v) == 0 && v == AF_INET6))
+		*family = AF_INET6;
+	else {
+		logmsg(L_ERROR, "unknown protocol family \"%s\"", name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The two ports of an address that goes through a SOCKS server or an HTTP
+ * proxy: the server's (a->port: the SOCKS5 parameter, socksport= or
+ * proxyport=, or 1080 and 8080 as in socat) and the target's (the last
+ * parameter).  Returns 0, or -1 after logging an E.
+ */
+static int
+parse_proxy_ports(struct addr *a)
+{
+	const char *server = a->type->groups & G_HTTP ? a->set.proxyport :
+	    a->set.socksport;
+	const char *target = a->params[a->nparams - 1];
+
+	if (a->nparams == 4)		/* SOCKS5-CONNECT:server:port:host:port */
+		server = a->params[1];
+	if (server == NULL)
+		server = a->type->groups & G_HTTP ? "8080" : "1080";
+	if (parse_port(server, 0, &a->port) == -1) {
+		logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, server);
+		return -1;
+	}
+	if (parse_port(target, 0, &a->target_port) == -1) {
+		logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, target);
+		return -1;
+	}
+	return 0;
+}
+
 /* Frees what parse_address() allocated. */
 void
 free_address(struct addr *a)
@@ -1378,6 +1505,13 @@ free_address(struct addr *a)
 	free(a->set.device);
 	free(a->set.lockfile);
 	free(a->set.waitlock);
+	free(a->set.pf);
+	free(a->set.socksport);
+	free(a->set.socksuser);
+	free(a->set.proxyport);
+	free(a->set.proxyauth);
+	free(a->set.proxyauthfile);
+	free(a->set.http_version);
 	if (a->numeric != NULL)
 		freeaddrinfo(a->numeric);
 	if (a->writer != NULL) {
@@ -1485,11 +1619,12 @@ parse_address(const char *text, struct addr *a)
 		a->params[a->nparams++] = word;
 		word = NULL;
 	}
-	if (a->nparams != a->type->nparams &&
-	    !(a->type->nparams == -1 && a->nparams <= 1)) {
+	if (a->nparams != a->type->nparams && !(a->type->nparams < 0 &&
+	    (a->nparams == -a->type->nparams ||
+	    a->nparams == -a->type->nparams - 1))) {
 		logmsg(L_ERROR, "%s: wrong number of parameters (%d instead of %d)",
 		    a->type->name, a->nparams > MAX_PARAMS ? MAX_PARAMS + 1 :
-		    a->nparams, a->type->nparams);
+		    a->nparams, abs(a->type->nparams));
 		goto err;
 	}
 
@@ -1550,7 +1685,12 @@ parse_address(const char *text, struct addr *a)
 		word = value = NULL;
 	}
 
-	if (a->type->groups & G_IP) {
+	if (a->set.pf != NULL && parse_family(a->set.pf, &a->family) == -1)
+		goto err;
+	if (a->type->groups & (G_SOCKS | G_HTTP)) {
+		if (parse_proxy_ports(a) == -1)
+			goto err;
+	} else if (a->type->groups & G_IP) {
 		int listen = a->type->nparams == 1;
 		const char *p = a->params[listen ? 0 : 1];
 
@@ -1624,6 +1764,13 @@ format_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf, size_t size
 			snprintf(buf, size, "AF=1 \"%.*s\"", (int)(len -
 			    offsetof(struct sockaddr_un, sun_path)), sun->sun_path);
 		break;
+#ifdef HAVE_VSOCK
+	case AF_VSOCK:
+		snprintf(buf, size, "AF=%d cid:%u port:%u", AF_VSOCK,
+		    ((const struct sockaddr_vm *)(const void *)sa)->svm_cid,
+		    ((const struct sockaddr_vm *)(const void *)sa)->svm_port);
+		break;
+#endif
 	default:
 		snprintf(buf, size, "AF=%d", sa->sa_family);
 	}
@@ -1775,6 +1922,18 @@ release(const struct addr *a, struct addrinfo *res)
 {
 	if (res != NULL && res != a->numeric)
 		freeaddrinfo(res);
+}
+
+/*
+ * The address family a's sockets use: the type's (TCP4, UDP6, ...), else
+ * pf='s, else -4's or -6's, else AF_UNSPEC (the host's or bind='s decide).
+ */
+static int
+addr_family(const struct addr *a)
+{
+	if (a->type->family != AF_UNSPEC)
+		return a->type->family;
+	return a->family != AF_UNSPEC ? a->family : g.pf;
 }
 
 /*
@@ -2801,7 +2960,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	struct addrinfo *res = NULL, *bres = NULL, *ai;
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof(local);
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char buf[128], bhost[256];
 	unsigned short bport;
 	int fd = -1, saved, binds;
@@ -2874,6 +3033,615 @@ err:
 	if (bres != NULL)
 		freeaddrinfo(bres);
 	return -1;
+}
+
+/*
+ * SOCKS4, SOCKS4A, SOCKS5-CONNECT and PROXY (HTTP CONNECT) connect to a
+ * server as TCP does, send it a request for the target and read its reply
+ * before the transfer starts.  The reply is untrusted input: it is read to
+ * its exact length, never beyond (what follows is the target's data), and
+ * every malformed, short or refusing reply is an E.  connect-timeout bounds
+ * the request and the reply too; without it relay waits for the server as
+ * socat does.
+ */
+
+/*
+ * Waits until fd is ready for events or the deadline (0: none) passes.
+ * Returns 0, or -1 with errno set (ETIMEDOUT when the deadline passed).
+ */
+static int
+wait_fd(int fd, short events, double deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int rc;
+
+	while ((rc = poll(&pfd, 1, deadline == 0 ? -1 :
+	    poll_ms(deadline - now()))) == -1 && errno == EINTR)
+		;
+	if (rc == 0)
+		errno = ETIMEDOUT;
+	return rc > 0 ? 0 : -1;
+}
+
+/*
+ * Sends the n bytes of a request to a SOCKS server or proxy on the
+ * non-blocking socket fd.  Returns 0, or -1 after logging an E.
+ */
+static int
+send_request(int fd, const void *buf, size_t n, double deadline)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = send(fd, p, n, MSG_NOSIGNAL)) > 0) {
+			p += w;
+			n -= (size_t)w;
+		} else if (errno != EINTR && ((errno != EAGAIN &&
+		    errno != EWOULDBLOCK) || wait_fd(fd, POLLOUT, deadline) == -1)) {
+			logmsg(L_ERROR | L_ERRNO, "write(%d, ..., %zu)", fd, n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Reads n bytes of a reply from src into dst: never more, the bytes after
+ * it are the target's.  Returns the bytes read (fewer than n at EOF), or
+ * -1 after logging an E.
+ */
+static ssize_t
+reply_read(struct reply_src *src, void *dst, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	if (src->fd == -1) {
+		got = src->len - src->off < n ? src->len - src->off : n;
+		memcpy(dst, src->buf + src->off, got);
+		src->off += got;
+		return (ssize_t)got;
+	}
+	while (got < n) {
+		if ((r = read(src->fd, (char *)dst + got, n - got)) > 0)
+			got += (size_t)r;
+		else if (r == 0)
+			break;
+		else if (errno != EINTR && ((errno != EAGAIN &&
+		    errno != EWOULDBLOCK) ||
+		    wait_fd(src->fd, POLLIN, src->deadline) == -1)) {
+			logmsg(L_ERROR | L_ERRNO, "read(%d, ..., %zu)", src->fd,
+			    n - got);
+			return -1;
+		}
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Copies n bytes of a server's text into out (size bytes) for a log line,
+ * each unprintable byte as '.'.  Returns out.
+ */
+static const char *
+printable(const char *in, size_t n, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < size - 1; i++)
+		out[i] = in[i] >= 0x20 && in[i] < 0x7f ? in[i] : '.';
+	out[i] = '\0';
+	return out;
+}
+
+/* A SOCKS4 reply: 8 bytes.  Returns 0 when granted, or -1 after logging. */
+static int
+socks4_reply(struct reply_src *src)
+{
+	static const char *const refused[] = {
+		"socks: connect request rejected or failed",
+		"socks: ident refused by client",
+		"socks: ident failed",
+	};
+	unsigned char r[8];
+	ssize_t n;
+
+	if ((n = reply_read(src, r, sizeof(r))) == -1)
+		return -1;
+	if (n < (ssize_t)sizeof(r)) {
+		logmsg(L_ERROR, "read(): EOF during read of socks reply, "
+		    "peer might not be a socks4 server");
+		return -1;
+	}
+	logmsg(L_INFO, "received socks reply VN=%u CD=%u DSTPORT=%u "
+	    "DSTIP=%u.%u.%u.%u", r[0], r[1], r[2] << 8 | r[3], r[4], r[5],
+	    r[6], r[7]);
+	if (r[0] != 0)
+		logmsg(L_WARN, "socks: reply code version is not 0 (%d)", r[0]);
+	if (r[1] == 90) {
+		logmsg(L_NOTICE, "successfully connected via socks4");
+		return 0;
+	}
+	if (r[1] >= 91 && r[1] <= 93)
+		logmsg(L_ERROR, "%s", refused[r[1] - 91]);
+	else
+		logmsg(L_ERROR, "socks: undefined status %u", r[1]);
+	return -1;
+}
+
+/*
+ * A SOCKS5 server's answer to the hello: version 5 and the method, which
+ * must be 0, no authentication.  Returns 0, or -1 after logging.
+ */
+static int
+socks5_hello_reply(struct reply_src *src)
+{
+	unsigned char r[2];
+	ssize_t n;
+
+	if ((n = reply_read(src, r, sizeof(r))) == -1)
+		return -1;
+	if (n < (ssize_t)sizeof(r))
+		logmsg(L_ERROR, "read(): EOF during read of SOCKS5 server hello, "
+		    "peer might not be a SOCKS5 server");
+	else if (r[0] != 5)
+		logmsg(L_ERROR, "SOCKS5 Server Hello version was %d, not the "
+		    "expected 5, peer might not be a SOCKS5 server", r[0]);
+	else if (r[1] == 0xff)
+		logmsg(L_ERROR, "SOCKS5 authentication negotiation failed - "
+		    "client & server have no common supported methods");
+	else if (r[1] != 0)
+		logmsg(L_ERROR, "SOCKS5 server requested unsupported auth "
+		    "method (%d)", r[1]);
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * A SOCKS5 reply: version, code, 0, address type, the bound address (4,
+ * 16, or a length byte and up to 255 bytes of name) and port.  Returns 0
+ * when it succeeded, or -1 after logging.
+ */
+static int
+socks5_reply(struct reply_src *src)
+{
+	static const char *const reason[] = {
+		"succeeded", "general SOCKS server failure",
+		"connection not allowed by ruleset", "network unreachable",
+		"host unreachable", "connection refused", "TTL expired",
+		"command not supported", "address type not supported",
+	};
+	unsigned char r[6 + 256];
+	size_t len;
+	ssize_t n;
+
+	/* Five bytes say how long the rest is. */
+	if ((n = reply_read(src, r, 5)) == -1)
+		return -1;
+	if (n == 5) {
+		switch (r[3]) {
+		case 1:
+			len = 10;
+			break;
+		case 4:
+			len = 22;
+			break;
+		case 3:
+			len = 7 + (size_t)r[4];
+			break;
+		default:
+			logmsg(L_ERROR, "invalid SOCKS5 reply address type (%d)",
+			    r[3]);
+			return -1;
+		}
+		if ((n = reply_read(src, r + 5, len - 5)) == -1)
+			return -1;
+		n = n == (ssize_t)(len - 5) ? 5 : 0;
+	}
+	if (n < 5) {
+		logmsg(L_ERROR, "read(): EOF during read of SOCKS5 reply");
+		return -1;
+	}
+	logmsg(L_INFO, "received SOCKS5 reply version=%d reply=%d "
+	    "address_type=%d", r[0], r[1], r[3]);
+	if (r[0] != 5) {
+		logmsg(L_ERROR, "SOCKS5 reply version was %d, not the expected 5, "
+		    "peer might not be a SOCKS5 server", r[0]);
+		return -1;
+	}
+	if (r[1] != 0) {
+		logmsg(L_ERROR, "SOCKS5 server error %d: %s", r[1],
+		    r[1] < sizeof(reason) / sizeof(reason[0]) ? reason[r[1]] :
+		    "unknown error");
+		return -1;
+	}
+	return 0;
+}
+
+#define HTTP_LINE_MAX	2048	/* socat's limit for a line of the reply */
+
+/*
+ * Checks an HTTP proxy's status line (without its line end): HTTP/1.0 or
+ * 1.1 and status 200, as socat (which takes "2000" for 200 too).
+ * Returns 0, or -1 after logging.
+ */
+static int
+http_status(const char *line, size_t len, const char *request)
+{
+	char text[HTTP_LINE_MAX + 1];
+	const char *p = line + 9;
+
+	if (strncmp(line, "HTTP/1.0 ", 9) != 0 &&
+	    strncmp(line, "HTTP/1.1 ", 9) != 0) {
+		logmsg(L_ERROR, "proxy: invalid answer \"%s\"",
+		    printable(line, len, text, sizeof(text)));
+		return -1;
+	}
+	p += strspn(p, " ");
+	if (strncmp(p, "200", 3) == 0)
+		return 0;
+	p += strnlen(p, 3);
+	p += strspn(p, " ");
+	logmsg(L_ERROR, "%s: %s", request, printable(p,
+	    (size_t)(line + len - p), text, sizeof(text)));
+	return -1;
+}
+
+/*
+ * An HTTP proxy's reply to CONNECT: the status line, headers, an empty
+ * line.  A line ends with "\r\n", or with ignorecr with "\n" alone (an
+ * empty line then may hold '\r's), as in socat.  Returns 0 for status 200,
+ * or -1 after logging.
+ */
+static int
+http_reply(struct reply_src *src, int ignorecr, const char *request)
+{
+	char line[HTTP_LINE_MAX + 1], text[HTTP_LINE_MAX + 1];
+	size_t n = 0, len;
+	int status_seen = 0;
+	ssize_t r;
+
+	for (;;) {
+		if ((r = reply_read(src, line + n, 1)) == -1)
+			return -1;
+		if (r == 0) {
+			logmsg(L_ERROR, "proxy_connect: connection closed by proxy");
+			return -1;
+		}
+		n++;
+		if (n >= 2 && line[n - 2] == '\r' && line[n - 1] == '\n')
+			len = n - 2;
+		else if (ignorecr && line[n - 1] == '\n')
+			len = n - 1;
+		else if (n == HTTP_LINE_MAX) {
+			logmsg(L_ERROR, "proxy answer exceeds %d bytes, aborting",
+			    HTTP_LINE_MAX);
+			return -1;
+		} else
+			continue;
+		line[len] = '\0';
+		if (!status_seen) {
+			logmsg(L_INFO, "proxy_connect: received answer \"%s\"",
+			    printable(line, len, text, sizeof(text)));
+			if (http_status(line, len, request) == -1)
+				return -1;
+			status_seen = 1;
+		} else if (len == 0 || (ignorecr &&
+		    strspn(line, "\r") == len)) {
+			return 0;
+		} else {
+			logmsg(L_INFO, "proxy_connect: received header \"%s\"",
+			    printable(line, len, text, sizeof(text)));
+		}
+		n = 0;
+	}
+}
+
+/*
+ * Reads the reply of proto from src (a's options say how, for PROXY).
+ * Returns 0 when the server agreed, or -1 after logging an E.
+ */
+int
+read_proxy_reply(enum proxy_proto proto, struct reply_src *src,
+    const struct addr *a)
+{
+	switch (proto) {
+	case PROTO_SOCKS4:
+		return socks4_reply(src);
+	case PROTO_SOCKS5_HELLO:
+		return socks5_hello_reply(src);
+	case PROTO_SOCKS5:
+		return socks5_reply(src);
+	case PROTO_HTTP:
+		break;
+	}
+	return http_reply(src, a->set.ignorecr, src->request);
+}
+
+/*
+ * Connects to a's SOCKS server or proxy (its first parameter, port
+ * a->port) as TCP does, and sends it the request of n bytes.  Returns 0
+ * with the socket in ep and src ready for the reply, or -1 after logging.
+ */
+static int
+proxy_request(struct addr *a, struct endpoint *ep, const void *request,
+    size_t n, struct reply_src *src)
+{
+	memset(src, 0, sizeof(*src));
+	if (open_inet_connect(a, ep) == -1)
+		return -1;
+	src->fd = ep->rfd;
+	if (a->set.connect_timeout > 0)
+		src->deadline = now() + a->set.connect_timeout;
+	if (send_request(src->fd, request, n, src->deadline) == 0)
+		return 0;
+	close(src->fd);
+	ep->rfd = ep->wfd = -1;
+	return -1;
+}
+
+/*
+ * Reads the reply to a's request from src, closing the socket in ep when
+ * the server refused.  Returns 0, or -1 after logging.
+ */
+static int
+proxy_reply(enum proxy_proto proto, struct reply_src *src, struct addr *a,
+    struct endpoint *ep)
+{
+	if (read_proxy_reply(proto, src, a) == 0)
+		return 0;
+	close(src->fd);
+	ep->rfd = ep->wfd = -1;
+	return -1;
+}
+
+/*
+ * Opens SOCKS4 and SOCKS4A: the request carries the target's IPv4
+ * address, resolved here before the server is contacted, or with SOCKS4A
+ * the name for the server to resolve, and the user id: socksuser=,
+ * $LOGNAME, $USER or "anonymous", as in socat.  Returns 0, or -1 after
+ * logging.
+ */
+static int
+open_socks4(struct addr *a, struct endpoint *ep)
+{
+	const char *host = a->params[1], *user = a->set.socksuser;
+	int socks4a = a->type->arg == SOCKS4A, rc = -1;
+	struct addrinfo *res = NULL;
+	struct reply_src src;
+	unsigned char *req;
+	size_t ulen, hlen;
+
+	if (user == NULL && (user = getenv("LOGNAME")) == NULL &&
+	    (user = getenv("USER")) == NULL)
+		user = "anonymous";
+	ulen = strlen(user) + 1;
+	hlen = socks4a ? strlen(host) + 1 : 0;
+	if ((req = malloc(8 + ulen + hlen)) == NULL) {
+		logmsg(L_ERROR, "out of memory");
+		return -1;
+	}
+	req[0] = 4;
+	req[1] = 1;		/* CONNECT */
+	req[2] = (unsigned char)(a->target_port >> 8);
+	req[3] = (unsigned char)a->target_port;
+	if (socks4a) {
+		memcpy(req + 4, "\0\0\0\1", 4);	/* 0.0.0.1: a name follows */
+		memcpy(req + 8 + ulen, host, hlen);
+	} else if ((res = resolve(host, a->target_port, AF_INET, SOCK_STREAM,
+	    0)) != NULL) {
+		memcpy(req + 4, &((struct sockaddr_in *)(void *)res->ai_addr)->
+		    sin_addr, 4);
+	} else {
+		goto out;
+	}
+	memcpy(req + 8, user, ulen);
+	logmsg(L_NOTICE, "opening connection to %s:%u via socks4 server %s:%u "
+	    "as user \"%s\"", host, a->target_port, a->params[0], a->port, user);
+	if (proxy_request(a, ep, req, 8 + ulen + hlen, &src) == 0 &&
+	    proxy_reply(PROTO_SOCKS4, &src, a, ep) == 0)
+		rc = 0;
+out:
+	if (res != NULL)
+		freeaddrinfo(res);
+	free(req);
+	return rc;
+}
+
+/*
+ * Opens SOCKS5-CONNECT: a hello offering no authentication, then a
+ * CONNECT for the target as an IPv4 or IPv6 literal or else a name of at
+ * most 255 bytes, which the server resolves.  Returns 0, or -1 after
+ * logging.
+ */
+static int
+open_socks5(struct addr *a, struct endpoint *ep)
+{
+	static const unsigned char hello[] = { 5, 1, 0 };
+	const char *host = a->params[a->nparams - 2];
+	unsigned char req[4 + 1 + 255 + 2];
+	struct reply_src src;
+	size_t n = 4;
+
+	req[0] = 5;
+	req[1] = 1;		/* CONNECT */
+	req[2] = 0;
+	if (inet_pton(AF_INET, host, req + 4) == 1) {
+		req[3] = 1;
+		n += 4;
+	} else if (inet_pton(AF_INET6, host, req + 4) == 1) {
+		req[3] = 4;
+		n += 16;
+	} else if (strlen(host) <= 255) {
+		req[3] = 3;
+		req[n++] = (unsigned char)strlen(host);
+		memcpy(req + n, host, strlen(host));
+		n += strlen(host);
+	} else {
+		logmsg(L_ERROR, "target hostname too long (>255 bytes), aborting");
+		return -1;
+	}
+	req[n++] = (unsigned char)(a->target_port >> 8);
+	req[n++] = (unsigned char)a->target_port;
+	logmsg(L_NOTICE, "opening connection to %s:%u via socks5 server %s:%u",
+	    host, a->target_port, a->params[0], a->port);
+	if (proxy_request(a, ep, hello, sizeof(hello), &src) == -1 ||
+	    proxy_reply(PROTO_SOCKS5_HELLO, &src, a, ep) == -1)
+		return -1;
+	if (send_request(src.fd, req, n, src.deadline) == -1) {
+		close(src.fd);
+		ep->rfd = ep->wfd = -1;
+		return -1;
+	}
+	return proxy_reply(PROTO_SOCKS5, &src, a, ep);
+}
+
+/* Writes n bytes of in as base64 into out.  Returns the length written. */
+static size_t
+base64(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+	unsigned long v;
+
+	for (i = 0; i < n; i += 3) {
+		v = (unsigned long)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = digits[v >> 18 & 63];
+		out[o++] = digits[v >> 12 & 63];
+		out[o++] = i + 1 < n ? digits[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? digits[v & 63] : '=';
+	}
+	return o;
+}
+
+/*
+ * The credentials of proxy-authorization=, or the whole content of
+ * proxy-authorization-file= (a final newline included, as socat sends
+ * it).  Returns them (malloc'd; *len bytes), NULL with *len 0 for none,
+ * or NULL with *len 1 after logging an E.
+ */
+static char *
+proxy_credentials(const struct addr *a, size_t *len)
+{
+	char *buf = NULL;
+	ssize_t r;
+	size_t size = 0;
+	int fd;
+
+	*len = 0;
+	if (a->set.proxyauthfile == NULL) {
+		if (a->set.proxyauth == NULL)
+			return NULL;
+		*len = strlen(a->set.proxyauth);
+		return strdup(a->set.proxyauth);
+	}
+	if (a->set.proxyauth != NULL) {
+		logmsg(L_ERROR, "Only one of options proxy-authorization and "
+		    "proxy-authorization-file allowed");
+		*len = 1;
+		return NULL;
+	}
+	if ((fd = open(a->set.proxyauthfile, O_RDONLY | O_CLOEXEC)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "open(\"%s\", O_RDONLY)",
+		    a->set.proxyauthfile);
+		*len = 1;
+		return NULL;
+	}
+	for (;;) {
+		if (*len == size) {
+			char *more = size < 65536 ? realloc(buf, size + 4096) : NULL;
+
+			if (more == NULL) {
+				logmsg(L_ERROR, "\"%s\": too long or out of memory",
+				    a->set.proxyauthfile);
+				break;
+			}
+			buf = more;
+			size += 4096;
+		}
+		if ((r = read(fd, buf + *len, size - *len)) == 0) {
+			close(fd);
+			return buf;
+		}
+		if (r == -1 && errno != EINTR) {
+			logmsg(L_ERROR | L_ERRNO, "read(\"%s\")",
+			    a->set.proxyauthfile);
+			break;
+		}
+		*len += r > 0 ? (size_t)r : 0;
+	}
+	close(fd);
+	free(buf);
+	*len = 1;
+	return NULL;
+}
+
+/*
+ * Opens PROXY: "CONNECT host:port HTTP/1.0" (http-version= changes the
+ * version), with proxy-resolve the target's IPv4 address instead of its
+ * name, and Basic credentials when given.  Returns 0, or -1 after logging.
+ */
+static int
+open_http_proxy(struct addr *a, struct endpoint *ep)
+{
+	const char *host = a->params[1];
+	const char *version = a->set.http_version ? a->set.http_version : "1.0";
+	struct addrinfo hints, *res = NULL;
+	char addr[INET_ADDRSTRLEN], *auth, *req = NULL;
+	struct reply_src src;
+	size_t alen, size, n;
+	int rc = -1;
+
+	if ((auth = proxy_credentials(a, &alen)) == NULL && alen != 0)
+		return -1;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	/* A name that does not resolve is sent as it is, as socat does. */
+	if (a->set.proxy_resolve && getaddrinfo(host, NULL, &hints, &res) == 0 &&
+	    inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)res->ai_addr)->
+	    sin_addr, addr, sizeof(addr)) != NULL)
+		host = addr;
+	size = strlen(host) + strlen(version) + alen * 4 / 3 + 64;
+	if ((req = malloc(size)) == NULL) {
+		logmsg(L_ERROR, "out of memory");
+		goto out;
+	}
+	n = (size_t)snprintf(req, size, "CONNECT %s:%u HTTP/%s\r\n", host,
+	    a->target_port, version);
+	if (auth != NULL) {
+		n += (size_t)snprintf(req + n, size - n,
+		    "Proxy-authorization: Basic ");
+		n += base64((unsigned char *)auth, alen, req + n);
+		memcpy(req + n, "\r\n", 2);
+		n += 2;
+	}
+	memcpy(req + n, "\r\n", 2);
+	n += 2;
+	logmsg(L_NOTICE, "opening connection to %s:%u via proxy %s:%u",
+	    a->params[1], a->target_port, a->params[0], a->port);
+	if (proxy_request(a, ep, req, n, &src) == -1)
+		goto out;
+	/* The request line without " HTTP/...", for the error message. */
+	*strstr(req, " HTTP/") = '\0';
+	src.request = req;
+	if (proxy_reply(PROTO_HTTP, &src, a, ep) == 0) {
+		logmsg(L_NOTICE, "successfully connected to %s:%u via proxy %s:%u",
+		    host, a->target_port, a->params[0], a->port);
+		rc = 0;
+	}
+out:
+	if (res != NULL)
+		freeaddrinfo(res);
+	free(auth);
+	free(req);
+	return rc;
 }
 
 /*
@@ -3038,7 +3806,7 @@ static int
 open_inet_listen(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL;
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char bhost[256] = "";
 	unsigned short bport;
 	int fd = -1;
@@ -3076,6 +3844,136 @@ err:
 	if (res != NULL)
 		freeaddrinfo(res);
 	return -1;
+}
+
+/*
+ * Parses a VSOCK context id or port as socat does: a C number (0x, 0
+ * prefixes), taken modulo 2^32, so "-1" is VMADDR_CID_ANY.  Returns 0, or
+ * -1 after logging an E.
+ */
+int
+parse_vsock_number(const char *s, const char *what, unsigned *v)
+{
+	unsigned long l;
+	char *end;
+
+	errno = 0;
+	l = strtoul(s, &end, 0);
+	if (*s == '\0' || *end != '\0' || errno != 0) {
+		logmsg(L_ERROR, "sockaddr_vm - garbage in %s: \"%s\"", what,
+		    *s == '\0' ? s : end);
+		return -1;
+	}
+	*v = (unsigned)l;
+	return 0;
+}
+
+#ifdef HAVE_VSOCK
+/*
+ * Fills *svm for VSOCK context id cid (NULL: any) and port.  Returns its
+ * length, or 0 after logging an E.
+ */
+socklen_t
+vsock_sockaddr(struct sockaddr_storage *ss, const char *cid, const char *port)
+{
+	struct sockaddr_vm *svm = (struct sockaddr_vm *)(void *)ss;
+	unsigned c = VMADDR_CID_ANY, p;
+
+	if ((cid != NULL && parse_vsock_number(cid, "cid", &c) == -1) ||
+	    parse_vsock_number(port, "port", &p) == -1)
+		return 0;
+	memset(ss, 0, sizeof(*ss));
+	svm->svm_family = AF_VSOCK;
+	svm->svm_cid = c;
+	svm->svm_port = p;
+	return sizeof(*svm);
+}
+
+/*
+ * Opens VSOCK-CONNECT (to <cid>:<port>) and VSOCK-LISTEN (on <port>, any
+ * context id).  Returns 0, or -1 after logging.
+ */
+static int
+open_vsock(struct addr *a, struct endpoint *ep)
+{
+	int listener = a->type->kind == K_STREAM_LISTEN, fd = -1;
+	struct sockaddr_storage ss;
+	char buf[64];
+	socklen_t len;
+
+	if (a->set.bind != NULL) {
+		logmsg(L_ERROR, "%s: option bind not supported", a->type->name);
+		return -1;
+	}
+	if ((len = vsock_sockaddr(&ss, listener ? NULL : a->params[0],
+	    a->params[listener ? 0 : 1])) == 0)
+		return -1;
+	if ((fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(AF_VSOCK, SOCK_STREAM, 0)");
+		return -1;
+	}
+	if (apply_sockopts(fd, a, AF_VSOCK, PH_PREBIND) == -1)
+		goto err;
+	if (listener) {
+		if (bind_listen(fd, (struct sockaddr *)&ss, len, a) == -1)
+			goto err;
+		ep->listen_fd = fd;
+		return 0;
+	}
+	logmsg(L_NOTICE, "opening connection to %s", format_sockaddr(
+	    (struct sockaddr *)&ss, len, buf, sizeof(buf)));
+	if (connect_within(fd, (struct sockaddr *)&ss, len, a) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
+		    format_sockaddr((struct sockaddr *)&ss, len, buf,
+		    sizeof(buf)), (unsigned)len);
+		goto err;
+	}
+	if (set_fd_flags(fd) == -1)
+		goto err;
+	socket_endpoint(ep, fd);
+	return 0;
+err:
+	close(fd);
+	return -1;
+}
+#endif
+
+/*
+ * Opens ACCEPT-FD: the listening socket relay was given as fd <fdnum>,
+ * the way systemd's socket activation passes it (fd 3), served as
+ * TCP-LISTEN would be, with or without fork.  Returns 0, or -1 after
+ * logging.
+ */
+static int
+open_accept_fd(struct addr *a, struct endpoint *ep)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char buf[160];
+	int fd = -1, listening = 0;
+
+	if (parse_int(a->params[0], &fd) == -1 || fd < 0) {
+		logmsg(L_ERROR, "error in FD number \"%s\"", a->params[0]);
+		return -1;
+	}
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "getsockname(%d)", fd);
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
+	    &(socklen_t){ sizeof(listening) }) == -1 || !listening) {
+		logmsg(L_ERROR, "ACCEPT-FD:%d: not a listening socket", fd);
+		return -1;
+	}
+	/* Not for the programs relay starts, as socat. */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "fcntl(%d, F_SETFD, FD_CLOEXEC)", fd);
+		return -1;
+	}
+	logmsg(L_NOTICE, "using file descriptor %d accepting a connection on %s",
+	    fd, format_sockaddr((struct sockaddr *)&ss, len, buf, sizeof(buf)));
+	ep->listen_fd = fd;
+	return 0;
 }
 
 /*
@@ -3129,7 +4027,7 @@ static int
 open_udp(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL, *bres = NULL;
-	int family = a->type->family != AF_UNSPEC ? a->type->family : g.pf;
+	int family = addr_family(a);
 	char buf[128], bhost[256];
 	unsigned short bport;
 	int fd = -1, binds;

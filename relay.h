@@ -41,6 +41,8 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_IPSERVER	0x2000	/* IP addresses that take in clients */
 #define G_TERMIOS	0x4000	/* addresses that may be a terminal */
 #define G_SESSION	0x8000	/* EXEC, SYSTEM, SHELL, PTY: setsid, ctty */
+#define G_SOCKS		0x10000	/* SOCKS4, SOCKS4A, SOCKS5-CONNECT */
+#define G_HTTP		0x20000	/* PROXY: HTTP CONNECT */
 #define G_RETRY		(G_CONNECT | G_LISTEN)
 
 /*
@@ -81,7 +83,7 @@ struct opt_desc {
 	 * Small types: 40 bytes a row instead of 56, 1.7 KiB less in
 	 * the static binary (its budget is 192 KiB).
 	 */
-	unsigned short	 groups;
+	unsigned	 groups;
 	enum opt_phase	 phase : 8;
 	enum opt_type	 type : 8;
 	enum opt_apply	 apply : 8;
@@ -149,6 +151,15 @@ struct addr_settings {
 	int	 lock;			/* enum lock_kind */
 	char	*lockfile;		/* lockfile=: as -L */
 	char	*waitlock;		/* waitlock=: as -W */
+	char	*pf;			/* pf=: ip4, ip6, ... */
+	char	*socksport;		/* SOCKS: the server's port */
+	char	*socksuser;		/* SOCKS4: the user id sent */
+	char	*proxyport;		/* PROXY: the proxy's port */
+	char	*proxyauth;		/* PROXY: "user:password", sent Basic */
+	char	*proxyauthfile;		/* PROXY: ... read from this file */
+	char	*http_version;		/* PROXY: of the CONNECT line */
+	int	 proxy_resolve;		/* PROXY: send the target's IPv4 address */
+	int	 ignorecr;		/* PROXY: a bare \n ends a reply line */
 };
 
 struct addr;
@@ -159,14 +170,14 @@ typedef int (*open_fn)(struct addr *, struct endpoint *);
 struct addr_type {
 	const char	*name;
 	const char	*aliases;	/* space-separated, or NULL */
-	signed char	 nparams;	/* -1: none or one */
+	signed char	 nparams;	/* -n: n - 1 or n (-1: none or one) */
 	const char	*params;	/* parameter names, for -h */
-	/* Small types: 48 bytes a row instead of 64 (see opt_desc). */
+	/* Small types, as in opt_desc. */
 	enum addr_kind	 kind : 8;
 	unsigned char	 family;	/* AF_UNSPEC: chosen by -4/-6 or the host */
 	unsigned char	 socktype;
 	unsigned char	 protocol;
-	unsigned short	 groups;
+	unsigned	 groups;
 	unsigned short	 arg;		/* K_STDIO: 1 read, 2 write, 3 both;
 					   K_FILE: base open() flags */
 	open_fn		 open;
@@ -186,6 +197,8 @@ struct addr {
 	int			 nparams;
 	char			*params[MAX_PARAMS];
 	unsigned short		 port;		/* resolved once, at parse time */
+	unsigned short		 target_port;	/* beyond a SOCKS server or proxy */
+	int			 family;	/* pf=, parsed; AF_UNSPEC: none */
 	struct addrinfo		*numeric;	/* a numeric host, resolved once */
 	int			 range_family;	/* range=, parsed once */
 	unsigned char		 range_net[16];
@@ -245,5 +258,26 @@ int parse_port(const char *s, int listen, unsigned short *port);
 int parse_time(const char *s, double *secs);
 int parse_int(const char *s, int *v);
 int parse_range(const char *s, struct addr *a);
+int parse_vsock_number(const char *s, const char *what, unsigned *v);
+#if defined(__linux__) && defined(AF_VSOCK)
+socklen_t vsock_sockaddr(struct sockaddr_storage *ss, const char *cid,
+    const char *port);
+#endif
+
+/*
+ * Where a SOCKS or HTTP proxy's reply is read from: the socket (fd), or
+ * for the fuzzer a buffer (fd -1, buf and len).  deadline: connect-timeout's
+ * end on the monotonic clock, or 0 for none.
+ */
+struct reply_src {
+	int			 fd;
+	const unsigned char	*buf;
+	size_t			 len, off;
+	double			 deadline;
+	const char		*request;	/* PROXY: "CONNECT host:port" */
+};
+enum proxy_proto { PROTO_SOCKS4, PROTO_SOCKS5_HELLO, PROTO_SOCKS5, PROTO_HTTP };
+int read_proxy_reply(enum proxy_proto proto, struct reply_src *src,
+    const struct addr *a);
 
 #endif /* RELAY_H */

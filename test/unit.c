@@ -12,7 +12,12 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <sys/socket.h>
 #include "relay.h"
+
+#if defined(__linux__) && defined(AF_VSOCK)
+#include <sys/socket.h>
+#endif
 
 static int failures;
 
@@ -249,6 +254,85 @@ main(void)
 	    a.set.connect_timeout == 2.5 && strcmp(a.set.bind, "[::1]") == 0,
 	    "time and string options");
 	free_address(&a);
+
+	/* Through a SOCKS server or proxy: its port, and the target's. */
+	check(parse_address("SOCKS4:s:h:80", &a) == 0 && a.port == 1080 &&
+	    a.target_port == 80, "SOCKS4: the server on 1080");
+	free_address(&a);
+	check(parse_address("SOCKS:s:h:80,socksport=9050,socksuser=u", &a) == 0 &&
+	    a.port == 9050 && a.target_port == 80 &&
+	    strcmp(a.set.socksuser, "u") == 0, "SOCKS: socksport, socksuser");
+	free_address(&a);
+	check(parse_address("SOCKS5:s:1081:h:22,socksport=9", &a) == 0 &&
+	    a.port == 1081 && a.target_port == 22 && a.nparams == 4,
+	    "SOCKS5: the port parameter wins over socksport");
+	free_address(&a);
+	check(parse_address("SOCKS5-CONNECT:s:h:22", &a) == 0 && a.port == 1080 &&
+	    a.target_port == 22 && a.nparams == 3, "SOCKS5-CONNECT: three parameters");
+	free_address(&a);
+	check(parse_address("PROXY:p:h:443,proxyport=3128,resolve,"
+	    "proxyauth=a:b,http-version=1.1,ignorecr", &a) == 0 &&
+	    a.port == 3128 && a.target_port == 443 && a.set.proxy_resolve &&
+	    a.set.ignorecr && strcmp(a.set.proxyauth, "a:b") == 0 &&
+	    strcmp(a.set.http_version, "1.1") == 0, "PROXY: its options");
+	free_address(&a);
+	check(parse_address("PROXY-CONNECT:p:h:443", &a) == 0 && a.port == 8080,
+	    "PROXY-CONNECT: the proxy on 8080");
+	free_address(&a);
+	{
+		/* A port 0, an option of the other group, a wrong count. */
+		static const char *const refused[] = { "SOCKS4:s:h:0",
+		    "SOCKS4:s:h:80,socksport=0", "SOCKS4:s:h:80,proxyport=1",
+		    "PROXY:p:h:80,socksuser=u", "TCP:h:80,socksport=1",
+		    "SOCKS5:s:h", "SOCKS5:s:1:h:2:x", "SOCKS4A:s:h:80:1",
+		    "PIPE:a:b" };
+		size_t i;
+
+		for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+			parse_case(refused[i], 0, NULL, NULL, NULL);
+	}
+
+	check(parse_address("TCP:h:1,pf=ip6", &a) == 0 && a.family == AF_INET6,
+	    "pf=ip6");
+	free_address(&a);
+	check(parse_address("TCP:h:1,protocol-family=2", &a) == 0 &&
+	    a.family == AF_INET, "protocol-family=2 is ip4");
+	free_address(&a);
+	parse_case("TCP:h:1,pf=ip5", 0, NULL, NULL, NULL);
+	parse_case("UNIX-CONNECT:/x,pf=ip4", 0, NULL, NULL, NULL);
+
+	/* VSOCK context ids and ports: C numbers modulo 2^32, as socat. */
+	{
+		unsigned v = 0;
+
+		check(parse_vsock_number("3", "cid", &v) == 0 && v == 3, "vsock: 3");
+		check(parse_vsock_number("0x10", "port", &v) == 0 && v == 16,
+		    "vsock: 0x10 is 16");
+		check(parse_vsock_number("-1", "cid", &v) == 0 && v == 0xffffffffU,
+		    "vsock: -1 is VMADDR_CID_ANY");
+		check(parse_vsock_number("", "port", &v) == -1, "vsock: empty");
+		check(parse_vsock_number("1x", "port", &v) == -1, "vsock: 1x");
+	}
+#if defined(__linux__) && defined(AF_VSOCK)
+	{
+		struct sockaddr_storage ss;
+		/* The kernel's layout: family, reserved, port, cid. */
+		const unsigned char *b = (const unsigned char *)&ss;
+		unsigned port, cid;
+		socklen_t len = vsock_sockaddr(&ss, "2", "5000");
+
+		memcpy(&port, b + 4, 4);
+		memcpy(&cid, b + 8, 4);
+		check(len == 16 && ss.ss_family == AF_VSOCK && port == 5000 &&
+		    cid == 2, "vsock_sockaddr: cid 2, port 5000, 16 bytes");
+		len = vsock_sockaddr(&ss, NULL, "7");
+		memcpy(&port, b + 4, 4);
+		memcpy(&cid, b + 8, 4);
+		check(len == 16 && port == 7 && cid == 0xffffffffU,
+		    "vsock_sockaddr: a listener's cid is any");
+		check(vsock_sockaddr(&ss, "x", "7") == 0, "vsock_sockaddr: bad cid");
+	}
+#endif
 
 	printf("# %d failures\n", failures);
 	return failures != 0;
