@@ -5963,7 +5963,10 @@ add_help_names(struct help_name **list, size_t n, const char *name,
 	return n;
 }
 
-/* Writes the names of the bits of groups, comma-separated, to stdout. */
+/*
+ * Writes the names of the bits of groups, comma-separated, to stdout.
+ * Returns the number of characters written.
+ */
 static int
 print_groups(unsigned groups)
 {
@@ -5985,7 +5988,10 @@ print_groups(unsigned groups)
 	return chars;
 }
 
-/* Writes tabs from column chars up to the tab stop at or after column to. */
+/*
+ * Writes tabs from column chars up to the first tab stop at or after column
+ * to, at least one, as socat's help lays out its columns.
+ */
 static void
 tab_to(int chars, int to)
 {
