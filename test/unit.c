@@ -269,6 +269,10 @@ main(void)
 	    a.port == 1081 && a.target_port == 22 && a.nparams == 4,
 	    "SOCKS5: the port parameter wins over socksport");
 	free_address(&a);
+	check(parse_address("SOCKS5-BIND:s:h:22", &a) == 0 &&
+	    strcmp(a.type->name, "SOCKS5-LISTEN") == 0 && a.port == 1080,
+	    "SOCKS5-BIND is SOCKS5-LISTEN");
+	free_address(&a);
 	check(parse_address("SOCKS5-CONNECT:s:h:22", &a) == 0 && a.port == 1080 &&
 	    a.target_port == 22 && a.nparams == 3, "SOCKS5-CONNECT: three parameters");
 	free_address(&a);
