@@ -11,15 +11,11 @@ require strace
 # no_refusal FILE: FILE logs no refused option.
 no_refusal() { ! grep -Eq 'unknown option|not supported' "$1"; }
 
-# same_outcome NAME ARGS...: both tools end the same way on ARGS (exit code
-# and output) and relay logs no "unknown option" or "not supported".
-same_outcome() {
-	local name=$1
-	shift
-	diff_run "$name" -i "$TMP/in" -- "$@"
-	check_eq "$name: $*: exit code as socat's" "$DR_SOCAT_RC" "$DR_RELAY_RC"
-	same_file "$name: $*: output as socat's" "$DR_DIR/$name.socat.out" "$DR_DIR/$name.relay.out"
-	check "$name: relay takes the option" no_refusal "$DR_DIR/$name.relay.err"
+# taken NAME ARGS...: same_outcome (diff.sh), and relay logs no "unknown
+# option" or "not supported".
+taken() {
+	same_outcome "$@"
+	check "$1: relay takes the option" no_refusal "$DR_DIR/$1.relay.err"
 }
 printf 'line\n' >"$TMP/in"
 
@@ -39,16 +35,16 @@ done
 
 # --- the other aliases: taken, with the same outcome
 D=$(dport)	# nothing listens there
-same_outcome al-intervall - TCP:127.0.0.1:$D,retry=1,intervall=0.1
-same_outcome al-ignoreof -u - OPEN:/dev/null,ignoreof,rdonly
-same_outcome al-tiocsctty - SYSTEM:"echo hi; cat",pty,setsid,tiocsctty,hup=1
-same_outcome al-v6only - TCP6:[::1]:$D,v6only
-same_outcome al-membership -u - UDP4-DATAGRAM:224.0.0.251:$D,ip-membership=224.0.0.251:127.0.0.1
-same_outcome al-membership2 -u - UDP4-DATAGRAM:224.0.0.251:$D,membership=224.0.0.251:127.0.0.1
-same_outcome al-maxchildren - TCP-LISTEN:0,fork,maxchildren=2,retry=0,bind=255.255.255.255
-same_outcome al-uid-gid -u - OPEN:$TMP/owned,creat,uid=$(id -u),gid=$(id -g)
-same_outcome al-termios-cfmakeraw -u PTY,termios-cfmakeraw,termios-rawer,pty-wait-slave=0 /dev/null
-same_outcome al-o-append -u - OPEN:$TMP/app,creat,o-append
+taken al-intervall - TCP:127.0.0.1:$D,retry=1,intervall=0.1
+taken al-ignoreof -u - OPEN:/dev/null,ignoreof,rdonly
+taken al-tiocsctty - SYSTEM:"echo hi; cat",pty,setsid,tiocsctty,hup=1
+taken al-v6only - TCP6:[::1]:$D,v6only
+taken al-membership -u - UDP4-DATAGRAM:224.0.0.251:$D,ip-membership=224.0.0.251:127.0.0.1
+taken al-membership2 -u - UDP4-DATAGRAM:224.0.0.251:$D,membership=224.0.0.251:127.0.0.1
+taken al-maxchildren - TCP-LISTEN:0,fork,maxchildren=2,retry=0,bind=255.255.255.255
+taken al-uid-gid -u - OPEN:$TMP/owned,creat,uid=$(id -u),gid=$(id -g)
+taken al-termios-cfmakeraw -u PTY,termios-cfmakeraw,termios-rawer,pty-wait-slave=0 /dev/null
+taken al-o-append -u - OPEN:$TMP/app,creat,o-append
 
 # --- socket options by their so-/ip-/tcp- names: the same setsockopt()
 # calls (fd numbers aside) before the connect is refused
@@ -76,7 +72,7 @@ same_sockopts so-short - TCP4:127.0.0.1:$D,tos=4,linger=1,mss=900,cork=0,freebin
 same_sockopts so-ip - UDP4:127.0.0.1:$D,ip-recverr,ip-recvtos,ip-recvttl,ip-pktinfo,ip-mtu-discover=0,iprecverr=0,so-passcred,so-timestamp,so-rcvlowat=1,so-sndlowat=1
 same_sockopts so-ip6 - TCP6:[::1]:$D,ipv6-tclass=32,ipv6-unicast-hops=7,unicast-hops=8
 same_sockopts so-listen - TCP4-LISTEN:$D,bind=255.255.255.255,tcp-defer-accept=3,defer-accept=4,so-reuseport
-same_outcome al-transparent - TCP4-LISTEN:$D,bind=255.255.255.255,ip-transparent=0,transparent=0
+taken al-transparent - TCP4-LISTEN:$D,bind=255.255.255.255,ip-transparent=0,transparent=0
 
 # --- a numeric option without a value is 1: retry alone makes 2 connects
 for tool in "${TOOLS[@]}"; do

@@ -11,14 +11,6 @@ require flock lsattr strace
 printf 'line one\nline two\n' >"$TMP/in"
 : >"$TMP/empty"
 
-# same_outcome NAME ARGS...: exit code and output as socat's.
-same_outcome() {
-	local name=$1
-	shift
-	diff_run "$name" -i "$TMP/in" -- "$@"
-	check_eq "$*: exit code as socat's" "$DR_SOCAT_RC" "$DR_RELAY_RC"
-	same_file "$*: output as socat's" "$DR_DIR/$name.socat.out" "$DR_DIR/$name.relay.out"
-}
 same_outcome echo - ECHO
 check_eq "- ECHO: the input comes back" "$(cat "$TMP/in")" "$(cat "$DR_DIR/echo.relay.out")"
 same_outcome pipe-nb - PIPE,nonblock

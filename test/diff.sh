@@ -77,6 +77,18 @@ diff_run() {
 	DR_RELAY_RC=$RUN_RC
 }
 
+# same_outcome NAME ARGS...: "$SOCAT ARGS" and "$RELAY ARGS", each with
+# stdin from $TMP/in (or /dev/null when there is none), end with the same
+# exit code and the same output.
+same_outcome() {
+	local name=$1 in=$TMP/in
+	shift
+	[ -f "$in" ] || in=/dev/null
+	diff_run "$name" -i "$in" -- "$@"
+	check_eq "$name: $*: exit code as socat's" "$DR_SOCAT_RC" "$DR_RELAY_RC"
+	same_file "$name: $*: output as socat's" "$DR_DIR/$name.socat.out" "$DR_DIR/$name.relay.out"
+}
+
 # has_elog FILE: FILE holds at least one log line with level E.
 has_elog() { grep -Eq "$ELOG_RE" "$1"; }
 
