@@ -42,8 +42,11 @@ for o in shut-null none; do
 		wait_udp "$P"
 		opt=; [ $o = none ] || opt=,$o
 		run_one_tool "$tool" sn 5 "$TMP/in" -u - UDP4-SENDTO:127.0.0.1:$P$opt
-		echo "$RUN_RC" >>"$TMP/sz.$tn"
-		sleep 0.3
+		# The tool's datagrams are queued at the receiver before this
+		# 7-byte end mark: once the mark is listed, so are they.
+		printf 'the-end' | "$SOCAT" -u - UDP4-SENDTO:127.0.0.1:$P
+		wait_until 20 "the receiver did not list the end mark" grep -qx 7 "$TMP/sz.$tn"
+		echo "rc $RUN_RC" >>"$TMP/sz.$tn"
 		kill "$rp" 2>/dev/null
 	done
 	check_eq "UDP4-SENDTO,$o: the datagrams the receiver got (sizes) and the exit code as socat's" "$(cat "$TMP/sz.socat")" "$(cat "$TMP/sz.relay")"
