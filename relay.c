@@ -500,6 +500,8 @@ cleanup(void)
 
 /* Address options, sorted by name. */
 const struct opt_desc opt_descs[] = {
+	{ "accept-timeout", "listen-timeout", G_LISTEN, PH_ACCEPT, OT_TIME,
+	    SETTING(accept_timeout), "<seconds>" },
 	{ "append", "o-append", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_APPEND, 0, NULL },
 	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
@@ -832,6 +834,8 @@ static int open_http_proxy(struct addr *, struct endpoint *);
 
 /* The SOCKS4A row: SOCKS4 with the host name left to the server. */
 #define SOCKS4A		1
+/* The SOCKS5-LISTEN row: a BIND instead of a CONNECT. */
+#define SOCKS5_BIND	2
 
 /* The ABSTRACT types are the UNIX rows with arg 1. */
 #define IS_ABSTRACT(a)	((a)->type->family == AF_UNIX && (a)->type->arg == 1)
@@ -888,6 +892,10 @@ const struct addr_type addr_types[] = {
 	    ":<socks-server>[:<socks-port>]:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
 	    0, open_socks5 },
+	{ "SOCKS5-LISTEN", "SOCKS5-BIND", -4,
+	    ":<socks-server>[:<socks-port>]:<host>:<port>",
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
+	    SOCKS5_BIND, open_socks5 },
 	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
 	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 1,
 	    open_stdio },
@@ -1910,8 +1918,8 @@ static struct addrinfo *
 lookup(const struct addr *a, int family, int socktype)
 {
 	/* A literal address is of its own family, whatever -4 or -6 prefer. */
-	if (a->numeric != NULL && (a->type->family == AF_UNSPEC ||
-	    family == a->numeric->ai_family))
+	if (a->numeric != NULL && ((a->type->family == AF_UNSPEC &&
+	    a->family == AF_UNSPEC) || family == a->numeric->ai_family))
 		return a->numeric;
 	return resolve(a->params[0], a->port, family, socktype, 0);
 }
@@ -2622,6 +2630,24 @@ set_program_var(const char *which, const char *what, const char *value)
 	free(name);
 }
 
+/* Writes addr into buf (at least 42 bytes) as "[xxxx:...:xxxx]". */
+static void
+format_ipv6_long(const struct in6_addr *addr, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i, n = 0;
+
+	buf[n++] = '[';
+	for (i = 0; i < 16; i++) {
+		if (i > 0 && i % 2 == 0)
+			buf[n++] = ':';
+		buf[n++] = hex[addr->s6_addr[i] >> 4];
+		buf[n++] = hex[addr->s6_addr[i] & 15];
+	}
+	buf[n++] = ']';
+	buf[n] = '\0';
+}
+
 /*
  * Sets SOCAT_PEERADDR, SOCAT_PEERPORT, SOCAT_SOCKADDR and SOCAT_SOCKPORT
  * from the first address's socket, and SOCAT_PID, for a program.
@@ -2648,10 +2674,15 @@ set_program_env(pid_t relay_pid)
 			struct sockaddr_in *sin = (void *)&ss;
 			struct sockaddr_in6 *sin6 = (void *)&ss;
 
-			/* inet_ntop(), not getnameinfo(): 2 KiB less static. */
-			inet_ntop(ss.ss_family, ss.ss_family == AF_INET ?
-			    (void *)&sin->sin_addr : (void *)&sin6->sin6_addr,
-			    host, sizeof(host));
+			/*
+			 * IPv6 as socat writes it: in brackets, all eight
+			 * groups of four digits ("[0000:...:0001]").
+			 */
+			if (ss.ss_family == AF_INET)
+				inet_ntop(AF_INET, &sin->sin_addr, host,
+				    sizeof(host));
+			else
+				format_ipv6_long(&sin6->sin6_addr, host);
 			snprintf(port, sizeof(port), "%u", ntohs(sin->sin_port));
 			set_program_var(which[i], "PORT", port);
 		} else if (ss.ss_family == AF_UNIX) {
@@ -3452,8 +3483,9 @@ out:
 /*
  * Opens SOCKS5-CONNECT: a hello offering no authentication, then a
  * CONNECT for the target as an IPv4 or IPv6 literal or else a name of at
- * most 255 bytes, which the server resolves.  Returns 0, or -1 after
- * logging.
+ * most 255 bytes, which the server resolves.  SOCKS5-LISTEN sends a BIND
+ * for that address instead and reads two replies: the server listens, then
+ * a client came.  Returns 0, or -1 after logging.
  */
 static int
 open_socks5(struct addr *a, struct endpoint *ep)
@@ -3465,7 +3497,7 @@ open_socks5(struct addr *a, struct endpoint *ep)
 	size_t n = 4;
 
 	req[0] = 5;
-	req[1] = 1;		/* CONNECT */
+	req[1] = a->type->arg == SOCKS5_BIND ? 2 : 1;	/* BIND or CONNECT */
 	req[2] = 0;
 	if (inet_pton(AF_INET, host, req + 4) == 1) {
 		req[3] = 1;
@@ -3494,7 +3526,17 @@ open_socks5(struct addr *a, struct endpoint *ep)
 		ep->rfd = ep->wfd = -1;
 		return -1;
 	}
-	return proxy_reply(PROTO_SOCKS5, &src, a, ep);
+	if (proxy_reply(PROTO_SOCKS5, &src, a, ep) == -1)
+		return -1;
+	if (a->type->arg != SOCKS5_BIND)
+		return 0;
+	logmsg(L_NOTICE, "listening on remote host, waiting for connection");
+	/* A client may be long in coming: connect-timeout is not for it. */
+	src.deadline = 0;
+	if (proxy_reply(PROTO_SOCKS5, &src, a, ep) == -1)
+		return -1;
+	logmsg(L_NOTICE, "received connection on remote host");
+	return 0;
 }
 
 /* Writes n bytes of in as base64 into out.  Returns the length written. */
@@ -3807,6 +3849,7 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 {
 	struct addrinfo *res = NULL;
 	int family = addr_family(a);
+	const char *env;
 	char bhost[256] = "";
 	unsigned short bport;
 	int fd = -1;
@@ -3814,8 +3857,13 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 	if (a->set.bind != NULL &&
 	    split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
 		goto err;
+	/*
+	 * Without a family from pf=, the type, -4/-6 or bind=, IPv4, or what
+	 * socat's SOCAT_DEFAULT_LISTEN_IP says (4 or 6).
+	 */
 	if (family == AF_UNSPEC && bhost[0] == '\0')
-		family = AF_INET;
+		family = (env = getenv("SOCAT_DEFAULT_LISTEN_IP")) != NULL &&
+		    strcmp(env, "6") == 0 ? AF_INET6 : AF_INET;
 	if ((res = resolve(bhost, a->port, family, a->type->socktype, 1)) == NULL)
 		goto err;
 	if ((fd = socket(res->ai_family, a->type->socktype | SOCK_CLOEXEC,
@@ -4193,6 +4241,25 @@ deny:
 }
 
 /*
+ * Waits until the listening fd of pfd has a client.  After accept-timeout
+ * without one, relay ends with a W and exit status 0, as socat does.
+ * Returns poll()'s result.
+ */
+static int
+wait_client(const struct addr *a, struct pollfd *pfd)
+{
+	int n;
+
+	n = poll(pfd, 1, a->set.accept_timeout > 0 ?
+	    poll_ms(a->set.accept_timeout) : -1);
+	if (n == 0) {
+		logmsg(L_WARN, "accept: Connection timed out");
+		relay_exit(0);
+	}
+	return n;
+}
+
+/*
  * Returns a connection accepted on lfd that the client filters allow,
  * retrying transient failures.  A fork listener's lfd is non-blocking:
  * with wait, relay then waits for a client; without, it returns -1 when
@@ -4209,6 +4276,9 @@ accept_one(const struct addr *a, int lfd, int wait)
 	int fd;
 
 	for (;;) {
+		/* (A listener without fork blocks in accept(): wait first.) */
+		if (wait && a->set.accept_timeout > 0)
+			(void)wait_client(a, &pfd);
 		plen = sizeof(peer);
 #ifdef HAVE_SOCK_FLAGS
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
@@ -4242,7 +4312,7 @@ accept_one(const struct addr *a, int lfd, int wait)
 #endif
 			if (!wait)
 				return -1;
-			(void)poll(&pfd, 1, -1);
+			(void)wait_client(a, &pfd);
 			continue;
 		case EINTR:
 		case ECONNABORTED:
@@ -4457,7 +4527,7 @@ serve(struct addr *a, struct endpoint *ep)
 					held[nheld++] = accept_one(a, ep->listen_fd, 1);
 					break;
 				}
-				if (poll(&lpfd, 1, -1) > 0)
+				if (wait_client(a, &lpfd) > 0)
 					drained = 0;
 			}
 			fd = held[taken++];
@@ -5311,9 +5381,15 @@ transfer(struct endpoint *left, struct endpoint *right)
 			stats_wanted = 0;
 			log_statistics();
 		}
-		/* Datagrams taken in before the transfer go out first. */
+		/*
+		 * Datagrams taken in before the transfer go out first.  A
+		 * reader at the end of its readbytes= is at EOF now, without
+		 * waiting for more input to show up (which the peer may only
+		 * send once it has seen that EOF's consequences).
+		 */
 		for (i = 0; i < 2; i++)
-			while (!h[i].done && h[i].len == 0 && h[i].held != NULL)
+			while (!h[i].done && h[i].len == 0 && (h[i].held != NULL ||
+			    (h[i].from->left == 0 && h[i].wake == 0)))
 				if (half_read(&h[i]) == -1)
 					goto out;
 		/* No clock read per move until a timer needs one. */

@@ -106,6 +106,7 @@ struct addr_settings {
 	int	 backlog;
 	int	 max_children;
 	double	 connect_timeout;	/* seconds; 0 means none */
+	double	 accept_timeout;	/* seconds; 0 means none */
 	char	*bind;
 	int	 unlink_early;
 	int	 unlink_close;

@@ -248,6 +248,14 @@ for tool in "${TOOLS[@]}"; do
 		check_eq "$w: -u OPEN:f,$o STDOUT: exit code" 0 "$RUN_RC"
 		check_eq "$w: -u OPEN:f,$o STDOUT: the first bytes of f" "$(head -c "$want" "$D/nums" | sha256sum)" "$(sha256sum <"$DR_DIR/rb.$tn.out")"
 	done
+	# The N bytes are all the peer sends until it sees the EOF's effect
+	# (socat's own SOCKS5 test server reads its requests so): EOF at once.
+	Q=$(free_port)
+	bg "$SOCAT" -u SYSTEM:'printf abc; sleep 600' TCP-LISTEN:$Q,reuseaddr
+	wait_listen "$Q"
+	run_one_tool "$tool" rbq 20 /dev/null -u TCP:127.0.0.1:$Q,readbytes=3 STDOUT
+	check_eq "$w: -u TCP:...,readbytes=3 STDOUT from a peer that then waits: exit code" 0 "$(rc_text "$RUN_RC")"
+	check_eq "$w: ... the 3 bytes" abc "$(cat "$DR_DIR/rbq.$tn.out")"
 	for env in "" RELAY_NO_SPLICE=1; do
 		Q=$(free_port)
 		bg "$SOCAT" -u OPEN:"$D/nums" TCP-LISTEN:$Q,reuseaddr

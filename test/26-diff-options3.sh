@@ -63,14 +63,14 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: retry=2 against nothing: 3 connect attempts" 3 "$(grep -c "connect(.*htons($Q)" "$TMP/rcn.$tn.st")"
 	check "$w: retry=2 against nothing: E log line" has_elog "$TMP/rcn.$tn.err"
 	# retry=1 is one attempt more: the first fails at once, the one retry
-	# 3 s later finds the backend started 1 s late (without strace).
+	# 5 s later finds the backend started 1 s late (without strace).
 	Q=$(dport)
 	bg bash -c 'sleep 1; exec timeout 20 "$1" -u TCP-LISTEN:$2,reuseaddr OPEN:"$3",creat' late "$SOCAT" "$Q" "$TMP/r1.$tn.recv"
 	spid=$BG_PID
-	run_one_tool "$tool" r1 15 "$TEXT" -u - TCP:127.0.0.1:$Q,retry=1,interval=3
-	check_eq "$w: retry=1,interval=3, backend starts 1 s late: exit code" 0 "$RUN_RC"
+	run_one_tool "$tool" r1 15 "$TEXT" -u - TCP:127.0.0.1:$Q,retry=1,interval=5
+	check_eq "$w: retry=1,interval=5, backend starts 1 s late: exit code" 0 "$RUN_RC"
 	wait_gone "$spid" 10
-	same_file "$w: retry=1,interval=3: the one retry delivers the data" "$TEXT" "$TMP/r1.$tn.recv"
+	same_file "$w: retry=1,interval=5: the one retry delivers the data" "$TEXT" "$TMP/r1.$tn.recv"
 	# interval= is the wait between attempts: with interval=30 the one
 	# retry has not come 3 s later (a shorter wait would have failed it).
 	Q=$(dport)

@@ -2,7 +2,8 @@
 # Fork listener under load: 200 connections open at the same time, each
 # echoing its own 64 KiB of random data byte-exact, then 1,000 short
 # connections in batches of 50.  Afterwards the listener has no children (no
-# zombies) and the same number of open fds as before.
+# zombies) and the same number of open fds as before.  First, what a fork
+# child holds: after the listener has exited, and in a burst of clients.
 . "$(dirname "$0")/lib.sh"
 
 
@@ -55,6 +56,31 @@ for tool in "$SOCAT" "$RELAY"; do
 	kill "$child" 2>/dev/null
 	rm -f "$TMP"/held.*
 done
+
+# A burst: three clients queued while the listener was stopped are
+# accepted at one go, each held for its own child.  Every child holds its
+# client's and its backend's sockets only, none of the others'.  (The
+# clients stay connected, blocked opening a FIFO nobody writes.)
+P=$(free_port)
+bg "$RELAY" -t 5 "TCP-LISTEN:$P,fork,reuseaddr" "TCP:127.0.0.1:$Q"
+LPID=$BG_PID
+wait_listen "$P"
+kill -STOP "$LPID"
+for i in 1 2 3; do
+	mkfifo "$TMP/burst.$i"
+	bg "$SOCAT" "TCP:127.0.0.1:$P" "OPEN:$TMP/burst.$i"
+done
+queued() { [ "$(ss -Hltn "sport = :$P" | awk '{print $2}')" -ge 3 ]; }
+wait_until 10 "the three clients are not queued" queued
+kill -CONT "$LPID"
+check "a burst of three clients: three children" wait_until 10 "not three children" has_children "$LPID" 3
+socks=""
+for c in $(pgrep -P "$LPID"); do
+	socks="$socks $(find "/proc/$c/fd" -lname 'socket:*' 2>/dev/null | wc -l)"
+done
+check_eq "a burst of three clients: each child holds two sockets" " 2 2 2" "$socks"
+pkill -TERM -P "$LPID" 2>/dev/null
+kill -TERM "$LPID"
 
 P=$(free_port)
 bg "$RELAY" -t 30 "TCP-LISTEN:$P,fork,reuseaddr,backlog=512" "TCP:127.0.0.1:$Q"

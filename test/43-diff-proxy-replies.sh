@@ -107,6 +107,17 @@ pcase s5-auth2 "$S18" socks5 0502/ close "$S5" fail
 pcase s5-hello-version "$S18" socks5 0400/ close "$S5" fail
 pcase s5-hello-short "$S18" socks5 05/ close "$S5" fail
 
+# SOCKS5-LISTEN (BIND): two replies, the server's listening address, then
+# the client's; relay reads each to its end, the data after them is the
+# client's.
+B1=05000001c0a8000104d2		# listening on 192.168.0.1:1234
+B2=050000010a0000052711		# a client from 10.0.0.5:10001
+pcase s5-bind "$S18" socks5 $B1$B2$X echo "SOCKS5-LISTEN:$H:PORT:0.0.0.0:8000"
+pcase s5-bind-alias "$S18" socks5 $B1$B2 echo "SOCKS5-BIND:$H:0.0.0.0:8000,socksport=PORT"
+pcase s5-bind-refused "$S18" socks5 05070001000000000000 close "SOCKS5-LISTEN:$H:PORT:0.0.0.0:8000" fail
+pcase s5-bind-second-fails "$S18" socks5 ${B1}05010001000000000000 close "SOCKS5-LISTEN:$H:PORT:0.0.0.0:8000" fail
+pcase s5-bind-no-client "$S18" socks5 $B1 close "SOCKS5-LISTEN:$H:PORT:0.0.0.0:8000" fail
+
 # socat 1.8 reads a split SOCKS5 reply wrong ("invalid SOCKS5 reply
 # address type" from bytes not yet read); relay waits for them.
 peer_case s5-split socks5 05000001000000000000$X split

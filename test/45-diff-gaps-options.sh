@@ -3,7 +3,7 @@
 # socat 1.7.4 has for an option relay has (o-trunc, o-creat, intervall,
 # v6only, ...), the so-/ip-/tcp- socket options (seen through strace: the
 # same setsockopt() calls), and a numeric option without a value meaning 1
-# ("retry" alone).  Each case runs with socat (the reference) and relay.
+# ("retry" alone), pf= (the socket's family), accept-timeout.  Each case runs with socat (the reference) and relay.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diff.sh"
 require strace
@@ -88,5 +88,56 @@ check_eq "retry without a value: connect attempts as socat's (2)" "$(grep -c "ht
 check_eq "retry without a value: 2 attempts" 2 "$(grep -c "htons($D)" "$TMP/rt.relay.st")"
 check_eq "retry without a value: exit code as socat's" "$(cat "$TMP/rt.socat.rc")" "$(cat "$TMP/rt.relay.rc")"
 same_sockopts keepcnt-bare - TCP4:127.0.0.1:$D,keepcnt,so-sndbuf
+
+# --- pf=: the family of the socket, for connecting and listening types
+# sockfam NAME ARGS...: the families of the tool's stream sockets, its exit
+# code and whether it logged an E
+sockfam() {
+	local name=$1 tool tn
+	shift
+	for tool in "${TOOLS[@]}"; do
+		tn=$(tool_name "$tool")
+		timeout 10 strace -f -qq -e trace=socket -o "$TMP/$name.$tn.st" "$tool" "$@" </dev/null >/dev/null 2>"$TMP/$name.$tn.err"
+		echo "rc $?" >"$TMP/$name.$tn"
+		grep -o 'socket(AF_INET6\?, SOCK_STREAM' "$TMP/$name.$tn.st" >>"$TMP/$name.$tn"
+		has_elog "$TMP/$name.$tn.err" && echo E >>"$TMP/$name.$tn"
+	done
+	check_eq "$*: socket family, exit code, E as socat's" "$(cat "$TMP/$name.socat")" "$(cat "$TMP/$name.relay")"
+}
+sockfam pf4 - TCP:127.0.0.1:$D,pf=ip4
+sockfam pf6 - TCP:[::1]:$D,pf=ip6
+sockfam pf6b - TCP:[::1]:$D,protocol-family=ipv6
+sockfam pf46 - TCP:127.0.0.1:$D,pf=inet6
+sockfam pfbad - TCP:127.0.0.1:$D,pf=foo
+check_eq "TCP:...,pf=ip6: an IPv6 socket" "$(printf 'rc 1\nsocket(AF_INET6, SOCK_STREAM\nE')" "$(cat "$TMP/pf6.relay")"
+for tool in "${TOOLS[@]}"; do
+	tn=$(tool_name "$tool")
+	P=$(dport)
+	bg "$tool" TCP-LISTEN:$P,pf=ip6 - </dev/null
+	wait_listen "$P"
+	ss -Hltn "sport = :$P" | awk '{print $4}' | sed "s/:$P\$//" >"$TMP/pfl.$tn"
+	kill "$BG_PID"
+done
+check_eq "TCP-LISTEN:...,pf=ip6: listens on the same address as socat" "$(cat "$TMP/pfl.socat")" "$(cat "$TMP/pfl.relay")"
+
+# --- accept-timeout: no client in time ends the listener, a W, exit 0
+for lt in "TCP-LISTEN:@P@" "TCP-LISTEN:@P@,fork" "UNIX-LISTEN:$TMP/at.sock"; do
+	for tool in "${TOOLS[@]}"; do
+		tn=$(tool_name "$tool")
+		P=$(dport)
+		rm -f "$TMP/at.sock"
+		run_one_tool "$tool" at 10 /dev/null -d ${lt//@P@/$P},accept-timeout=0.5 -
+		{ echo "rc $RUN_RC"; grep -Eo "$LOG_RE" "$DR_DIR/at.$tn.err" | awk '{print $4}' | sort -u; } >"$TMP/at.$tn"
+	done
+	check_eq "$lt,accept-timeout=0.5 and no client: exit code and log levels as socat's" "$(cat "$TMP/at.socat")" "$(cat "$TMP/at.relay")"
+	check "$lt,accept-timeout=0.5: ended with 0" grep -qx 'rc 0' "$TMP/at.relay"
+done
+# ... and a client in time is served
+P=$(dport)
+bg bash -c 'sleep 0.3; printf "hi\n" | exec "$1" -t 2 - TCP:127.0.0.1:$2' cl "$SOCAT" "$P"
+run_one_tool "$RELAY" at2 10 /dev/null -u TCP-LISTEN:$P,accept-timeout=5 -
+check_eq "TCP-LISTEN,accept-timeout=5, a client in time: its data" hi "$(cat "$DR_DIR/at2.relay.out")"
+run_one_tool "$RELAY" at3 10 /dev/null -d TCP-LISTEN:$(dport),listen-timeout=0.2 -
+check_eq "listen-timeout (alias): exit code" 0 "$RUN_RC"
 
 finish

@@ -80,8 +80,8 @@ if [ "$(id -u)" = 0 ] && id -u nobody >/dev/null 2>&1; then
 	sucase -u SYSTEM:"id -u",su=nobody -
 	sucase -u SYSTEM:"id -u",su-d=nobody -
 	sucase -u EXEC:"id -u",substuser=nobody -
-	sucase -u OPEN:/etc/hostname,su=nobody SYSTEM:"id -u >&2; cat >/dev/null"
-	sucase -u STDIN,su=nobody SYSTEM:"id -u >&2; cat >/dev/null"
+	sucase -u OPEN:/etc/hostname,su=nobody SYSTEM:"id -u >&2; while read -r l; do true; done"
+	sucase -u STDIN,su=nobody SYSTEM:"id -u >&2; while read -r l; do true; done"
 	# a file created after the switch belongs to root: su-d, as su, once
 	# the address is open
 	for tool in "${TOOLS[@]}"; do

@@ -66,7 +66,9 @@ filecase() {
 		tn=$(tool_name "$tool")
 		f=$TMP/$name.$tn.file
 		printf 'hello world\n' >"$f"
-		timeout 10 strace -qq -e trace=open,openat -o "$TMP/$name.$tn.st" "$tool" -u "$TMP/empty" OPEN:"$f$opts" 2>"$TMP/$name.$tn.err"
+		# (LeakSanitizer cannot run under ptrace: no leak detection here
+		# for a SANITIZE=1 relay, as in 21, 22 and 26)
+		timeout 10 env ASAN_OPTIONS=detect_leaks=0 strace -qq -e trace=open,openat -o "$TMP/$name.$tn.st" "$tool" -u "$TMP/empty" OPEN:"$f$opts" 2>"$TMP/$name.$tn.err"
 		echo "rc $?" >"$TMP/$name.$tn"
 		cat "$f" >>"$TMP/$name.$tn"
 		lsattr "$f" 2>/dev/null | cut -d' ' -f1 >>"$TMP/$name.$tn"

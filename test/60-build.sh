@@ -41,7 +41,17 @@ for cc in gcc clang; do
 	fi
 done
 
-idle_child_check "make" "$RELAY"
+# A sanitizer's shadow memory is no measure of relay's pages: with a
+# SANITIZE=1 relay, the check runs on a plain make build of a copy.
+idle_bin=$RELAY
+if grep -q __asan_init "$RELAY" 2>/dev/null; then
+	mkdir -p "$TMP/plain"
+	cp relay.c relay.h Makefile "$TMP/plain/"
+	env -u MAKEFLAGS -u MFLAGS make -s -C "$TMP/plain" relay >/dev/null 2>&1
+	echo "# $RELAY is an AddressSanitizer build: the idle child check runs on a plain make build"
+	idle_bin=$TMP/plain/relay
+fi
+idle_child_check "make" "$idle_bin"
 
 make -s install DESTDIR="$TMP/root" PREFIX=/opt/relay >/dev/null 2>&1
 for f in bin/relay bin/ambassador share/man/man1/relay.1; do

@@ -231,8 +231,10 @@ main(void)
 	parse_case("TCP-LISTEN:1,fork=x", 0, NULL, NULL, NULL);
 	/* A numeric option without a value means 1, as in socat. */
 	parse_case("TCP-LISTEN:1,backlog", 1, "TCP-LISTEN", "1", NULL);
-	check(parse_address("TCP-LISTEN:1,backlog", &a) == 0 && a.set.backlog == 1,
-	    "parse \"TCP-LISTEN:1,backlog\": backlog 1");
+	v = parse_address("TCP-LISTEN:1,backlog", &a);
+	check(v == 0 && a.set.backlog == 1, "parse \"TCP-LISTEN:1,backlog\": backlog 1");
+	if (v == 0)
+		free_address(&a);
 	parse_case("TCP-LISTEN:1x", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,max-children=2", 0, NULL, NULL, NULL);
 	parse_case("TCP-LISTEN:1,max-children=2,fork", 1, "TCP-LISTEN", "1", NULL);
@@ -266,6 +268,10 @@ main(void)
 	check(parse_address("SOCKS5:s:1081:h:22,socksport=9", &a) == 0 &&
 	    a.port == 1081 && a.target_port == 22 && a.nparams == 4,
 	    "SOCKS5: the port parameter wins over socksport");
+	free_address(&a);
+	check(parse_address("SOCKS5-BIND:s:h:22", &a) == 0 &&
+	    strcmp(a.type->name, "SOCKS5-LISTEN") == 0 && a.port == 1080,
+	    "SOCKS5-BIND is SOCKS5-LISTEN");
 	free_address(&a);
 	check(parse_address("SOCKS5-CONNECT:s:h:22", &a) == 0 && a.port == 1080 &&
 	    a.target_port == 22 && a.nparams == 3, "SOCKS5-CONNECT: three parameters");

@@ -14,16 +14,6 @@
 
 #include "relay.h"
 
-/* Log lines go to stderr, E only (the runner closes it). */
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	set_defaults();
-	return 0;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
