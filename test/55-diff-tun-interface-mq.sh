@@ -32,6 +32,19 @@ if [ -z "$S18" ] || [ ! -x "$S18" ]; then
 	finish
 fi
 
+# -V and -hhh, as socat's test.sh probes them: the features, the types
+# (a type it knows is no "unknown device/address") and the options.
+for f in TUN INTERFACE POSIXMQ; do
+	check "-V: #define WITH_$f 1" sh -c "\"\$1\" -V | grep -q '#define WITH_$f 1\$'" _ "$RELAY"
+done
+for t in TUN INTERFACE POSIXMQ-READ POSIXMQ-RECEIVE POSIXMQ-SEND POSIXMQ-BIDIRECTIONAL; do
+	check "$t is a known address type" sh -c "! \"\$1\" $t::::: /dev/null 2>&1 </dev/null | grep -q 'E unknown device/address'" _ "$RELAY"
+done
+for o in iff-up iff-promisc iff-no-pi tun-name tun-type tun-device mq-prio \
+    posixmq-maxmsg posixmq-msgsize posixmq-flush; do
+	check "-hhh lists option $o" sh -c "\"\$1\" -hhh | grep -q '[^a-z0-9-]$o[^a-z0-9-]'" _ "$RELAY"
+done
+
 # --- the namespaces
 A=r55a$$ B=r55b$$
 setup_ns() {
