@@ -218,11 +218,12 @@ static struct cleanup_name	 cleanup_mqs[MAX_MQ_CLEANUP];
 #endif
 #ifdef HAVE_PACKET
 /* The flags of the interfaces INTERFACE changed (iff-*), put back at exit. */
+#define MAX_IF_SAVED	2	/* an interface per address */
 static struct {
 	char		 name[IF_NAMESIZE];
 	short		 flags;
 	pid_t		 pid;		/* the process that changed them */
-}				 if_saved[2];
+}				 if_saved[MAX_IF_SAVED];
 #endif
 
 /*
@@ -517,7 +518,7 @@ restore_if_flags(pid_t self)
 	struct ifreq ifr;
 	int i, s = -1;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < MAX_IF_SAVED; i++) {
 		if (if_saved[i].name[0] == '\0' || if_saved[i].pid != self)
 			continue;
 		if (s == -1 && (s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
@@ -4369,7 +4370,7 @@ set_if_flags(int fd, const char *name, const struct addr *a, int save)
 		    fd, name);
 		return option_failed();
 	}
-	for (i = 0; save && i < sizeof(if_saved) / sizeof(if_saved[0]); i++)
+	for (i = 0; save && i < MAX_IF_SAVED; i++)
 		if (if_saved[i].name[0] == '\0') {
 			if_saved[i].flags = ifr.ifr_flags;
 			if_saved[i].pid = getpid();
