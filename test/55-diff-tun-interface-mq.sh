@@ -115,9 +115,10 @@ tunnel mixed "$RELAY" "$SOCAT"
 check_eq "TUN: relay in A, socat in B: the TCP client's exit code" 0 "$T_RC"
 same_file "TUN: relay in A, socat in B: 200000 bytes through the tunnel" "$TMP/data" "$T_GOT"
 
-# Bad TUN addresses and options: an E and exit 1, as socat.
+# Bad TUN addresses and options, an interface that is not there: an E
+# and exit 1, as socat.
 for spec in TUN:10.0.0.1/33 TUN:10.0.0.1 TUN,tun-type=foo \
-    TUN,tun-device=/nonexistent/tun; do
+    TUN,tun-device=/nonexistent/tun INTERFACE:nonexistent0; do
 	for tool in "${TOOLS[@]}"; do
 		tn=$(tool_name "$tool")
 		ip netns exec "$A" timeout -k 2 10 "$tool" -u "$spec" STDOUT \
