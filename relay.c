@@ -4631,6 +4631,12 @@ open_posixmq(struct addr *a, struct endpoint *ep)
 		    a->set.mq_prio);
 		return -1;
 	}
+	/* glibc refuses a name without the leading "/", musl would take it. */
+	if (name[0] != '/') {
+		logmsg(L_ERROR, "%s: mq_open(\"%s\"): %s", a->type->name, name,
+		    strerror(EINVAL));
+		return -1;
+	}
 	if (a->set.unlink_early && mq_unlink(name) == -1 && errno != ENOENT)
 		logmsg(L_INFO | L_ERRNO, "mq_unlink(\"%s\")", name);
 	if (a->set.mq_flush && mq_drain(name) == -1)
