@@ -6,14 +6,16 @@
 #
 #   A  va 10.90.0.1/24 ------------------------- vb 10.90.0.2/24  B
 #      TUN rt0 10.91.0.1/24  <- UDP 5000 ->   TUN rt0 10.91.0.2/24
+#      pa --------------------------------------------------- pb
+#      (no addresses: only the frames INTERFACE's cases send)
 #
 # TUN: a tunnel of two tools, each serving a TUN device and sending its
 # packets to the other over UDP (socat's VPN recipe); a TCP transfer through
 # it must arrive whole.  socat 1.7.4 on both ends is the reference, then
 # relay on both ends, then relay against socat (the same packets on the
-# wire).  INTERFACE: an Ethernet frame the tool sends on va is seen on vb by
-# a packet socket of our own, and one sent to vb comes out of the tool
-# reading vb; the frames the tool's side sends itself are not read (socat
+# wire).  INTERFACE: an Ethernet frame the tool sends on pa is seen on pb
+# by a packet socket of our own, and one sent to pb comes out of the tool
+# reading pb; the frames the tool's side sends itself are not read (socat
 # 1.8, PACKET_IGNORE_OUTGOING); iff-promisc holds while the tool runs and
 # is put back after (socat 1.8 the reference for these two).  POSIXMQ (socat 1.8 types, 1.7.4 has none): send,
 # receive, priorities, fork, the echo, unlink-close, errors, compared with
@@ -56,7 +58,10 @@ setup_ns() {
 	ip -n "$A" link add va type veth peer name vb netns "$B" &&
 	ip -n "$A" addr add 10.90.0.1/24 dev va &&
 	ip -n "$B" addr add 10.90.0.2/24 dev vb &&
-	ip -n "$A" link set va up && ip -n "$B" link set vb up
+	ip -n "$A" link set va up && ip -n "$B" link set vb up &&
+	# INTERFACE's own pair, without addresses: no ARP on it
+	ip -n "$A" link add pa type veth peer name pb netns "$B" &&
+	ip -n "$A" link set pa up && ip -n "$B" link set pb up
 }
 if ! setup_ns; then
 	not_ok "two network namespaces joined by a veth pair"
@@ -161,31 +166,31 @@ frame() {
 }
 hex() { python3 -c 'import sys; print(open(sys.argv[1], "rb").read().hex())' "$1"; }
 
-# Sending: the tool sends a file's 64 bytes as one frame out of va.
+# Sending: the tool sends a file's 64 bytes as one frame out of pa.
 for tool in "${TOOLS[@]}"; do
 	tn=$(tool_name "$tool") f=$(frame "send-$tn")
-	nsbg "$B" python3 "$PK" recv vb "$TMP/seen.$tn" 8
+	nsbg "$B" python3 "$PK" recv pb "$TMP/seen.$tn" 8
 	rx=$BG_PID
-	wait_until 10 "no receiver on vb" test -e "$TMP/seen.$tn.ready"
-	ip netns exec "$A" timeout -k 2 10 "$tool" -u FILE:"$f" INTERFACE:va \
+	wait_until 10 "no receiver on pb" test -e "$TMP/seen.$tn.ready"
+	ip netns exec "$A" timeout -k 2 10 "$tool" -u FILE:"$f" INTERFACE:pa \
 		2>"$TMP/ifsend.$tn.err"
 	echo $? >"$TMP/ifsend.$tn.rc"
-	wait_until 5 "no frame seen on vb" grep -q . "$TMP/seen.$tn"
+	wait_until 5 "no frame seen on pb" grep -q . "$TMP/seen.$tn"
 	kill "$rx" 2>/dev/null
 	check_eq "INTERFACE send: $(who "$tn"): the frame seen on the other side" "$(hex "$f")" "$(cat "$TMP/seen.$tn")"
 done
 check_eq "INTERFACE send: exit code as socat's" "$(cat "$TMP/ifsend.socat.rc")" "$(cat "$TMP/ifsend.relay.rc")"
 
-# Receiving: a frame sent to vb comes out of the tool reading vb, whole
+# Receiving: a frame sent to pb comes out of the tool reading pb, whole
 # and alone; the tool's own side's outgoing frames do not (socat 1.8:
 # PACKET_IGNORE_OUTGOING; socat 1.7.4 reads them, so 1.8 is the reference).
 for tool in "$S18" "$RELAY"; do
 	tn=$(tool_name "$tool")
-	nsbg "$B" "$tool" -u INTERFACE:vb CREATE:"$TMP/ifrecv.$tn"
+	nsbg "$B" "$tool" -u INTERFACE:pb CREATE:"$TMP/ifrecv.$tn"
 	pid=$BG_PID
-	wait_until 10 "no packet socket on vb" packet_socket "$B" vb
-	ip netns exec "$B" python3 "$PK" send vb "$(frame "out-$tn")"
-	ip netns exec "$A" python3 "$PK" send va "$(frame "in-$tn")"
+	wait_until 10 "no packet socket on pb" packet_socket "$B" pb
+	ip netns exec "$B" python3 "$PK" send pb "$(frame "out-$tn")"
+	ip netns exec "$A" python3 "$PK" send pa "$(frame "in-$tn")"
 	wait_file_size "$TMP/ifrecv.$tn" 64 5
 	sleep 0.2	# a second frame, if one came, would be written by now
 	stop_tool "$pid"
@@ -198,13 +203,13 @@ done
 # iff-promisc on INTERFACE).
 for tool in "$S18" "$RELAY"; do
 	tn=$(tool_name "$tool")
-	nsbg "$B" "$tool" -u INTERFACE:vb,iff-promisc /dev/null
+	nsbg "$B" "$tool" -u INTERFACE:pb,iff-promisc /dev/null
 	pid=$BG_PID
 	promisc=no
-	wait_until 10 "vb not promiscuous" promisc "$B" vb && promisc=yes
+	wait_until 10 "pb not promiscuous" promisc "$B" pb && promisc=yes
 	stop_tool "$pid"
 	after=no
-	promisc "$B" vb && after=yes
+	promisc "$B" pb && after=yes
 	echo "$promisc $after" >"$TMP/promisc.$tn"
 done
 check_eq "iff-promisc: socat 1.8 (reference): promiscuous while it runs, not after" "yes no" "$(cat "$TMP/promisc.socat18")"
