@@ -292,6 +292,28 @@ same_file "POSIXMQ-RECV,fork: the three messages through three children, as soca
 	"$TMP/mq.fork.socat18.out" "$TMP/mq.fork.relay.out"
 check_eq "POSIXMQ-RECV,fork: relay's children wrote m1 m2 m3" "m1 m2 m3" "$(echo $(cat "$TMP/mq.fork.relay.out"))"
 
+# SEND with fork: a child an interval while the queue has room, each
+# child's program the message (here: the next file of a directory, until
+# none is left); max-children=1 keeps them in order.
+for tool in "${T18[@]}"; do
+	tn=$(tool_name "$tool") dir=$TMP/mq.files.$tn
+	mkdir -p "$dir"
+	for m in s1 s2 s3; do printf '%s\n' "$m" >"$dir/$m"; done
+	bg "$tool" -U POSIXMQ-SEND:$q,unlink-early,fork,max-children=1,interval=0.1 \
+		SYSTEM:"f=\$(ls $dir | head -n 1); [ -n \"\$f\" ] || exit 0; cat $dir/\$f; rm $dir/\$f"
+	pid=$BG_PID
+	wait_until 10 "$dir not emptied" sh -c "[ -z \"\$(ls $dir)\" ]"
+	stop_tool "$pid"
+	got=""
+	for i in 1 2 3; do
+		got="$got $(timeout 10 "$tool" -u POSIXMQ-RECV:$q STDOUT 2>/dev/null)"
+	done
+	echo "$got" >"$TMP/mq.sendfork.$tn"
+	"$tool" -u /dev/null POSIXMQ-SEND:$q,unlink-close 2>/dev/null
+done
+check_eq "POSIXMQ-SEND,fork: socat 1.8 (reference): a message from each child" " s1 s2 s3" "$(cat "$TMP/mq.sendfork.socat18")"
+check_eq "POSIXMQ-SEND,fork: relay, as socat 1.8" " s1 s2 s3" "$(cat "$TMP/mq.sendfork.relay")"
+
 # Errors: a name without "/" (EINVAL), a message longer than mq-msgsize.
 head -c 100 /dev/zero >"$TMP/hundred"
 for tool in "${T18[@]}"; do
