@@ -4998,6 +4998,12 @@ accept_one(const struct addr *a, int lfd, int wait)
 			}
 			if (client_allowed(a, (struct sockaddr *)&peer, plen))
 				return fd;
+			/*
+			 * As socat: a FIN first, so that the client reads an
+			 * EOF before the reset a close() with its data unread
+			 * sends.
+			 */
+			(void)shutdown(fd, SHUT_RDWR);
 			close(fd);
 			continue;
 		}
