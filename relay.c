@@ -113,6 +113,29 @@ struct sockaddr_vm {
 #define VMADDR_CID_ANY	-1U
 #endif
 #endif
+/*
+ * UDP-Lite, SCTP and DCCP: Linux's, each a row on the UDP or TCP openers
+ * with its own protocol (and for DCCP its own socket type).  The option
+ * numbers are the kernel's (linux/udp.h, linux/dccp.h), which not every
+ * libc repeats.
+ */
+#if defined(__linux__) && defined(IPPROTO_UDPLITE)
+#define HAVE_UDPLITE 1
+#ifndef UDPLITE_SEND_CSCOV
+#define UDPLITE_SEND_CSCOV	10
+#define UDPLITE_RECV_CSCOV	11
+#endif
+#endif
+#if defined(__linux__) && defined(IPPROTO_SCTP)
+#define HAVE_SCTP 1
+#endif
+#if defined(__linux__) && defined(IPPROTO_DCCP)
+#define HAVE_DCCP 1
+#ifndef SOCK_DCCP
+#define SOCK_DCCP	6
+#endif
+#endif
+
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
 #define HAVE_SOCK_FLAGS 1
 #else
@@ -734,6 +757,14 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(sane), NULL },
 	{ "setsid", "sid", G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(setsid), NULL },
+	/* All set right after socket(), as socat's setsockopt-listen. */
+	{ "setsockopt", "setsockopt-bin setsockopt-connected setsockopt-listen "
+	    "setsockopt-socket", G_SOCKET, PH_PREBIND, OT_STRING,
+	    OA_RAWOPT, 'b', 0, 0, "<level>:<name>:<bytes>" },
+	{ "setsockopt-int", NULL, G_SOCKET, PH_PREBIND, OT_STRING,
+	    OA_RAWOPT, 'i', 0, 0, "<level>:<name>:<int>" },
+	{ "setsockopt-string", NULL, G_SOCKET, PH_PREBIND, OT_STRING,
+	    OA_RAWOPT, 's', 0, 0, "<level>:<name>:<string>" },
 	{ "shut-close", NULL, G_FD, PH_OPEN, OT_BOOL,
 	    OA_CONST, 0, SH_CLOSE, FIELD(shut), NULL },
 	{ "shut-down", NULL, G_FD, PH_OPEN, OT_BOOL,
@@ -752,8 +783,12 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
 	{ "sndlowat", "so-sndlowat", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDLOWAT), "<bytes>" },
+	{ "so-protocol", "protocol", G_SOCKET, PH_OPEN, OT_INT,
+	    SETTING(protocol), "<number>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEPORT), NULL },
+	{ "so-type", "socktype type", G_SOCKET, PH_OPEN, OT_INT,
+	    SETTING(socktype), "<type>" },
 	{ "socksport", NULL, G_SOCKS, PH_OPEN, OT_STRING,
 	    SETTING(socksport), "<port>" },
 	{ "socksuser", NULL, G_SOCKS, PH_OPEN, OT_STRING,
@@ -776,6 +811,12 @@ const struct opt_desc opt_descs[] = {
 	    OA_OFLAG, 0, O_TRUNC, 0, NULL },
 	{ "ttl", "ip-ttl ipttl", G_IP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IP, IP_TTL), "<hops>" },
+#ifdef HAVE_UDPLITE
+	{ "udplite-recv-cscov", NULL, G_UDPLITE, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_UDPLITE, UDPLITE_RECV_CSCOV), "<bytes>" },
+	{ "udplite-send-cscov", NULL, G_UDPLITE, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_UDPLITE, UDPLITE_SEND_CSCOV), "<bytes>" },
+#endif
 	{ "unicast-hops", "ipv6-unicast-hops", G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS), "<hops>" },
 	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
@@ -813,6 +854,10 @@ static int open_vsock(struct addr *, struct endpoint *);
 static int open_socks4(struct addr *, struct endpoint *);
 static int open_socks5(struct addr *, struct endpoint *);
 static int open_http_proxy(struct addr *, struct endpoint *);
+static int open_rawip(struct addr *, struct endpoint *);
+static int datagram_peer(const struct addr *, struct endpoint *, int,
+    const struct sockaddr *, socklen_t);
+static int open_socket(struct addr *, struct endpoint *);
 
 #define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
 #define GR_TCP_C	(GR_TCP | G_CONNECT)
@@ -826,6 +871,22 @@ static int open_http_proxy(struct addr *, struct endpoint *);
 #define GR_FILE		(G_FD | G_FILE | G_NAMED | G_TERMIOS)
 #define GR_PROG		(G_FD | G_SOCKET | G_PROGRAM | G_TERMIOS | G_SESSION)
 #define GR_SOCKS	(GR_TCP_C | G_IP6 | G_SOCKS)
+#define GR_RAWIP	(G_FD | G_SOCKET | G_IP)
+#define GR_RAWIP_D	(GR_RAWIP | G_IPSERVER)		/* IP-DATAGRAM */
+#define GR_RAWIP_R	(GR_RAWIP | G_LISTEN | G_IPSERVER) /* IP-RECV */
+#define GR_RAWIP_L	(GR_RAWIP_R | G_CHILD)		/* IP-RECVFROM */
+#define GR_GEN_C	(G_FD | G_SOCKET | G_CONNECT)
+#define GR_GEN_R	(G_FD | G_SOCKET | G_LISTEN)
+#define GR_GEN_L	(GR_GEN_R | G_CHILD)
+#define GR_UDPLITE_C	(GR_UDP_C | G_UDPLITE | G_IP6)
+#define GR_UDPLITE_L	(GR_UDP_L | G_UDPLITE)
+#define GR_UDPLITE_R	(GR_UDP | G_UDPLITE | G_LISTEN | G_IPSERVER)
+#define GR_SCTP_C	(G_FD | G_SOCKET | G_IP | G_SCTP | G_CONNECT)
+#define GR_SCTP_L	(G_FD | G_SOCKET | G_IP | G_SCTP | G_LISTEN | G_CHILD | \
+			 G_IPSERVER)
+#define GR_DCCP_C	(G_FD | G_SOCKET | G_IP | G_DCCP | G_CONNECT)
+#define GR_DCCP_L	(G_FD | G_SOCKET | G_IP | G_DCCP | G_LISTEN | G_CHILD | \
+			 G_IPSERVER)
 
 #define O_GOPEN		(O_APPEND | O_CREAT)
 
@@ -863,12 +924,55 @@ const struct addr_type addr_types[] = {
 	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0,
 	    GR_FILE & ~G_TERMIOS,
 	    O_CREAT | O_TRUNC, open_file },
+#ifdef HAVE_DCCP
+	{ "DCCP-CONNECT", "DCCP", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_UNSPEC, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_C | G_IP6, 0,
+	    open_inet_connect },
+	{ "DCCP-LISTEN", "DCCP-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_UNSPEC, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_L | G_IP6, 0,
+	    open_inet_listen },
+	{ "DCCP4-CONNECT", "DCCP4", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_INET, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_C, 0, open_inet_connect },
+	{ "DCCP4-LISTEN", "DCCP4-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_INET, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_L, 0, open_inet_listen },
+	{ "DCCP6-CONNECT", "DCCP6", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_INET6, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_C | G_IP6, 0,
+	    open_inet_connect },
+	{ "DCCP6-LISTEN", "DCCP6-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_INET6, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_L | G_IP6, 0,
+	    open_inet_listen },
+#endif
 	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    0, open_program },
 	{ "FD", NULL, 1, ":<num>",
 	    K_FD, 0, 0, 0, G_FD | G_TERMIOS, 3, open_fd },
 	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    O_GOPEN, open_file },
+	/* Raw IP: the protocol is a parameter (struct addr's protocol). */
+	{ "IP-DATAGRAM", "IP-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
+	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_D | G_IP6, ANY_SENDER, open_rawip },
+	{ "IP-RECV", NULL, 1, ":<protocol>", K_RECV,
+	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_R | G_IP6, 0, open_rawip },
+	{ "IP-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
+	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_L | G_IP6, 0, open_rawip },
+	{ "IP-SENDTO", "IP IP-SEND", 2, ":<host>:<protocol>", K_SENDTO,
+	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP | G_IP6, 0, open_rawip },
+	{ "IP4-DATAGRAM", "IP4-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
+	    AF_INET, SOCK_RAW, 0, GR_RAWIP_D, ANY_SENDER, open_rawip },
+	{ "IP4-RECV", NULL, 1, ":<protocol>", K_RECV,
+	    AF_INET, SOCK_RAW, 0, GR_RAWIP_R, 0, open_rawip },
+	{ "IP4-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
+	    AF_INET, SOCK_RAW, 0, GR_RAWIP_L, 0, open_rawip },
+	{ "IP4-SENDTO", "IP4 IP4-SEND", 2, ":<host>:<protocol>", K_SENDTO,
+	    AF_INET, SOCK_RAW, 0, GR_RAWIP, 0, open_rawip },
+	{ "IP6-DATAGRAM", "IP6-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
+	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_D | G_IP6, ANY_SENDER, open_rawip },
+	{ "IP6-RECV", NULL, 1, ":<protocol>", K_RECV,
+	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_R | G_IP6, 0, open_rawip },
+	{ "IP6-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
+	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_L | G_IP6, 0, open_rawip },
+	{ "IP6-SENDTO", "IP6 IP6-SEND", 2, ":<host>:<protocol>", K_SENDTO,
+	    AF_INET6, SOCK_RAW, 0, GR_RAWIP | G_IP6, 0, open_rawip },
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
 	    0, open_file },
 	{ "PIPE", "ECHO", -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
@@ -879,9 +983,51 @@ const struct addr_type addr_types[] = {
 	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0,
 	    G_FD | G_TERMIOS | G_SESSION | G_NAMED, 0,
 	    open_pty },
+#ifdef HAVE_SCTP
+	{ "SCTP-CONNECT", "SCTP", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_UNSPEC, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_C | G_IP6, 0,
+	    open_inet_connect },
+	{ "SCTP-LISTEN", "SCTP-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_UNSPEC, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_L | G_IP6, 0,
+	    open_inet_listen },
+	{ "SCTP4-CONNECT", "SCTP4", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_INET, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_C, 0, open_inet_connect },
+	{ "SCTP4-LISTEN", "SCTP4-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_INET, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_L, 0, open_inet_listen },
+	{ "SCTP6-CONNECT", "SCTP6", 2, ":<host>:<port>", K_STREAM_CONNECT,
+	    AF_INET6, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_C | G_IP6, 0,
+	    open_inet_connect },
+	{ "SCTP6-LISTEN", "SCTP6-L", 1, ":<port>", K_STREAM_LISTEN,
+	    AF_INET6, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_L | G_IP6, 0,
+	    open_inet_listen },
+#endif
 	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    2, open_program },
-	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD, 1, open_pipe },
+	/*
+	 * The generic socket types: domain, type and protocol by number,
+	 * the address as bytes (parse_bytes()).  CONNECT and LISTEN take no
+	 * type: a stream, unless so-type= says otherwise.
+	 */
+	{ "SOCKET-CONNECT", NULL, 3, ":<domain>:<protocol>:<remote-address>",
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_C, 0,
+	    open_socket },
+	{ "SOCKET-DATAGRAM", "DATAGRAM DGRAM", 4,
+	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C, ANY_SENDER, open_socket },
+	{ "SOCKET-LISTEN", NULL, 3, ":<domain>:<protocol>:<local-address>",
+	    K_STREAM_LISTEN, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_L, 0,
+	    open_socket },
+	{ "SOCKET-RECV", NULL, 4, ":<domain>:<type>:<protocol>:<local-address>",
+	    K_RECV, AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_R, 0, open_socket },
+	{ "SOCKET-RECVFROM", NULL, 4,
+	    ":<domain>:<type>:<protocol>:<local-address>", K_RECVFROM,
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_L, 0, open_socket },
+	{ "SOCKET-SENDTO", "SENDTO", 4,
+	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C, 0, open_socket },
+	/* so-type= makes it a datagram or SEQPACKET pair. */
+	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD | G_SOCKET, 1,
+	    open_pipe },
 	{ "SOCKS4", "SOCKS", 3, ":<socks-server>:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
 	    0, open_socks4 },
@@ -962,6 +1108,56 @@ const struct addr_type addr_types[] = {
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
 	{ "UDP6-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+#ifdef HAVE_UDPLITE
+	/* UDP-Lite: the UDP rows with their own protocol. */
+	{ "UDPLITE-CONNECT", "UDPLITE", 2, ":<host>:<port>", K_DGRAM_CONNECT,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
+	{ "UDPLITE-DATAGRAM", "UDPLITE-DGRAM", 2, ":<host>:<port>", K_SENDTO,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, ANY_SENDER,
+	    open_udp },
+	{ "UDPLITE-LISTEN", "UDPLITE-L", 1, ":<port>", K_DGRAM_LISTEN,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
+	    open_udp },
+	{ "UDPLITE-RECV", NULL, 1, ":<port>", K_RECV,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_R | G_IP6, 0,
+	    open_udp },
+	{ "UDPLITE-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
+	    open_udp },
+	{ "UDPLITE-SENDTO", "UDPLITE-SEND", 2, ":<host>:<port>", K_SENDTO,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
+	{ "UDPLITE4-CONNECT", "UDPLITE4", 2, ":<host>:<port>", K_DGRAM_CONNECT,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C & ~G_IP6, 0,
+	    open_udp },
+	{ "UDPLITE4-DATAGRAM", "UDPLITE4-DGRAM", 2, ":<host>:<port>", K_SENDTO,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C & ~G_IP6,
+	    ANY_SENDER, open_udp },
+	{ "UDPLITE4-LISTEN", "UDPLITE4-L", 1, ":<port>", K_DGRAM_LISTEN,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L, 0, open_udp },
+	{ "UDPLITE4-RECV", NULL, 1, ":<port>", K_RECV,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_R, 0, open_udp },
+	{ "UDPLITE4-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L, 0, open_udp },
+	{ "UDPLITE4-SENDTO", "UDPLITE4-SEND", 2, ":<host>:<port>", K_SENDTO,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C & ~G_IP6, 0,
+	    open_udp },
+	{ "UDPLITE6-CONNECT", "UDPLITE6", 2, ":<host>:<port>", K_DGRAM_CONNECT,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
+	{ "UDPLITE6-DATAGRAM", "UDPLITE6-DGRAM", 2, ":<host>:<port>", K_SENDTO,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, ANY_SENDER,
+	    open_udp },
+	{ "UDPLITE6-LISTEN", "UDPLITE6-L", 1, ":<port>", K_DGRAM_LISTEN,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
+	    open_udp },
+	{ "UDPLITE6-RECV", NULL, 1, ":<port>", K_RECV,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_R | G_IP6, 0,
+	    open_udp },
+	{ "UDPLITE6-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
+	    open_udp },
+	{ "UDPLITE6-SENDTO", "UDPLITE6-SEND", 2, ":<host>:<port>", K_SENDTO,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
+#endif
 	{ "UNIX-CLIENT", "UNIX", 1, ":<path>", K_STREAM_CONNECT,
 	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 0, open_unix_connect },
 	{ "UNIX-CONNECT", NULL, 1, ":<path>", K_STREAM_CONNECT,
@@ -1329,6 +1525,156 @@ baud_speed(long baud)
 	return (speed_t)-1;
 }
 
+/* Returns the byte that a backslash and c stand for in parse_bytes(). */
+static unsigned char
+escaped(char c)
+{
+	switch (c) {
+	case 'n':	return '\n';
+	case 'r':	return '\r';
+	case 't':	return '\t';
+	case 'f':	return '\f';
+	case 'b':	return '\b';
+	case 'a':	return '\a';
+	case 'e':	return 033;
+	case '0':	return 0;
+	default:	return (unsigned char)c;
+	}
+}
+
+/*
+ * Parses socat's notation for raw bytes (its "dalan"), which the generic
+ * socket addresses and setsockopt= take, into buf (size bytes at most):
+ * x and pairs of hex digits; "string" and 'c' with C's escapes (\0 too);
+ * i, I, l, L, s, S, b, B and a decimal number as an int, long, short or
+ * byte in host order.  White space separates items; an item without its
+ * letter is of the kind before it (i at first), so "x0050 7f000001" is six
+ * bytes.  Returns 0 with *len set, or -1 if malformed or too long.
+ */
+int
+parse_bytes(const char *s, unsigned char *buf, size_t size, size_t *len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *at;
+	char kind = 'i', *end;
+	size_t n = 0, w;
+	long v;
+
+	while (*s != '\0') {
+		at = s;
+		if (isspace((unsigned char)*s)) {
+			s++;
+			continue;
+		}
+		if (strchr("xiIlLsSbB\"'", *s) != NULL)
+			kind = *s++;
+		else if (kind == '"' || kind == '\'')
+			return -1;	/* text has no default */
+		switch (kind) {
+		case 'x':
+			for (; isxdigit((unsigned char)*s); s += 2) {
+				if (!isxdigit((unsigned char)s[1]) || n == size)
+					return -1;
+				buf[n++] = (unsigned char)(
+				    (strchr(hex, tolower((unsigned char)s[0])) - hex) << 4 |
+				    (strchr(hex, tolower((unsigned char)s[1])) - hex));
+			}
+			break;
+		case '"':
+		case '\'':
+			for (w = 0; *s != kind; s++, w++) {
+				if (*s == '\0' || n == size)
+					return -1;
+				if (*s != '\\')
+					buf[n++] = (unsigned char)*s;
+				else if (*++s != '\0')
+					buf[n++] = escaped(*s);
+				else
+					return -1;
+			}
+			if (kind == '\'' && w != 1)
+				return -1;
+			s++;
+			break;
+		default:
+			errno = 0;
+			v = strtol(s, &end, 10);
+			if (end == s || errno != 0)
+				return -1;
+			s = end;
+			w = kind == 'l' || kind == 'L' ? sizeof(long) :
+			    kind == 'i' || kind == 'I' ? sizeof(int) :
+			    kind == 's' || kind == 'S' ? sizeof(short) : 1;
+			if (n + w > size)
+				return -1;
+			if (w == sizeof(long))
+				memcpy(buf + n, &v, w);
+			else if (w == sizeof(int))
+				memcpy(buf + n, &(int){ (int)v }, w);
+			else if (w == sizeof(short))
+				memcpy(buf + n, &(short){ (short)v }, w);
+			else
+				buf[n] = (unsigned char)v;
+			n += w;
+		}
+		if (s == at)
+			return -1;	/* an x with no hex digits after it */
+	}
+	*len = n;
+	return 0;
+}
+
+/*
+ * Stores setsockopt=level:name:value (or -int, -string: o->level says
+ * how the value reads) for apply_sockopts().  Returns 0, or -1 after
+ * logging an E.
+ */
+static int
+add_rawopt(struct addr *a, const struct opt_desc *o, const char *value)
+{
+	struct rawopt *r = &a->rawopts[a->nrawopts];
+	const char *p = value;
+	char *end;
+	size_t len = 0;
+	long v;
+	int i;
+
+	if (a->nrawopts == MAX_RAWOPTS) {
+		logmsg(L_ERROR, "too many socket options");
+		return -1;
+	}
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < 2; i++) {
+		errno = 0;
+		v = strtol(p, &end, 0);
+		if (end == p || *end != ':' || errno != 0 || v < INT_MIN ||
+		    v > INT_MAX)
+			goto bad;
+		*(i == 0 ? &r->level : &r->name) = (int)v;
+		p = end + 1;
+	}
+	if (o->level == 'i') {
+		if (parse_int_base(p, 0, &i) == -1)
+			goto bad;
+		memcpy(r->value, &i, sizeof(i));
+		len = sizeof(i);
+	} else if (o->level == 's') {
+		len = strlen(p) + 1;	/* with its NUL, as socat */
+		if (len > sizeof(r->value))
+			goto bad;
+		memcpy(r->value, p, len);
+	} else if (parse_bytes(p, r->value, sizeof(r->value), &len) == -1) {
+		goto bad;
+	}
+	r->len = (socklen_t)len;
+	a->nrawopts++;
+	return 0;
+bad:
+	logmsg(L_ERROR, "option \"%s\": invalid value \"%s\"", o->name,
+	    value != NULL ? value : "");
+	return -1;
+}
+
 /* Stores value into a's settings or socket options.  Returns 0, or -1. */
 static int
 set_option(struct addr *a, const struct opt_desc *o, const char *value)
@@ -1339,6 +1685,8 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 	char *end;
 	long l;
 
+	if (o->apply == OA_RAWOPT)
+		return add_rawopt(a, o, value);
 	switch (o->type) {
 	case OT_BOOL:
 	case OT_INT:
@@ -1395,6 +1743,7 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 			    a->set.fsflags & ~o->optname;
 			return 0;
 		case OA_SOCKOPT:
+		case OA_RAWOPT:		/* (add_rawopt()'s) */
 			break;
 		}
 		if (a->nsockopts == MAX_SOCKOPTS) {
@@ -1462,6 +1811,21 @@ parse_family(const char *name, int *family)
 		*family = AF_INET6;
 	else {
 		logmsg(L_ERROR, "unknown protocol family \"%s\"", name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Parses the protocol of a raw IP address: a number from 0 to 255 (C's
+ * notation) into *protocol.  Returns 0, or -1 after logging an E.
+ */
+int
+parse_ip_protocol(const char *s, int *protocol)
+{
+	if (parse_int_base(s, 0, protocol) == -1 || *protocol < 0 ||
+	    *protocol > 255) {
+		logmsg(L_ERROR, "invalid IP protocol number \"%s\"", s);
 		return -1;
 	}
 	return 0;
@@ -1698,6 +2062,10 @@ parse_address(const char *text, struct addr *a)
 	if (a->type->groups & (G_SOCKS | G_HTTP)) {
 		if (parse_proxy_ports(a) == -1)
 			goto err;
+	} else if (a->type->socktype == SOCK_RAW) {
+		if (parse_ip_protocol(a->params[a->nparams - 1],
+		    &a->protocol) == -1)
+			goto err;
 	} else if (a->type->groups & G_IP) {
 		int listen = a->type->nparams == 1;
 		const char *p = a->params[listen ? 0 : 1];
@@ -1873,6 +2241,15 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 			return -1;
 	}
 #endif
+	for (i = 0; phase == PH_PREBIND && i < a->nrawopts; i++)
+		if (setsockopt(fd, a->rawopts[i].level, a->rawopts[i].name,
+		    a->rawopts[i].value, a->rawopts[i].len) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "setsockopt(%d, %d, %d, %u bytes)",
+			    fd, a->rawopts[i].level, a->rawopts[i].name,
+			    (unsigned)a->rawopts[i].len);
+			if (option_failed() == -1)
+				return -1;
+		}
 	return 0;
 }
 
@@ -2517,8 +2894,8 @@ open_pipe(struct addr *a, struct endpoint *ep)
 
 	if (a->nparams == 0) {
 		/* SOCKETPAIR (arg 1) echoes as PIPE does, over a socketpair. */
-		if ((a->type->arg == 1 ? socketpair(AF_UNIX, SOCK_STREAM, 0, p) :
-		    pipe(p)) == -1) {
+		if ((a->type->arg == 1 ? socketpair(AF_UNIX, a->set.socktype != 0 ?
+		    a->set.socktype : SOCK_STREAM, 0, p) : pipe(p)) == -1) {
 			logmsg(L_ERROR, "%s(): %s", a->type->arg == 1 ?
 			    "socketpair" : "pipe", strerror(errno));
 			return -1;
@@ -3016,10 +3393,11 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 		 * then returns at once, and one fcntl() makes the socket
 		 * non-blocking (cheaper than EINPROGRESS, poll, SO_ERROR).
 		 */
-		if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
-		    IPPROTO_TCP)) == -1) {
-			logmsg(L_ERROR | L_ERRNO,
-			    "socket(%d, SOCK_STREAM, IPPROTO_TCP)", ai->ai_family);
+		/* TCP's, or SCTP's or DCCP's from their rows. */
+		if ((fd = socket(ai->ai_family, a->type->socktype | SOCK_CLOEXEC,
+		    a->type->protocol)) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "socket(%d, %d, %d)",
+			    ai->ai_family, a->type->socktype, a->type->protocol);
 			goto err;
 		}
 		if (apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
@@ -3736,6 +4114,8 @@ open_unix_connect(struct addr *a, struct endpoint *ep)
 	char buf[160];
 	const char *named;
 
+	if (a->set.socktype != 0)	/* so-type=5: SEQPACKET */
+		type = a->set.socktype;
 	if ((len = unix_sockaddr(&sun, a->params[0], IS_ABSTRACT(a))) == 0)
 		goto err;
 	logmsg(L_NOTICE, "opening connection to %s",
@@ -3772,14 +4152,17 @@ again:
 		memcpy(&ep->to, &sun, len);
 		ep->tolen = len;
 	} else if (connect_within(fd, (struct sockaddr *)&sun, len, a) == -1) {
-		if (errno == EPROTOTYPE && type == SOCK_STREAM &&
+		/* As socat: a stream, then SEQPACKET, then datagrams. */
+		if (errno == EPROTOTYPE && type != SOCK_DGRAM &&
+		    a->set.socktype == 0 &&
 		    (strcasecmp(a->type->name, "UNIX-CLIENT") == 0 ||
-		    strcasecmp(a->type->name, "ABSTRACT-CLIENT") == 0)) {
+		    strcasecmp(a->type->name, "ABSTRACT-CLIENT") == 0 ||
+		    a->type->family != AF_UNIX)) {	/* GOPEN */
 			close(fd);
 			if (bound)
 				(void)unlink(a->set.bind);	/* bound again */
 			bound = 0;
-			type = SOCK_DGRAM;
+			type = type == SOCK_STREAM ? SOCK_SEQPACKET : SOCK_DGRAM;
 			goto again;
 		}
 		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
@@ -3809,6 +4192,20 @@ err:
 	return -1;
 }
 
+/*
+ * Whether fd is a socket that connects (stream, SEQPACKET, DCCP): one that
+ * listens for connections, where datagram and raw sockets take packets.
+ */
+static int
+connection_based(int fd)
+{
+	int type = SOCK_DGRAM;
+
+	(void)getsockopt(fd, SOL_SOCKET, SO_TYPE, &type,
+	    &(socklen_t){ sizeof(type) });
+	return type != SOCK_DGRAM && type != SOCK_RAW;
+}
+
 /* Binds fd, listens and logs it.  Returns 0, or -1 after logging an E. */
 static int
 bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr *a)
@@ -3822,13 +4219,13 @@ bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr 
 		    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len);
 		return -1;
 	}
-	if (sa->sa_family == AF_UNIX && !IS_ABSTRACT(a)) {
+	if (a->type->family == AF_UNIX && !IS_ABSTRACT(a)) {
 		if (a->set.unlink_close)
 			add_cleanup(a->params[0]);
 		if (set_owner_mode(a, a->params[0], -1) == -1)
 			return -1;
 	}
-	if (a->type->socktype == SOCK_STREAM && listen(fd, a->set.backlog) == -1) {
+	if (connection_based(fd) && listen(fd, a->set.backlog) == -1) {
 		logmsg(L_ERROR | L_ERRNO, "listen(%d, %d)", fd, a->set.backlog);
 		return -1;
 	}
@@ -3864,7 +4261,9 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 	if (family == AF_UNSPEC && bhost[0] == '\0')
 		family = (env = getenv("SOCAT_DEFAULT_LISTEN_IP")) != NULL &&
 		    strcmp(env, "6") == 0 ? AF_INET6 : AF_INET;
-	if ((res = resolve(bhost, a->port, family, a->type->socktype, 1)) == NULL)
+	/* (A DCCP address resolves as a TCP one: not every libc knows it.) */
+	if ((res = resolve(bhost, a->port, family, a->type->socktype ==
+	    SOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM, 1)) == NULL)
 		goto err;
 	if ((fd = socket(res->ai_family, a->type->socktype | SOCK_CLOEXEC,
 	    a->type->protocol)) == -1) {
@@ -4049,7 +4448,8 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR, "\"%s\" exists", a->params[0]);
 		goto err;
 	}
-	if ((fd = socket(AF_UNIX, a->type->socktype | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, (a->set.socktype != 0 ? a->set.socktype :
+	    a->type->socktype) | SOCK_CLOEXEC, 0)) == -1) {
 		logmsg(L_ERROR | L_ERRNO, "socket(AF_UNIX)");
 		goto err;
 	}
@@ -4090,10 +4490,11 @@ open_udp(struct addr *a, struct endpoint *ep)
 		family = bres->ai_family;
 	if ((res = lookup(a, family, SOCK_DGRAM)) == NULL)
 		goto err;
+	/* UDP's, or UDP-Lite's from its rows. */
 	if ((fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    IPPROTO_UDP)) == -1) {
-		logmsg(L_ERROR | L_ERRNO, "socket(%d, SOCK_DGRAM)",
-		    res->ai_family);
+	    a->type->protocol)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(%d, SOCK_DGRAM, %d)",
+		    res->ai_family, a->type->protocol);
 		goto err;
 	}
 #ifndef HAVE_SOCK_FLAGS
@@ -4134,6 +4535,190 @@ err:
 	if (bres != NULL)
 		freeaddrinfo(bres);
 	return -1;
+}
+
+/*
+ * Opens the raw IP types: IP-SENDTO and IP-DATAGRAM send to <host> with
+ * the address's protocol, IP-RECVFROM and IP-RECV take in what comes with
+ * it, on bind='s address (or any).  A raw IPv4 socket reads each datagram
+ * with its IP header, which relay drops as socat does (ep->ip_header).
+ * Names resolve as for UDP: the kernel ignores the port of a raw socket.
+ * Returns 0, or -1 after logging.
+ */
+static int
+open_rawip(struct addr *a, struct endpoint *ep)
+{
+	struct addrinfo *res = NULL, *bres = NULL;
+	const struct addrinfo *ai;
+	int family = addr_family(a), listener = a->type->nparams == 1;
+	int protocol = a->set.protocol != 0 ? a->set.protocol : a->protocol;
+	int fd = -1, rc = -1;
+	char buf[128], bhost[256] = "";
+	unsigned short bport = 0;
+
+	if (a->set.bind != NULL &&
+	    split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
+		goto out;
+	if (listener && family == AF_UNSPEC && bhost[0] == '\0')
+		family = AF_INET;	/* as a UDP listener */
+	if ((bhost[0] != '\0' || listener) &&
+	    (bres = resolve(bhost, 0, family, SOCK_DGRAM, 1)) == NULL)
+		goto out;
+	if (family == AF_UNSPEC && bres != NULL)
+		family = bres->ai_family;
+	if (!listener && (res = lookup(a, family, SOCK_DGRAM)) == NULL)
+		goto out;
+	ai = listener ? bres : res;
+	if ((fd = socket(ai->ai_family, SOCK_RAW | SOCK_CLOEXEC, protocol)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(%d, SOCK_RAW, %d)",
+		    ai->ai_family, protocol);
+		goto out;
+	}
+	if (set_fd_flags(fd) == -1 ||
+	    apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
+		goto out;
+	if (listener) {
+		if (bind_listen(fd, bres->ai_addr, bres->ai_addrlen, a) == -1)
+			goto out;
+		ep->listen_fd = fd;
+	} else {
+		if (bres != NULL && bind(fd, bres->ai_addr, bres->ai_addrlen) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "bind(%d, {%s})", fd,
+			    format_sockaddr(bres->ai_addr, bres->ai_addrlen,
+			    buf, sizeof(buf)));
+			goto out;
+		}
+		if (datagram_peer(a, ep, fd, res->ai_addr, res->ai_addrlen) == -1)
+			goto out;
+	}
+	ep->ip_header = ai->ai_family == AF_INET;
+	fd = -1;	/* now ep's */
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	release(a, res);
+	if (bres != NULL)
+		freeaddrinfo(bres);
+	return rc;
+}
+
+/*
+ * Fills ep for fd, a datagram socket of a SENDTO or DATAGRAM address that
+ * sends to sa (kept in ep->to), or of another that connects to it.
+ * Returns 0, or -1 after logging.
+ */
+static int
+datagram_peer(const struct addr *a, struct endpoint *ep, int fd,
+    const struct sockaddr *sa, socklen_t len)
+{
+	char buf[160];
+
+	if (!sends_to(a) && connect(fd, sa, len) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
+		    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len);
+		return -1;
+	}
+	socket_endpoint(ep, fd);
+	ep->dgram = 1;
+	ep->shut = SHUT_NOTHING;
+	if (sends_to(a)) {
+		memcpy(&ep->to, sa, len);
+		ep->tolen = len;
+		ep->peer_only = a->type->arg != ANY_SENDER;
+	}
+	return 0;
+}
+
+/*
+ * Fills *ss with a generic socket address: family domain, then the bytes
+ * text gives (parse_bytes()), as socat's SOCKET-* types.  Returns its
+ * length, or 0 after logging an E.
+ */
+socklen_t
+generic_sockaddr(struct sockaddr_storage *ss, int domain, const char *text)
+{
+	size_t len;
+
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = (sa_family_t)domain;
+	if (parse_bytes(text, (unsigned char *)ss + sizeof(sa_family_t),
+	    sizeof(*ss) - sizeof(sa_family_t), &len) == -1) {
+		logmsg(L_ERROR, "invalid socket address \"%s\"", text);
+		return 0;
+	}
+	return (socklen_t)(sizeof(sa_family_t) + len);
+}
+
+/*
+ * Opens the generic SOCKET-* types: a socket of the domain, type and
+ * protocol the parameters give by number, its address in socat's bytes
+ * notation (bind= too).  Returns 0, or -1 after logging.
+ */
+static int
+open_socket(struct addr *a, struct endpoint *ep)
+{
+	struct sockaddr_storage ss, bss;
+	socklen_t len, blen = 0;
+	int typed = a->nparams == 4;	/* <domain>:<type>:<protocol>:... */
+	int domain, type = a->type->socktype, protocol, fd = -1, rc = -1;
+	char buf[160];
+
+	if (parse_int_base(a->params[0], 0, &domain) == -1 ||
+	    (typed && parse_int_base(a->params[1], 0, &type) == -1) ||
+	    parse_int_base(a->params[typed ? 2 : 1], 0, &protocol) == -1) {
+		logmsg(L_ERROR, "%s: invalid domain, type or protocol in \"%s\"",
+		    a->type->name, a->text);
+		return -1;
+	}
+	if (a->set.socktype != 0)
+		type = a->set.socktype;
+	if (a->set.protocol != 0)
+		protocol = a->set.protocol;
+	if ((len = generic_sockaddr(&ss, domain, a->params[a->nparams - 1])) == 0 ||
+	    (a->set.bind != NULL &&
+	    (blen = generic_sockaddr(&bss, domain, a->set.bind)) == 0))
+		return -1;
+	if ((fd = socket(domain, type | SOCK_CLOEXEC, protocol)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(%d, %d, %d)", domain, type,
+		    protocol);
+		goto out;
+	}
+	if (set_fd_flags(fd) == -1 ||
+	    apply_sockopts(fd, a, domain, PH_PREBIND) == -1)
+		goto out;
+	if (a->type->groups & G_LISTEN) {
+		if (bind_listen(fd, (struct sockaddr *)&ss, len, a) == -1)
+			goto out;
+		ep->listen_fd = fd;
+		fd = -1;	/* now ep's */
+		rc = 0;
+		goto out;
+	}
+	if (blen != 0 && bind(fd, (struct sockaddr *)&bss, blen) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "bind(%d, {%s}, %u)", fd, format_sockaddr(
+		    (struct sockaddr *)&bss, blen, buf, sizeof(buf)), (unsigned)blen);
+		goto out;
+	}
+	logmsg(L_NOTICE, "opening connection to %s", format_sockaddr(
+	    (struct sockaddr *)&ss, len, buf, sizeof(buf)));
+	if (type != SOCK_STREAM) {
+		if (datagram_peer(a, ep, fd, (struct sockaddr *)&ss, len) == -1)
+			goto out;
+	} else if (connect_within(fd, (struct sockaddr *)&ss, len, a) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
+		    format_sockaddr((struct sockaddr *)&ss, len, buf,
+		    sizeof(buf)), (unsigned)len);
+		goto out;
+	} else {
+		socket_endpoint(ep, fd);
+	}
+	fd = -1;	/* now ep's */
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -4342,6 +4927,25 @@ accept_one(const struct addr *a, int lfd, int wait)
 }
 
 /*
+ * Drops the IP header that a raw IPv4 socket reads before each datagram's
+ * payload, as socat does.  Returns the payload's length (moved to the
+ * start of buf), or 0 for a datagram with no payload.
+ */
+static ssize_t
+drop_ip_header(char *buf, ssize_t n)
+{
+	ssize_t hlen;
+
+	if (n <= 0)
+		return n;
+	hlen = (buf[0] & 0x0f) * 4;	/* IHL: in 32-bit words */
+	if (n <= hlen)
+		return 0;
+	memmove(buf, buf + hlen, (size_t)(n - hlen));
+	return n - hlen;
+}
+
+/*
  * Takes the next datagram waiting on a UDP listener, without waiting if
  * flags say MSG_DONTWAIT.  Returns it, or NULL if there was none, it
  * failed (logged) or range= and the like refused its sender (logged).
@@ -4355,6 +4959,8 @@ receive_dgram(const struct addr *a, int lfd, int flags, char *buf)
 	ssize_t n;
 
 	n = recvfrom(lfd, buf, 65536, flags, (struct sockaddr *)&from, &fromlen);
+	if (a->type->socktype == SOCK_RAW && from.ss_family == AF_INET)
+		n = drop_ip_header(buf, n);
 	if (n == -1) {
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
 			logmsg(L_ERROR | L_ERRNO, "recvfrom(%d)", lfd);
@@ -4934,6 +5540,11 @@ pull(struct half *h)
 			return -1;
 	}
 #endif
+	if (h->from->ip_header) {
+		n = h->from->peer_only ? recv_peer(h) :
+		    recv(h->rfd, h->buf, h->chunk, MSG_DONTWAIT);
+		return drop_ip_header(h->buf, n);
+	}
 	if (h->from->peer_only)
 		return recv_peer(h);
 	if (h->rsock)
@@ -5977,7 +6588,8 @@ print_groups(unsigned groups)
 		{ G_CONNECT, "CONNECT" }, { G_NAMED, "NAMED" }, { G_FILE, "FILE" },
 		{ G_PROGRAM, "PROGRAM" }, { G_UDP, "UDP" },
 		{ G_IPSERVER, "IPSERVER" }, { G_TERMIOS, "TERMIOS" },
-		{ G_SESSION, "SESSION" },
+		{ G_SESSION, "SESSION" }, { G_UDPLITE, "UDPLITE" },
+		{ G_SCTP, "SCTP" }, { G_DCCP, "DCCP" },
 	};
 	size_t i;
 	int chars = 0;

@@ -17,6 +17,8 @@
 #define MAX_PARAMS	4	/* most parameters any address type takes */
 #define MAX_SOCKOPTS	16	/* socket options one address may carry */
 #define MAX_OPTIONS	256	/* options of one address, all kinds */
+#define MAX_RAWOPTS	4	/* setsockopt=level:name:value of one address */
+#define MAX_RAWOPTLEN	64	/* bytes of one such value */
 
 /* Severity, in socat's order; a message is shown when >= the log level. */
 enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
@@ -43,6 +45,9 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_SESSION	0x8000	/* EXEC, SYSTEM, SHELL, PTY: setsid, ctty */
 #define G_SOCKS		0x10000	/* SOCKS4, SOCKS4A, SOCKS5-CONNECT */
 #define G_HTTP		0x20000	/* PROXY: HTTP CONNECT */
+#define G_UDPLITE	0x1000000 /* UDP-Lite: the checksum coverage */
+#define G_SCTP		0x2000000
+#define G_DCCP		0x4000000
 #define G_RETRY		(G_CONNECT | G_LISTEN)
 
 /*
@@ -71,10 +76,12 @@ enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
  * of c_iflag, c_oflag, c_lflag, c_cflag, its optname which bits; an OT_INT
  * row sets a field of bits, csize).  OA_CONST stores the row's optname in
  * its field (one of a family: a lock kind), OA_FSFLAG adds the row's
- * optname to the file's attributes (chattr's flags).
+ * optname to the file's attributes (chattr's flags).  OA_RAWOPT is
+ * setsockopt=level:name:value, the value as the row's level says: 'b'
+ * bytes (parse_bytes()), 'i' an int, 's' a string.
  */
 enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS,
-	OA_CONST, OA_FSFLAG };
+	OA_CONST, OA_FSFLAG, OA_RAWOPT };
 
 struct opt_desc {
 	const char	*name;
@@ -161,6 +168,8 @@ struct addr_settings {
 	char	*http_version;		/* PROXY: of the CONNECT line */
 	int	 proxy_resolve;		/* PROXY: send the target's IPv4 address */
 	int	 ignorecr;		/* PROXY: a bare \n ends a reply line */
+	int	 socktype;		/* so-type=: 0 for the type's own */
+	int	 protocol;		/* so-protocol=: 0 for the type's own */
 };
 
 struct addr;
@@ -189,6 +198,14 @@ struct sockopt_val {
 	int			 value;
 };
 
+/* setsockopt=level:name:value and its siblings: a socket option by number. */
+struct rawopt {
+	int		 level;
+	int		 name;
+	socklen_t	 len;
+	unsigned char	 value[MAX_RAWOPTLEN];
+};
+
 /* One parsed address; a dual address "A!!B" reads A and writes B. */
 struct addr {
 	const char		*text;		/* as given on the command line */
@@ -207,6 +224,9 @@ struct addr {
 	struct addr_settings	 set;
 	int			 nsockopts;
 	struct sockopt_val	 sockopts[MAX_SOCKOPTS];
+	int			 protocol;	/* raw IP: the protocol parameter */
+	int			 nrawopts;
+	struct rawopt		 rawopts[MAX_RAWOPTS];
 };
 
 /*
@@ -243,6 +263,7 @@ struct endpoint {
 	int			 ignoreeof;
 	int			 escape;
 	long			 left;	/* readbytes= still to read, or -1 */
+	int			 ip_header; /* raw IPv4: reads start with one */
 };
 
 extern const struct addr_type addr_types[];
@@ -258,6 +279,10 @@ void free_address(struct addr *a);
 int parse_port(const char *s, int listen, unsigned short *port);
 int parse_time(const char *s, double *secs);
 int parse_int(const char *s, int *v);
+int parse_bytes(const char *s, unsigned char *buf, size_t size, size_t *len);
+int parse_ip_protocol(const char *s, int *protocol);
+socklen_t generic_sockaddr(struct sockaddr_storage *ss, int domain,
+    const char *text);
 int parse_range(const char *s, struct addr *a);
 int parse_vsock_number(const char *s, const char *what, unsigned *v);
 #if defined(__linux__) && defined(AF_VSOCK)
