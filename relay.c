@@ -644,7 +644,7 @@ const struct opt_desc opt_descs[] = {
 	{ "interval", "intervall", G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
 	{ "ip-add-membership", "add-membership ip-membership membership",
-	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:interface>" },
+	    G_IP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:interface>" },
 	{ "ipv6-tclass", NULL, G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only v6only",
@@ -2070,7 +2070,9 @@ parse_address(const char *text, struct addr *a)
 		int listen = a->type->nparams == 1;
 		const char *p = a->params[listen ? 0 : 1];
 
-		if (parse_port(p, listen, &a->port) == -1) {
+		/* Port 0 for a SENDTO too, as socat: test.sh probes so. */
+		if (parse_port(p, listen || a->type->kind == K_SENDTO,
+		    &a->port) == -1) {
 			logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, p);
 			goto err;
 		}
@@ -3258,7 +3260,8 @@ open_program(struct addr *a, struct endpoint *ep)
 			logmsg(L_ERROR | L_ERRNO, "pipe()");
 			goto err;
 		}
-	} else if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+	} else if (socketpair(AF_UNIX, a->set.socktype != 0 ? a->set.socktype :
+	    SOCK_STREAM, 0, sv) == -1) {
 		logmsg(L_ERROR | L_ERRNO, "socketpair()");
 		goto err;
 	}
@@ -5247,6 +5250,9 @@ open_once(struct addr *a, struct endpoint *ep)
 	}
 	if (g.retrying)
 		g.retrying = 0;
+	/* so-type=2 or 5: each read a datagram or record, kept whole. */
+	if (a->set.socktype == SOCK_DGRAM || a->set.socktype == SOCK_SEQPACKET)
+		ep->dgram = 1;
 	ep->crnl = a->set.crnl;
 	/*
 	 * An empty datagram is no EOF but for the connected kinds, as socat,
@@ -5277,6 +5283,9 @@ open_once(struct addr *a, struct endpoint *ep)
 		socket_endpoint(ep, ep->listen_fd);
 		ep->dgram = 1;
 		ep->shut = SHUT_NOTHING;
+		if (a->range_family != AF_UNSPEC || a->set.sourceport != 0 ||
+		    a->set.lowport)
+			ep->filter = a;
 		return 0;
 	}
 	return serve(a, ep);
@@ -5379,6 +5388,31 @@ recv_peer(struct half *h)
 		return -1;
 	}
 	return n;
+}
+
+/*
+ * Reads the next datagram of a RECV address whose senders range= and the
+ * like filter, or of a raw IPv4 socket, whose IP header it drops.
+ * Returns its length, or -1 (EAGAIN for a datagram that is dropped).
+ */
+static ssize_t
+recv_filtered(struct half *h)
+{
+	struct sockaddr_storage from;
+	socklen_t len = sizeof(from);
+	ssize_t n;
+
+	if (h->from->peer_only)
+		n = recv_peer(h);
+	else
+		n = recvfrom(h->rfd, h->buf, h->chunk, MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &len);
+	if (n != -1 && h->from->filter != NULL &&
+	    !client_allowed(h->from->filter, (struct sockaddr *)&from, len)) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return h->from->ip_header ? drop_ip_header(h->buf, n) : n;
 }
 
 /* Passes EOF on to h's writer, once all its data is out; ends h. */
@@ -5540,11 +5574,8 @@ pull(struct half *h)
 			return -1;
 	}
 #endif
-	if (h->from->ip_header) {
-		n = h->from->peer_only ? recv_peer(h) :
-		    recv(h->rfd, h->buf, h->chunk, MSG_DONTWAIT);
-		return drop_ip_header(h->buf, n);
-	}
+	if (h->from->ip_header || h->from->filter != NULL)
+		return recv_filtered(h);
 	if (h->from->peer_only)
 		return recv_peer(h);
 	if (h->rsock)

@@ -264,6 +264,7 @@ struct endpoint {
 	int			 escape;
 	long			 left;	/* readbytes= still to read, or -1 */
 	int			 ip_header; /* raw IPv4: reads start with one */
+	const struct addr	*filter; /* RECV: range= and the like, checked */
 };
 
 extern const struct addr_type addr_types[];
