@@ -865,6 +865,7 @@ static int open_socket(struct addr *, struct endpoint *);
 #define GR_UDP		(G_FD | G_SOCKET | G_IP | G_UDP)
 #define GR_UDP_C	(GR_UDP | G_CONNECT)
 #define GR_UDP_L	(GR_UDP | G_LISTEN | G_CHILD | G_IPSERVER)
+#define GR_UDP_D	(GR_UDP_C | G_IPSERVER)	/* DATAGRAM: range= on replies */
 #define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT | G_NAMED)
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
 #define GR_UNIX_R	(GR_UNIX_L & ~G_CHILD)
@@ -879,6 +880,7 @@ static int open_socket(struct addr *, struct endpoint *);
 #define GR_GEN_R	(G_FD | G_SOCKET | G_LISTEN)
 #define GR_GEN_L	(GR_GEN_R | G_CHILD)
 #define GR_UDPLITE_C	(GR_UDP_C | G_UDPLITE | G_IP6)
+#define GR_UDPLITE_D	(GR_UDPLITE_C | G_IPSERVER)
 #define GR_UDPLITE_L	(GR_UDP_L | G_UDPLITE)
 #define GR_UDPLITE_R	(GR_UDP | G_UDPLITE | G_LISTEN | G_IPSERVER)
 #define GR_SCTP_C	(G_FD | G_SOCKET | G_IP | G_SCTP | G_CONNECT)
@@ -1013,15 +1015,17 @@ const struct addr_type addr_types[] = {
 	    open_socket },
 	{ "SOCKET-DATAGRAM", "DATAGRAM DGRAM", 4,
 	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C, ANY_SENDER, open_socket },
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C | G_IPSERVER, ANY_SENDER,
+	    open_socket },
 	{ "SOCKET-LISTEN", NULL, 3, ":<domain>:<protocol>:<local-address>",
-	    K_STREAM_LISTEN, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_L, 0,
+	    K_STREAM_LISTEN, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_L | G_IPSERVER, 0,
 	    open_socket },
 	{ "SOCKET-RECV", NULL, 4, ":<domain>:<type>:<protocol>:<local-address>",
-	    K_RECV, AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_R, 0, open_socket },
+	    K_RECV, AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_R | G_IPSERVER, 0,
+	    open_socket },
 	{ "SOCKET-RECVFROM", NULL, 4,
 	    ":<domain>:<type>:<protocol>:<local-address>", K_RECVFROM,
-	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_L, 0, open_socket },
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_L | G_IPSERVER, 0, open_socket },
 	{ "SOCKET-SENDTO", "SENDTO", 4,
 	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
 	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C, 0, open_socket },
@@ -1070,7 +1074,7 @@ const struct addr_type addr_types[] = {
 	{ "UDP", "UDP-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 	{ "UDP-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, ANY_SENDER, open_udp },
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D | G_IP6, ANY_SENDER, open_udp },
 	{ "UDP-LISTEN", "UDP-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
 	{ "UDP-RECV", NULL, 1, ":<port>", K_RECV,
@@ -1084,7 +1088,7 @@ const struct addr_type addr_types[] = {
 	{ "UDP4", "UDP4-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
 	{ "UDP4-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, ANY_SENDER, open_udp },
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D, ANY_SENDER, open_udp },
 	{ "UDP4-LISTEN", "UDP4-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
 	{ "UDP4-RECV", NULL, 1, ":<port>", K_RECV,
@@ -1097,7 +1101,7 @@ const struct addr_type addr_types[] = {
 	{ "UDP6", "UDP6-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 	{ "UDP6-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, ANY_SENDER, open_udp },
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D | G_IP6, ANY_SENDER, open_udp },
 	{ "UDP6-LISTEN", "UDP6-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
 	{ "UDP6-RECV", NULL, 1, ":<port>", K_RECV,
@@ -1113,7 +1117,7 @@ const struct addr_type addr_types[] = {
 	{ "UDPLITE-CONNECT", "UDPLITE", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
 	{ "UDPLITE-DATAGRAM", "UDPLITE-DGRAM", 2, ":<host>:<port>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, ANY_SENDER,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D, ANY_SENDER,
 	    open_udp },
 	{ "UDPLITE-LISTEN", "UDPLITE-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
@@ -1130,7 +1134,7 @@ const struct addr_type addr_types[] = {
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C & ~G_IP6, 0,
 	    open_udp },
 	{ "UDPLITE4-DATAGRAM", "UDPLITE4-DGRAM", 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C & ~G_IP6,
+	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D & ~G_IP6,
 	    ANY_SENDER, open_udp },
 	{ "UDPLITE4-LISTEN", "UDPLITE4-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L, 0, open_udp },
@@ -1144,7 +1148,7 @@ const struct addr_type addr_types[] = {
 	{ "UDPLITE6-CONNECT", "UDPLITE6", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
 	{ "UDPLITE6-DATAGRAM", "UDPLITE6-DGRAM", 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, ANY_SENDER,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D, ANY_SENDER,
 	    open_udp },
 	{ "UDPLITE6-LISTEN", "UDPLITE6-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
@@ -1496,6 +1500,32 @@ parse_range(const char *s, struct addr *a)
 	}
 	for (i = 0; i < n; i++)
 		a->range_net[i] &= a->range_mask[i];
+	return 0;
+}
+
+/*
+ * Parses range= of the generic SOCKET-* types, as socat: "address:mask",
+ * each in the bytes notation of their addresses (what follows the family),
+ * as long as each other.  Returns 0, or -1 if malformed.
+ */
+static int
+parse_range_bytes(const char *s, struct addr *a)
+{
+	const char *colon = strchr(s, ':');
+	char net[256];
+	size_t nlen, mlen, i;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(net))
+		return -1;
+	memcpy(net, s, (size_t)(colon - s));
+	net[colon - s] = '\0';
+	if (parse_bytes(net, a->range_net, sizeof(a->range_net), &nlen) == -1 ||
+	    parse_bytes(colon + 1, a->range_mask, sizeof(a->range_mask),
+	    &mlen) == -1 || nlen != mlen || nlen == 0)
+		return -1;
+	for (i = 0; i < nlen; i++)
+		a->range_net[i] &= a->range_mask[i];
+	a->range_bytes = (int)nlen;
 	return 0;
 }
 
@@ -2077,7 +2107,9 @@ parse_address(const char *text, struct addr *a)
 			goto err;
 		}
 	}
-	if (a->set.range != NULL && parse_range(a->set.range, a) == -1) {
+	/* SOCKET-*'s range= is bytes, as its addresses. */
+	if (a->set.range != NULL && (a->type->open == open_socket ?
+	    parse_range_bytes(a->set.range, a) : parse_range(a->set.range, a)) == -1) {
 		logmsg(L_ERROR, "option range: invalid value \"%s\"", a->set.range);
 		goto err;
 	}
@@ -4810,6 +4842,12 @@ client_allowed(const struct addr *a, const struct sockaddr *peer, socklen_t plen
 			family = AF_INET;
 		}
 	}
+	/* SOCKET-*: the bytes after the family, masked. */
+	for (i = 0; i < a->range_bytes; i++)
+		if ((socklen_t)(sizeof(sa_family_t) + i) >= plen ||
+		    (((const unsigned char *)peer)[sizeof(sa_family_t) + i] &
+		    a->range_mask[i]) != a->range_net[i])
+			goto deny;
 	if (a->range_family != AF_UNSPEC) {
 		if (ip == NULL || family != a->range_family)
 			goto deny;
@@ -5273,6 +5311,11 @@ open_once(struct addr *a, struct endpoint *ep)
 	if (a->set.su != NULL && a->type->kind != K_PROGRAM &&
 	    drop_privileges(a->set.su) == -1)
 		return -1;
+	/* RECV and DATAGRAM: range= and the like judge each sender. */
+	if ((a->type->kind == K_RECV || (a->type->kind == K_SENDTO &&
+	    a->type->arg == ANY_SENDER)) && (a->range_family != AF_UNSPEC ||
+	    a->set.sourceport != 0 || a->set.lowport || a->range_bytes != 0))
+		ep->filter = a;
 	if (ep->listen_fd == -1)
 		return 0;
 	if (a->type->kind == K_RECV) {
@@ -5283,9 +5326,6 @@ open_once(struct addr *a, struct endpoint *ep)
 		socket_endpoint(ep, ep->listen_fd);
 		ep->dgram = 1;
 		ep->shut = SHUT_NOTHING;
-		if (a->range_family != AF_UNSPEC || a->set.sourceport != 0 ||
-		    a->set.lowport)
-			ep->filter = a;
 		return 0;
 	}
 	return serve(a, ep);

@@ -219,6 +219,7 @@ struct addr {
 	int			 family;	/* pf=, parsed; AF_UNSPEC: none */
 	struct addrinfo		*numeric;	/* a numeric host, resolved once */
 	int			 range_family;	/* range=, parsed once */
+	int			 range_bytes;	/* SOCKET-*: range= as bytes */
 	unsigned char		 range_net[16];
 	unsigned char		 range_mask[16];
 	struct addr_settings	 set;

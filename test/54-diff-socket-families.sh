@@ -169,6 +169,13 @@ for tool in "$SOCAT" "$RELAY"; do
 	wait_ready "$D/ready"
 	ns_tool "$A" "$tool" dgram 10 "$TMP/in.raw" -t 2 - IP4-DATAGRAM:10.88.1.2:$PROTO
 	wait_gone $p 10
+	# ... and with a range= that leaves B out, the reply is dropped
+	rm -f "$D/ready"
+	peer "$B" rawrecv 4 $PROTO "$D/dgramrange.$tn.peer" "$D/ready" 4 reply
+	p=$BG_PID
+	wait_ready "$D/ready"
+	ns_tool "$A" "$tool" dgramrange 10 "$TMP/in.raw" -t 2 - IP4-DATAGRAM:10.88.1.2:$PROTO,range=10.88.1.3/32
+	wait_gone $p 10
 	# IP6-SENDTO, on fd88::
 	rm -f "$D/ready"
 	peer "$B" rawrecv 6 $PROTO "$D/sendto6.$tn.peer" "$D/ready" 1.5
@@ -196,6 +203,9 @@ check_eq "IP4-SENDTO: socat's datagram reached the peer" "10 hello raw\\n 10.88.
 same sendto socat peer rc
 check_eq "IP4-DATAGRAM: socat got the reply" "re:hello raw" "$(cat "$D/dgram.socat.out")"
 same dgram socat peer out rc
+check_eq "IP4-DATAGRAM,range=: the peer saw socat's datagram" "10 hello raw\\n 10.88.1.1" "$(cat "$D/dgramrange.socat.peer")"
+is_empty_file "IP4-DATAGRAM,range=: socat dropped the reply from outside the range" "$D/dgramrange.socat.out"
+same dgramrange socat peer out rc
 check_eq "IP6-SENDTO: socat's datagram reached the peer" "10 hello raw\\n fd88::1" "$(cat "$D/sendto6.socat.peer")"
 same sendto6 socat peer rc
 check_eq "IP4-RECV: socat wrote the payload" "to recv" "$(cat "$D/recv.socat.out")"

@@ -425,6 +425,13 @@ main(void)
 	    "1", "0");
 	parse_case("DATAGRAM:2:2:17:x00", 1, "SOCKET-DATAGRAM", "2", "2");
 	parse_case("SENDTO:2:2:17", 0, NULL, NULL, NULL);
+	check(parse_address("SOCKET-LISTEN:2:6:x0050x00000000,"
+	    "range=x0000x7f000000:x0000xffffff00", &a) == 0 &&
+	    a.range_bytes == 6 && a.range_net[2] == 0x7f &&
+	    a.range_mask[5] == 0, "SOCKET-LISTEN range= as bytes");
+	free_address(&a);
+	parse_case("SOCKET-LISTEN:2:6:x00,range=x00:x0000", 0, NULL, NULL, NULL);
+	parse_case("SOCKET-LISTEN:2:6:x00,range=x00", 0, NULL, NULL, NULL);
 	parse_case("UNIX-CONNECT:/x,socktype=5", 1, "UNIX-CONNECT", "/x", NULL);
 	parse_case("SOCKETPAIR,socktype=2", 1, "SOCKETPAIR", NULL, NULL);
 	check(parse_address("TCP:h:1,setsockopt=6:2:512", &a) == 0 &&
