@@ -115,9 +115,9 @@ struct sockaddr_vm {
 #endif
 /*
  * UDP-Lite, SCTP and DCCP: Linux's, each a row on the UDP or TCP openers
- * with its own protocol (and for DCCP its own socket type).  The option
- * numbers are the kernel's (linux/udp.h, linux/dccp.h), which not every
- * libc repeats.
+ * with its own protocol (and for DCCP its own socket type).  The UDP-Lite
+ * option numbers are the kernel's (linux/udp.h), which not every libc
+ * repeats.
  */
 #if defined(__linux__) && defined(IPPROTO_UDPLITE)
 #define HAVE_UDPLITE 1
