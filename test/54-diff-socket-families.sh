@@ -78,6 +78,11 @@ elif mode == 'dgsend':
         try: r, a = s.recvfrom(70000)
         except socket.timeout: break
         f.write(line(r, '-')); f.flush()
+elif mode == 'dgfrom':
+    # dgfrom 4 PROTO PORT SRC DATA: send DATA to 127.0.0.1:PORT from SRC
+    proto, port, src = int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    s = socket.socket(fam, socket.SOCK_DGRAM, proto); s.bind((src, 0))
+    s.sendto(sys.argv[6].encode(), ('127.0.0.1', port))
 elif mode == 'seqsrv':
     # seqsrv u PATH OUT READY: accept one SEQPACKET connection, record
     # each record until EOF
@@ -254,6 +259,22 @@ done
 for tool in "$S18" "$RELAY"; do
 	ns_tool - "$tool" gbad 5 /dev/null /dev/null SOCKET-LISTEN:1:1:"/tmp/sock"
 done
+# UDP4-RECV with range=: a datagram from outside it is dropped
+for tool in "$SOCAT" "$RELAY"; do
+	tn=$(tool_name "$tool")
+	port=$(free_port)
+	bg "$tool" -u UDP4-RECV:$port,range=127.0.0.2/32 OPEN:"$D/urange.$tn.out",creat,trunc
+	p=$BG_PID
+	wait_udp $port
+	python3 "$PEER" dgfrom 4 17 $port 127.0.0.1 "refused
+"
+	python3 "$PEER" dgfrom 4 17 $port 127.0.0.2 "allowed
+"
+	wait_file_size "$D/urange.$tn.out" 8 5
+	stop_tool $p
+done
+check_eq "UDP4-RECV,range=: socat wrote only the allowed sender's datagram" allowed "$(cat "$D/urange.socat.out")"
+same urange socat out
 check_eq "SOCKET-CONNECT: socat's echo came back" "generic" "$(cat "$D/connect.socat.out")"
 same connect socat out rc
 check_eq "SOCKET-SENDTO: the peer saw socat's datagram from its bound port" "8 generic\\n BPORT" "$(cat "$D/gsendto.socat.peer")"
