@@ -4576,7 +4576,7 @@ err:
  * Opens the raw IP types: IP-SENDTO and IP-DATAGRAM send to <host> with
  * the address's protocol, IP-RECVFROM and IP-RECV take in what comes with
  * it, on bind='s address (or any).  A raw IPv4 socket reads each datagram
- * with its IP header, which relay drops as socat does (ep->ip_header).
+ * with its IP header, which relay drops as socat does (ep->check).
  * Names resolve as for UDP: the kernel ignores the port of a raw socket.
  * Returns 0, or -1 after logging.
  */
@@ -4626,7 +4626,7 @@ open_rawip(struct addr *a, struct endpoint *ep)
 		if (datagram_peer(a, ep, fd, res->ai_addr, res->ai_addrlen) == -1)
 			goto out;
 	}
-	ep->ip_header = ai->ai_family == AF_INET;
+	ep->check = a;
 	fd = -1;	/* now ep's */
 	rc = 0;
 out:
@@ -5315,7 +5315,7 @@ open_once(struct addr *a, struct endpoint *ep)
 	if ((a->type->kind == K_RECV || (a->type->kind == K_SENDTO &&
 	    a->type->arg == ANY_SENDER)) && (a->range_family != AF_UNSPEC ||
 	    a->set.sourceport != 0 || a->set.lowport || a->range_bytes != 0))
-		ep->filter = a;
+		ep->check = a;
 	if (ep->listen_fd == -1)
 		return 0;
 	if (a->type->kind == K_RECV) {
@@ -5431,28 +5431,33 @@ recv_peer(struct half *h)
 }
 
 /*
- * Reads the next datagram of a RECV address whose senders range= and the
- * like filter, or of a raw IPv4 socket, whose IP header it drops.
- * Returns its length, or -1 (EAGAIN for a datagram that is dropped).
+ * Reads the next datagram of a RECV or DATAGRAM address whose senders
+ * range= and the like filter, or of a raw socket: the IP header that a raw
+ * IPv4 one reads first is dropped.  Returns its length, or -1 (EAGAIN for
+ * a datagram that is dropped).
  */
 static ssize_t
 recv_filtered(struct half *h)
 {
+	const struct addr *a = h->from->check;
 	struct sockaddr_storage from;
 	socklen_t len = sizeof(from);
 	ssize_t n;
 
-	if (h->from->peer_only)
+	from.ss_family = AF_UNSPEC;
+	if (h->from->peer_only) {	/* SENDTO: from its peer, h->from->to */
 		n = recv_peer(h);
-	else
+		from.ss_family = h->from->to.ss_family;
+	} else {
 		n = recvfrom(h->rfd, h->buf, h->chunk, MSG_DONTWAIT,
 		    (struct sockaddr *)&from, &len);
-	if (n != -1 && h->from->filter != NULL &&
-	    !client_allowed(h->from->filter, (struct sockaddr *)&from, len)) {
-		errno = EAGAIN;
-		return -1;
+		if (n != -1 && !client_allowed(a, (struct sockaddr *)&from, len)) {
+			errno = EAGAIN;
+			return -1;
+		}
 	}
-	return h->from->ip_header ? drop_ip_header(h->buf, n) : n;
+	return a->type->socktype == SOCK_RAW && from.ss_family == AF_INET ?
+	    drop_ip_header(h->buf, n) : n;
 }
 
 /* Passes EOF on to h's writer, once all its data is out; ends h. */
@@ -5614,7 +5619,7 @@ pull(struct half *h)
 			return -1;
 	}
 #endif
-	if (h->from->ip_header || h->from->filter != NULL)
+	if (h->from->check != NULL)
 		return recv_filtered(h);
 	if (h->from->peer_only)
 		return recv_peer(h);

@@ -260,12 +260,17 @@ struct endpoint {
 	socklen_t		 tolen;	/* 0: the socket is connected */
 	int			 peer_only; /* SENDTO: reads from "to" only */
 	struct dgram		*held;	/* datagrams read before transfer */
-	int			 crnl;
-	int			 ignoreeof;
+	unsigned char		 crnl;	/* (chars: see check) */
+	unsigned char		 ignoreeof;
 	int			 escape;
+	/*
+	 * Raw IP, and RECV or DATAGRAM with range= and the like: the address
+	 * each datagram read is checked against (recv_filtered()).  It costs
+	 * the endpoint no byte: run()'s stack, two endpoints among it, stays
+	 * in one page, which a fork child then shares with its listener.
+	 */
+	const struct addr	*check;
 	long			 left;	/* readbytes= still to read, or -1 */
-	int			 ip_header; /* raw IPv4: reads start with one */
-	const struct addr	*filter; /* RECV: range= and the like, checked */
 };
 
 extern const struct addr_type addr_types[];
