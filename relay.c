@@ -41,7 +41,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
-#include <math.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pwd.h>
@@ -147,13 +146,20 @@ struct sockaddr_vm {
 /* Global state                                                        */
 /* ------------------------------------------------------------------ */
 
+/* Which way bytes go: -u, -U or both (also the index of -r and -R). */
+enum way { LEFT_TO_RIGHT, RIGHT_TO_LEFT, BOTH_WAYS };
+/* -v and -x: what the dump of the data shows, as bits. */
+enum dump { DUMP_TEXT = 1, DUMP_HEX = 2 };
+/* Where log lines go: -ly to syslog, -lm there once start-up is over. */
+enum log_to { LOG_TO_FD, LOG_TO_SYSLOG, LOG_TO_SYSLOG_LATER };
+
 static struct {
 	const char	*prog;		/* basename of argv[0], for log lines */
 	int		 loglevel;	/* lowest severity shown */
 	int		 logfd;
 	double		 closewait;	/* -t */
 	double		 idle;		/* -T; 0 means none */
-	int		 unidir;	/* 0 both, 1 -u (left to right), 2 -U */
+	enum way	 ways;		/* -u, -U: the one way, or BOTH_WAYS */
 	size_t		 bufsize;	/* -b */
 	int		 bufsize_set;
 	int		 pf;		/* -4/-6: AF_INET, AF_INET6 or AF_UNSPEC */
@@ -161,22 +167,20 @@ static struct {
 	const char	*envprefix;	/* of the variables a program gets */
 	int		 retrying;	/* an open that fails will be retried */
 	int		 logusec;	/* -lu */
-	int		 syslog;	/* -ly: 1; -lm: 2 until the switch */
+	enum log_to	 syslog;	/* -ly, -lm */
 	int		 syslog_facility;
 	int		 syslog_fd;	/* the /dev/log socket, or -1 */
-	pid_t		 main_pid;	/* the first process: the one that cleans up */
 	const char	*loghost;	/* -lh: the host name, or NULL */
-	int		 dump;		/* -v 1, -x 2, both 3 */
+	enum dump	 dump;		/* -v, -x, or 0 */
 	int		 rawfd[2];	/* -r and -R files, or -1 */
 	unsigned long long dumped[2];	/* bytes dumped per direction */
 	int		 statistics;	/* --statistics: counters at exit */
 	int		 sloppy;	/* -s: an option that fails is no error */
 	int		 fdinfo;	/* -D: describe the fds before transfer */
-	const struct endpoint *first;	/* the first address, once open */
 } g = {
 	.prog = "relay", .loglevel = L_ERROR, .logfd = STDERR_FILENO,
 	.closewait = 0.5, .bufsize = 8192, .pf = AF_UNSPEC, .envprefix = "SOCAT",
-	.rawfd = { -1, -1 }, .syslog_fd = -1,
+	.rawfd = { -1, -1 }, .syslog_fd = -1, .ways = BOTH_WAYS,
 };
 
 /*
@@ -254,8 +258,6 @@ static __thread int		 transferring;	/* moved[] is live */
 static __thread volatile sig_atomic_t stats_wanted;	/* SIGUSR1 came */
 #define NOT_STARTED	"transfer engine not yet started, statistics not available"
 
-/* The first address's socket, whose ends a program learns from SOCAT_*. */
-static int			 peer_fd = -1;
 
 static void relay_exit(int status) __attribute__((noreturn));
 static void take_lock(const char *path, int wait);
@@ -270,6 +272,11 @@ static const char level_letter[] = "DINWEF";
 /* OR'ed into a level: the line is written whatever -d says. */
 #define L_ALWAYS	0x100
 #define L_ERRNO		0x200	/* ": " and errno's text follow */
+/*
+ * An E that no retry can mend: an E even while a failed open is retried
+ * (whose other errors are notices, see open_once()).
+ */
+#define L_FINAL		0x400
 
 /*
  * Formats t as socat's "YYYY/MM/DD HH:MM:SS" in local time, using the UTC
@@ -380,12 +387,12 @@ vlogmsg(int level, const char *fmt, va_list ap)
 	char line[1024];
 	int n, err = errno, flags = level;
 
-	level &= ~(L_ALWAYS | L_ERRNO);
-	if (level == L_ERROR && g.retrying)
+	level &= ~(L_ALWAYS | L_ERRNO | L_FINAL);
+	if (level == L_ERROR && g.retrying && !(flags & L_FINAL))
 		level = L_NOTICE;
 	if (level < g.loglevel && !(flags & L_ALWAYS))
 		return;
-	if (g.syslog == 1) {
+	if (g.syslog == LOG_TO_SYSLOG) {
 		syslog_line(level, flags, err, fmt, ap);
 		return;
 	}
@@ -440,8 +447,8 @@ die(const char *fmt, ...)
 static void
 mixed_log_switch(void)
 {
-	if (g.syslog == 2)
-		g.syslog = 1;
+	if (g.syslog == LOG_TO_SYSLOG_LATER)
+		g.syslog = LOG_TO_SYSLOG;
 }
 
 /* Returns the syslog facility called name (default daemon), or -1. */
@@ -890,18 +897,7 @@ static int open_socket(struct addr *, struct endpoint *);
 #define GR_DCCP_L	(G_FD | G_SOCKET | G_IP | G_DCCP | G_LISTEN | G_CHILD | \
 			 G_IPSERVER)
 
-#define O_GOPEN		(O_APPEND | O_CREAT)
-
-/* The DATAGRAM types take replies from anyone, the SENDTO ones not. */
-#define ANY_SENDER	2	/* not 1: the UNIX rows use 1 for ABSTRACT */
-
-/* The SOCKS4A row: SOCKS4 with the host name left to the server. */
-#define SOCKS4A		1
-/* The SOCKS5-LISTEN row: a BIND instead of a CONNECT. */
-#define SOCKS5_BIND	2
-
-/* The ABSTRACT types are the UNIX rows with arg 1. */
-#define IS_ABSTRACT(a)	((a)->type->family == AF_UNIX && (a)->type->arg == 1)
+#define IS_ABSTRACT(a)	((a)->type->variant & TV_ABSTRACT)
 
 /*
  * Address types, sorted by name.  The TCP and UDP families share their
@@ -909,23 +905,26 @@ static int open_socket(struct addr *, struct endpoint *);
  */
 const struct addr_type addr_types[] = {
 	{ "ABSTRACT-CLIENT", "ABSTRACT", 1, ":<name>", K_STREAM_CONNECT,
-	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
-	{ "ABSTRACT-CONNECT", NULL, 1, ":<name>", K_STREAM_CONNECT,
-	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C & ~G_NAMED,
+	    TV_ABSTRACT | TV_DGRAM_FALLBACK, open_unix_connect },
+	{ "ABSTRACT-CONNECT", NULL, 1, ":<name>", K_STREAM_CONNECT, AF_UNIX,
+	    SOCK_STREAM, 0, GR_UNIX_C & ~G_NAMED, TV_ABSTRACT,
+	    open_unix_connect },
 	{ "ABSTRACT-LISTEN", "ABSTRACT-L", 1, ":<name>", K_STREAM_LISTEN,
-	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
-	{ "ABSTRACT-RECV", NULL, 1, ":<name>", K_RECV,
-	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_R & ~G_NAMED, 1, open_unix_listen },
-	{ "ABSTRACT-RECVFROM", NULL, 1, ":<name>", K_RECVFROM,
-	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L & ~G_NAMED, 1, open_unix_listen },
-	{ "ABSTRACT-SENDTO", NULL, 1, ":<name>", K_SENDTO,
-	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C & ~G_NAMED, 1, open_unix_connect },
+	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_L & ~G_NAMED, TV_ABSTRACT,
+	    open_unix_listen },
+	{ "ABSTRACT-RECV", NULL, 1, ":<name>", K_RECV, AF_UNIX, SOCK_DGRAM, 0,
+	    GR_UNIX_R & ~G_NAMED, TV_ABSTRACT, open_unix_listen },
+	{ "ABSTRACT-RECVFROM", NULL, 1, ":<name>", K_RECVFROM, AF_UNIX,
+	    SOCK_DGRAM, 0, GR_UNIX_L & ~G_NAMED, TV_ABSTRACT,
+	    open_unix_listen },
+	{ "ABSTRACT-SENDTO", NULL, 1, ":<name>", K_SENDTO, AF_UNIX, SOCK_DGRAM,
+	    0, GR_UNIX_C & ~G_NAMED, TV_ABSTRACT, open_unix_connect },
 	{ "ACCEPT-FD", "ACCEPT", 1, ":<fdnum>", K_STREAM_LISTEN, AF_UNSPEC,
 	    SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD | G_IPSERVER,
 	    0, open_accept_fd },
 	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0,
-	    GR_FILE & ~G_TERMIOS,
-	    O_CREAT | O_TRUNC, open_file },
+	    GR_FILE & ~G_TERMIOS, TV_CREATE, open_file },
 #ifdef HAVE_DCCP
 	{ "DCCP-CONNECT", "DCCP", 2, ":<host>:<port>", K_STREAM_CONNECT,
 	    AF_UNSPEC, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_C | G_IP6, 0,
@@ -944,15 +943,16 @@ const struct addr_type addr_types[] = {
 	    AF_INET6, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_L | G_IP6, 0,
 	    open_inet_listen },
 #endif
-	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG,
-	    0, open_program },
-	{ "FD", NULL, 1, ":<num>",
-	    K_FD, 0, 0, 0, G_FD | G_TERMIOS, 3, open_fd },
-	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
-	    O_GOPEN, open_file },
+	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG, 0,
+	    open_program },
+	{ "FD", NULL, 1, ":<num>", K_FD, 0, 0, 0, G_FD | G_TERMIOS,
+	    TV_READ | TV_WRITE, open_fd },
+	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE, TV_GOPEN,
+	    open_file },
 	/* Raw IP: the protocol is a parameter (struct addr's protocol). */
 	{ "IP-DATAGRAM", "IP-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_D | G_IP6, ANY_SENDER, open_rawip },
+	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_D | G_IP6, TV_ANY_SENDER,
+	    open_rawip },
 	{ "IP-RECV", NULL, 1, ":<protocol>", K_RECV,
 	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_R | G_IP6, 0, open_rawip },
 	{ "IP-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
@@ -960,7 +960,8 @@ const struct addr_type addr_types[] = {
 	{ "IP-SENDTO", "IP IP-SEND", 2, ":<host>:<protocol>", K_SENDTO,
 	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP | G_IP6, 0, open_rawip },
 	{ "IP4-DATAGRAM", "IP4-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_INET, SOCK_RAW, 0, GR_RAWIP_D, ANY_SENDER, open_rawip },
+	    AF_INET, SOCK_RAW, 0, GR_RAWIP_D, TV_ANY_SENDER,
+	    open_rawip },
 	{ "IP4-RECV", NULL, 1, ":<protocol>", K_RECV,
 	    AF_INET, SOCK_RAW, 0, GR_RAWIP_R, 0, open_rawip },
 	{ "IP4-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
@@ -968,23 +969,23 @@ const struct addr_type addr_types[] = {
 	{ "IP4-SENDTO", "IP4 IP4-SEND", 2, ":<host>:<protocol>", K_SENDTO,
 	    AF_INET, SOCK_RAW, 0, GR_RAWIP, 0, open_rawip },
 	{ "IP6-DATAGRAM", "IP6-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_D | G_IP6, ANY_SENDER, open_rawip },
+	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_D | G_IP6, TV_ANY_SENDER,
+	    open_rawip },
 	{ "IP6-RECV", NULL, 1, ":<protocol>", K_RECV,
 	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_R | G_IP6, 0, open_rawip },
 	{ "IP6-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
 	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_L | G_IP6, 0, open_rawip },
 	{ "IP6-SENDTO", "IP6 IP6-SEND", 2, ":<host>:<protocol>", K_SENDTO,
 	    AF_INET6, SOCK_RAW, 0, GR_RAWIP | G_IP6, 0, open_rawip },
-	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE,
-	    0, open_file },
+	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE, 0,
+	    open_file },
 	{ "PIPE", "ECHO", -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
 	{ "PROXY", "PROXY-CONNECT", 3, ":<proxy-server>:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP,
 	    GR_TCP_C | G_IP6 | G_HTTP, 0, open_http_proxy },
 	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0,
-	    G_FD | G_TERMIOS | G_SESSION | G_NAMED, 0,
-	    open_pty },
+	    G_FD | G_TERMIOS | G_SESSION | G_NAMED, 0, open_pty },
 #ifdef HAVE_SCTP
 	{ "SCTP-CONNECT", "SCTP", 2, ":<host>:<port>", K_STREAM_CONNECT,
 	    AF_UNSPEC, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_C | G_IP6, 0,
@@ -1004,7 +1005,7 @@ const struct addr_type addr_types[] = {
 	    open_inet_listen },
 #endif
 	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
-	    2, open_program },
+	    TV_SHELL, open_program },
 	/*
 	 * The generic socket types: domain, type and protocol by number,
 	 * the address as bytes (parse_bytes()).  CONNECT and LISTEN take no
@@ -1015,7 +1016,7 @@ const struct addr_type addr_types[] = {
 	    open_socket },
 	{ "SOCKET-DATAGRAM", "DATAGRAM DGRAM", 4,
 	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C | G_IPSERVER, ANY_SENDER,
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C | G_IPSERVER, TV_ANY_SENDER,
 	    open_socket },
 	{ "SOCKET-LISTEN", NULL, 3, ":<domain>:<protocol>:<local-address>",
 	    K_STREAM_LISTEN, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_L | G_IPSERVER, 0,
@@ -1030,94 +1031,91 @@ const struct addr_type addr_types[] = {
 	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
 	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C, 0, open_socket },
 	/* so-type= makes it a datagram or SEQPACKET pair. */
-	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD | G_SOCKET, 1,
+	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD | G_SOCKET,
+	    TV_SOCKETPAIR,
 	    open_pipe },
 	{ "SOCKS4", "SOCKS", 3, ":<socks-server>:<host>:<port>",
-	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
-	    0, open_socks4 },
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS, 0,
+	    open_socks4 },
 	{ "SOCKS4A", NULL, 3, ":<socks-server>:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
-	    SOCKS4A, open_socks4 },
+	    TV_SOCKS4A, open_socks4 },
 	{ "SOCKS5-CONNECT", "SOCKS5", -4,
-	    ":<socks-server>[:<socks-port>]:<host>:<port>",
-	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
-	    0, open_socks5 },
+	    ":<socks-server>[:<socks-port>]:<host>:<port>", K_STREAM_CONNECT,
+	    AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS, 0, open_socks5 },
 	{ "SOCKS5-LISTEN", "SOCKS5-BIND", -4,
-	    ":<socks-server>[:<socks-port>]:<host>:<port>",
-	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS,
-	    SOCKS5_BIND, open_socks5 },
-	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, 2, open_fd },
-	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 1,
+	    ":<socks-server>[:<socks-port>]:<host>:<port>", K_STREAM_CONNECT,
+	    AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS, TV_SOCKS5_BIND,
+	    open_socks5 },
+	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, TV_WRITE, open_fd },
+	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, TV_READ,
 	    open_stdio },
-	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 3,
-	    open_stdio },
-	{ "STDOUT", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, 2,
+	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS,
+	    TV_READ | TV_WRITE, open_stdio },
+	{ "STDOUT", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, TV_WRITE,
 	    open_stdio },
 	{ "SYSTEM", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
-	    1, open_program },
+	    TV_SYSTEM, open_program },
 	{ "TCP", "TCP-CONNECT", 2, ":<host>:<port>", K_STREAM_CONNECT,
 	    AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_TCP_C | G_IP6, 0,
 	    open_inet_connect },
-	{ "TCP-LISTEN", "TCP-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0,
-	    open_inet_listen },
+	{ "TCP-LISTEN", "TCP-L", 1, ":<port>", K_STREAM_LISTEN, AF_UNSPEC,
+	    SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0, open_inet_listen },
 	{ "TCP4", "TCP4-CONNECT", 2, ":<host>:<port>", K_STREAM_CONNECT,
-	    AF_INET, SOCK_STREAM, IPPROTO_TCP, GR_TCP_C, 0, open_inet_connect },
-	{ "TCP4-LISTEN", "TCP4-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_INET, SOCK_STREAM, IPPROTO_TCP, GR_TCP_L, 0, open_inet_listen },
+	    AF_INET, SOCK_STREAM, IPPROTO_TCP, GR_TCP_C, 0,
+	    open_inet_connect },
+	{ "TCP4-LISTEN", "TCP4-L", 1, ":<port>", K_STREAM_LISTEN, AF_INET,
+	    SOCK_STREAM, IPPROTO_TCP, GR_TCP_L, 0, open_inet_listen },
 	{ "TCP6", "TCP6-CONNECT", 2, ":<host>:<port>", K_STREAM_CONNECT,
 	    AF_INET6, SOCK_STREAM, IPPROTO_TCP, GR_TCP_C | G_IP6, 0,
 	    open_inet_connect },
-	{ "TCP6-LISTEN", "TCP6-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_INET6, SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0,
-	    open_inet_listen },
+	{ "TCP6-LISTEN", "TCP6-L", 1, ":<port>", K_STREAM_LISTEN, AF_INET6,
+	    SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0, open_inet_listen },
 	{ "UDP", "UDP-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
-	{ "UDP-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D | G_IP6, ANY_SENDER, open_udp },
-	{ "UDP-LISTEN", "UDP-L", 1, ":<port>", K_DGRAM_LISTEN,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
-	{ "UDP-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP,
-	    GR_UDP | G_LISTEN | G_IPSERVER | G_IP6, 0,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0,
 	    open_udp },
-	{ "UDP-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
-	{ "UDP-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	{ "UDP-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO, AF_UNSPEC,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D | G_IP6, TV_ANY_SENDER,
+	    open_udp },
+	{ "UDP-LISTEN", "UDP-L", 1, ":<port>", K_DGRAM_LISTEN, AF_UNSPEC,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
+	{ "UDP-RECV", NULL, 1, ":<port>", K_RECV, AF_UNSPEC, SOCK_DGRAM,
+	    IPPROTO_UDP, GR_UDP | G_LISTEN | G_IPSERVER | G_IP6, 0, open_udp },
+	{ "UDP-RECVFROM", NULL, 1, ":<port>", K_RECVFROM, AF_UNSPEC,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
+	{ "UDP-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO, AF_UNSPEC,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 	{ "UDP4", "UDP4-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
-	{ "UDP4-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D, ANY_SENDER, open_udp },
-	{ "UDP4-LISTEN", "UDP4-L", 1, ":<port>", K_DGRAM_LISTEN,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
-	{ "UDP4-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP | G_LISTEN | G_IPSERVER, 0,
-	    open_udp },
-	{ "UDP4-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
-	{ "UDP4-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
+	{ "UDP4-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO, AF_INET,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D, TV_ANY_SENDER, open_udp },
+	{ "UDP4-LISTEN", "UDP4-L", 1, ":<port>", K_DGRAM_LISTEN, AF_INET,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
+	{ "UDP4-RECV", NULL, 1, ":<port>", K_RECV, AF_INET, SOCK_DGRAM,
+	    IPPROTO_UDP, GR_UDP | G_LISTEN | G_IPSERVER, 0, open_udp },
+	{ "UDP4-RECVFROM", NULL, 1, ":<port>", K_RECVFROM, AF_INET, SOCK_DGRAM,
+	    IPPROTO_UDP, GR_UDP_L, 0, open_udp },
+	{ "UDP4-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO, AF_INET,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
 	{ "UDP6", "UDP6-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
-	{ "UDP6-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D | G_IP6, ANY_SENDER, open_udp },
-	{ "UDP6-LISTEN", "UDP6-L", 1, ":<port>", K_DGRAM_LISTEN,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
-	{ "UDP6-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP,
-	    GR_UDP | G_LISTEN | G_IPSERVER | G_IP6, 0,
+	{ "UDP6-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO, AF_INET6,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D | G_IP6, TV_ANY_SENDER,
 	    open_udp },
-	{ "UDP6-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
-	{ "UDP6-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+	{ "UDP6-LISTEN", "UDP6-L", 1, ":<port>", K_DGRAM_LISTEN, AF_INET6,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
+	{ "UDP6-RECV", NULL, 1, ":<port>", K_RECV, AF_INET6, SOCK_DGRAM,
+	    IPPROTO_UDP, GR_UDP | G_LISTEN | G_IPSERVER | G_IP6, 0, open_udp },
+	{ "UDP6-RECVFROM", NULL, 1, ":<port>", K_RECVFROM, AF_INET6,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
+	{ "UDP6-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO, AF_INET6,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 #ifdef HAVE_UDPLITE
 	/* UDP-Lite: the UDP rows with their own protocol. */
 	{ "UDPLITE-CONNECT", "UDPLITE", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
 	{ "UDPLITE-DATAGRAM", "UDPLITE-DGRAM", 2, ":<host>:<port>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D, ANY_SENDER,
+	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D, TV_ANY_SENDER,
 	    open_udp },
 	{ "UDPLITE-LISTEN", "UDPLITE-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
@@ -1135,7 +1133,7 @@ const struct addr_type addr_types[] = {
 	    open_udp },
 	{ "UDPLITE4-DATAGRAM", "UDPLITE4-DGRAM", 2, ":<host>:<port>", K_SENDTO,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D & ~G_IP6,
-	    ANY_SENDER, open_udp },
+	    TV_ANY_SENDER, open_udp },
 	{ "UDPLITE4-LISTEN", "UDPLITE4-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L, 0, open_udp },
 	{ "UDPLITE4-RECV", NULL, 1, ":<port>", K_RECV,
@@ -1148,7 +1146,7 @@ const struct addr_type addr_types[] = {
 	{ "UDPLITE6-CONNECT", "UDPLITE6", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
 	{ "UDPLITE6-DATAGRAM", "UDPLITE6-DGRAM", 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D, ANY_SENDER,
+	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D, TV_ANY_SENDER,
 	    open_udp },
 	{ "UDPLITE6-LISTEN", "UDPLITE6-L", 1, ":<port>", K_DGRAM_LISTEN,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
@@ -1162,24 +1160,24 @@ const struct addr_type addr_types[] = {
 	{ "UDPLITE6-SENDTO", "UDPLITE6-SEND", 2, ":<host>:<port>", K_SENDTO,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
 #endif
-	{ "UNIX-CLIENT", "UNIX", 1, ":<path>", K_STREAM_CONNECT,
-	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 0, open_unix_connect },
-	{ "UNIX-CONNECT", NULL, 1, ":<path>", K_STREAM_CONNECT,
-	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_C, 0, open_unix_connect },
-	{ "UNIX-LISTEN", "UNIX-L", 1, ":<path>", K_STREAM_LISTEN,
-	    AF_UNIX, SOCK_STREAM, 0, GR_UNIX_L, 0, open_unix_listen },
-	{ "UNIX-RECV", NULL, 1, ":<path>", K_RECV,
-	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_R, 0, open_unix_listen },
-	{ "UNIX-RECVFROM", NULL, 1, ":<path>", K_RECVFROM,
-	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_L, 0, open_unix_listen },
-	{ "UNIX-SENDTO", NULL, 1, ":<path>", K_SENDTO,
-	    AF_UNIX, SOCK_DGRAM, 0, GR_UNIX_C, 0, open_unix_connect },
+	{ "UNIX-CLIENT", "UNIX", 1, ":<path>", K_STREAM_CONNECT, AF_UNIX,
+	    SOCK_STREAM, 0, GR_UNIX_C, TV_DGRAM_FALLBACK, open_unix_connect },
+	{ "UNIX-CONNECT", NULL, 1, ":<path>", K_STREAM_CONNECT, AF_UNIX,
+	    SOCK_STREAM, 0, GR_UNIX_C, 0, open_unix_connect },
+	{ "UNIX-LISTEN", "UNIX-L", 1, ":<path>", K_STREAM_LISTEN, AF_UNIX,
+	    SOCK_STREAM, 0, GR_UNIX_L, 0, open_unix_listen },
+	{ "UNIX-RECV", NULL, 1, ":<path>", K_RECV, AF_UNIX, SOCK_DGRAM, 0,
+	    GR_UNIX_R, 0, open_unix_listen },
+	{ "UNIX-RECVFROM", NULL, 1, ":<path>", K_RECVFROM, AF_UNIX, SOCK_DGRAM,
+	    0, GR_UNIX_L, 0, open_unix_listen },
+	{ "UNIX-SENDTO", NULL, 1, ":<path>", K_SENDTO, AF_UNIX, SOCK_DGRAM, 0,
+	    GR_UNIX_C, 0, open_unix_connect },
 #ifdef HAVE_VSOCK
 	{ "VSOCK-CONNECT", "VSOCK", 2, ":<cid>:<port>", K_STREAM_CONNECT,
 	    AF_VSOCK, SOCK_STREAM, 0, G_FD | G_SOCKET | G_CONNECT, 0,
 	    open_vsock },
-	{ "VSOCK-LISTEN", "VSOCK-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_VSOCK, SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD, 0,
+	{ "VSOCK-LISTEN", "VSOCK-L", 1, ":<port>", K_STREAM_LISTEN, AF_VSOCK,
+	    SOCK_STREAM, 0, G_FD | G_SOCKET | G_LISTEN | G_CHILD, 0,
 	    open_vsock },
 #endif
 };
@@ -1555,6 +1553,77 @@ baud_speed(long baud)
 	return (speed_t)-1;
 }
 
+/* Sets a terminal flag (or csize's field of bits) to v.  Returns 0, or -1. */
+static int
+set_termios_option(struct addr *a, const struct opt_desc *o, int v)
+{
+	/* csize=0..3: the whole field is CS5..CS8. */
+	if (o->type == OT_INT) {
+		static const unsigned csize[] = { CS5, CS6, CS7, CS8 };
+
+		if (v < 0 || v > 3) {
+			logmsg(L_ERROR, "option %s: invalid value %d", o->name, v);
+			return -1;
+		}
+		a->set.tclr[o->level] |= o->optname;
+		a->set.tset[o->level] = (a->set.tset[o->level] & ~o->optname) |
+		    csize[v];
+		return 0;
+	}
+	if (v) {
+		a->set.tset[o->level] |= o->optname;
+		a->set.tclr[o->level] &= ~o->optname;
+	} else {
+		a->set.tclr[o->level] |= o->optname;
+		a->set.tset[o->level] &= ~o->optname;
+	}
+	return 0;
+}
+
+/*
+ * Applies the number v of a flag or number option o to a, as its row's
+ * apply says.  Returns 0, or -1 after logging an E.
+ */
+static int
+set_number_option(struct addr *a, const struct opt_desc *o, int v)
+{
+	char *field = (char *)&a->set + o->field;
+
+	switch (o->apply) {
+	case OA_FIELD:
+		*(int *)(void *)field = v;
+		return 0;
+	case OA_OFLAG:
+		a->set.oflags = v ? a->set.oflags | o->optname :
+		    a->set.oflags & ~o->optname;
+		return 0;
+	case OA_ACCMODE:
+		if (v)
+			a->set.accmode = o->optname;
+		return 0;
+	case OA_TERMIOS:
+		return set_termios_option(a, o, v);
+	case OA_CONST:
+		if (v)
+			*(int *)(void *)field = (int)o->optname;
+		return 0;
+	case OA_FSFLAG:
+		a->set.fsflags = v ? a->set.fsflags | o->optname :
+		    a->set.fsflags & ~o->optname;
+		return 0;
+	case OA_SOCKOPT:
+	case OA_RAWOPT:		/* (add_rawopt()'s) */
+		break;
+	}
+	if (a->nsockopts == MAX_SOCKOPTS) {
+		logmsg(L_ERROR, "too many socket options");
+		return -1;
+	}
+	a->sockopts[a->nsockopts].desc = o;
+	a->sockopts[a->nsockopts++].value = v;
+	return 0;
+}
+
 /* Returns the byte that a backslash and c stand for in parse_bytes(). */
 static unsigned char
 escaped(char c)
@@ -1729,60 +1798,7 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 			    o->name, value);
 			return -1;
 		}
-		switch (o->apply) {
-		case OA_FIELD:
-			*(int *)(void *)field = v;
-			return 0;
-		case OA_OFLAG:
-			a->set.oflags = v ? a->set.oflags | o->optname :
-			    a->set.oflags & ~o->optname;
-			return 0;
-		case OA_ACCMODE:
-			if (v)
-				a->set.accmode = o->optname;
-			return 0;
-		case OA_TERMIOS:
-			/* csize=0..3: the whole field is CS5..CS8. */
-			if (o->type == OT_INT) {
-				static const unsigned csize[] = { CS5, CS6, CS7, CS8 };
-
-				if (v < 0 || v > 3) {
-					logmsg(L_ERROR, "option %s: invalid value %d",
-					    o->name, v);
-					return -1;
-				}
-				a->set.tclr[o->level] |= o->optname;
-				a->set.tset[o->level] = (a->set.tset[o->level] &
-				    ~o->optname) | csize[v];
-				return 0;
-			}
-			if (v) {
-				a->set.tset[o->level] |= o->optname;
-				a->set.tclr[o->level] &= ~o->optname;
-			} else {
-				a->set.tclr[o->level] |= o->optname;
-				a->set.tset[o->level] &= ~o->optname;
-			}
-			return 0;
-		case OA_CONST:
-			if (v)
-				*(int *)(void *)field = (int)o->optname;
-			return 0;
-		case OA_FSFLAG:
-			a->set.fsflags = v ? a->set.fsflags | o->optname :
-			    a->set.fsflags & ~o->optname;
-			return 0;
-		case OA_SOCKOPT:
-		case OA_RAWOPT:		/* (add_rawopt()'s) */
-			break;
-		}
-		if (a->nsockopts == MAX_SOCKOPTS) {
-			logmsg(L_ERROR, "too many socket options");
-			return -1;
-		}
-		a->sockopts[a->nsockopts].desc = o;
-		a->sockopts[a->nsockopts++].value = v;
-		return 0;
+		return set_number_option(a, o, v);
 	case OT_TIME:
 		if (value == NULL)
 			goto missing;
@@ -1945,24 +1961,13 @@ find_dual(const char *text)
 	}
 }
 
-/*
- * Parses "TYPE:param:...,option,option=value" into *a, checking every
- * option against the type's groups.  Returns 0, or -1 after logging an E.
- */
-int
-parse_address(const char *text, struct addr *a)
+/* Sets a's fields to their values when no option says otherwise. */
+static void
+address_defaults(struct addr *a, const char *text)
 {
-	const struct opt_desc *o;
-	const char *s = text, *err = NULL;
-	char *word = NULL, *value = NULL;
-
-	char *atext = NULL;	/* A of "A!!B" */
-	ptrdiff_t dual;
-	int nopts = 0;
-
 	memset(a, 0, sizeof(*a));
 	a->text = text;
-	a->dir = 3;
+	a->dir = DIR_BOTH;
 	a->set.backlog = DEFAULT_BACKLOG;
 	a->set.mode = -1;
 	a->set.unlink_close = 1;
@@ -1971,7 +1976,211 @@ parse_address(const char *text, struct addr *a)
 	a->set.pgid = -1;
 	a->set.escape = -1;
 	a->set.ispeed = a->set.ospeed = a->set.ftruncate = -1;
+}
 
+/*
+ * Reads the type and its parameters from *sp into a, up to the options.
+ * As in socat, a bare number is an FD and a bare path a GOPEN.  Returns
+ * 0, or -1 after logging an E.
+ */
+static int
+parse_type(const char **sp, struct addr *a)
+{
+	const char *err = NULL;
+	char *word;
+
+	if ((word = lex_token(sp, ":,", &err)) == NULL)
+		goto lexerr;
+	if ((a->type = find_addr_type(word)) == NULL) {
+		if (*word != '\0' && strspn(word, "0123456789") == strlen(word))
+			a->type = find_addr_type("FD");
+		else if (strchr(word, '/') != NULL)
+			a->type = find_addr_type("GOPEN");
+		if (a->type == NULL) {
+			logmsg(L_ERROR, "unknown device/address \"%s\"", word);
+			free(word);
+			return -1;
+		}
+		a->params[a->nparams++] = word;
+	} else {
+		free(word);
+	}
+	while (**sp == ':') {
+		(*sp)++;
+		if ((word = lex_token(sp, ":,", &err)) == NULL)
+			goto lexerr;
+		if (a->nparams == MAX_PARAMS) {
+			free(word);
+			a->nparams++;
+			break;
+		}
+		a->params[a->nparams++] = word;
+	}
+	if (a->nparams != a->type->nparams && !(a->type->nparams < 0 &&
+	    (a->nparams == -a->type->nparams ||
+	    a->nparams == -a->type->nparams - 1))) {
+		logmsg(L_ERROR, "%s: wrong number of parameters (%d instead of %d)",
+		    a->type->name, a->nparams > MAX_PARAMS ? MAX_PARAMS + 1 :
+		    a->nparams, abs(a->type->nparams));
+		return -1;
+	}
+	return 0;
+lexerr:
+	logmsg(L_ERROR, "address \"%s\": %s", a->text, err);
+	return -1;
+}
+
+/*
+ * Takes the option word=value (value NULL for a bare word) into a, with
+ * socat's two spellings outside the option table: b<baud> (b9600) for a
+ * terminal's speed and cs5 to cs8 for csize.  Returns 0 (also when -s
+ * leaves out an option relay cannot use), or -1 after logging an E.
+ */
+static int
+parse_option(struct addr *a, const char *word, const char *value)
+{
+	const struct opt_desc *o;
+	char csize[2] = "0";
+
+	if ((word[0] == 'b' || word[0] == 'B') && word[1] != '\0' &&
+	    strspn(word + 1, "0123456789") == strlen(word + 1) &&
+	    value == NULL && (a->type->groups & G_TERMIOS)) {
+		if (baud_speed(a->set.baud = atol(word + 1)) == (speed_t)-1) {
+			logmsg(L_ERROR, "option \"%s\": unknown speed", word);
+			return -1;
+		}
+		return 0;
+	}
+	o = find_option(word);
+	if (o == NULL && value == NULL && strlen(word) == 3 &&
+	    strncasecmp(word, "cs", 2) == 0 && word[2] >= '5' &&
+	    word[2] <= '8') {
+		csize[0] = (char)(word[2] - 5);
+		value = csize;
+		o = find_option("csize");
+	}
+	if (o == NULL)
+		logmsg(L_ERROR, "unknown option \"%s\"", word);
+	else if ((o->groups & a->type->groups) == 0)
+		logmsg(L_ERROR, "option \"%s\" not supported with address "
+		    "type \"%s\"", o->name, a->type->name);
+	else
+		return set_option(a, o, value);
+	/* -s: an option relay cannot use is logged and left out. */
+	return option_failed();
+}
+
+/*
+ * Reads the options ",name" and ",name=value" from *sp into a.  Returns
+ * 0, or -1 after logging an E.
+ */
+static int
+parse_options(const char **sp, struct addr *a)
+{
+	const char *err = NULL;
+	char *word = NULL, *value = NULL;
+	int nopts = 0, rc = -1;
+
+	while (**sp == ',') {
+		(*sp)++;
+		if (++nopts > MAX_OPTIONS) {
+			logmsg(L_ERROR, "address \"%.40s...\": more than %d options",
+			    a->text, MAX_OPTIONS);
+			goto err;
+		}
+		if ((word = lex_token(sp, ",=", &err)) == NULL)
+			goto lexerr;
+		if (**sp == '=') {
+			(*sp)++;
+			if ((value = lex_token(sp, ",", &err)) == NULL)
+				goto lexerr;
+		}
+		/* socat skips "a,,b", a trailing ',' and ",=x". */
+		if (*word != '\0' && parse_option(a, word, value) == -1)
+			goto err;
+		free(word);
+		free(value);
+		word = value = NULL;
+	}
+	rc = 0;
+	goto err;
+lexerr:
+	logmsg(L_ERROR, "address \"%s\": %s", a->text, err);
+err:
+	free(word);
+	free(value);
+	return rc;
+}
+
+/*
+ * Checks what single options cannot: values that depend on the type or on
+ * other options, and the forms parsed once here for every later open (the
+ * ports, pf=, range=).  Returns 0, or -1 after logging an E.
+ */
+static int
+check_address(struct addr *a)
+{
+	if (a->set.pf != NULL && parse_family(a->set.pf, &a->family) == -1)
+		return -1;
+	if (a->type->groups & (G_SOCKS | G_HTTP)) {
+		if (parse_proxy_ports(a) == -1)
+			return -1;
+	} else if (a->type->socktype == SOCK_RAW) {
+		if (parse_ip_protocol(a->params[a->nparams - 1],
+		    &a->protocol) == -1)
+			return -1;
+	} else if (a->type->groups & G_IP) {
+		int listen = a->type->nparams == 1;
+		const char *p = a->params[listen ? 0 : 1];
+
+		/* Port 0 for a SENDTO too, as socat: test.sh probes so. */
+		if (parse_port(p, listen || a->type->kind == K_SENDTO,
+		    &a->port) == -1) {
+			logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, p);
+			return -1;
+		}
+	}
+	/* SOCKET-*'s range= is bytes, as its addresses. */
+	if (a->set.range != NULL && (a->type->open == open_socket ?
+	    parse_range_bytes(a->set.range, a) :
+	    parse_range(a->set.range, a)) == -1) {
+		logmsg(L_ERROR, "option range: invalid value \"%s\"", a->set.range);
+		return -1;
+	}
+	if (a->set.sourceport < 0 || a->set.sourceport > 65535) {
+		logmsg(L_ERROR, "option sourceport: invalid port %d",
+		    a->set.sourceport);
+		return -1;
+	}
+	if (a->set.escape < -1 || a->set.escape > 255) {
+		logmsg(L_ERROR, "option escape: invalid character code %d",
+		    a->set.escape);
+		return -1;
+	}
+	if (a->set.max_children != 0 && !a->set.fork) {
+		logmsg(L_ERROR, "option max-children not allowed without option fork");
+		return -1;
+	}
+	if (a->set.backlog < 0 || a->set.max_children < 0) {
+		logmsg(L_ERROR, "\"%s\": negative count", a->text);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Parses "TYPE:param:...,option,option=value" into *a, checking every
+ * option against the type's groups; "A!!B" reads A and writes B.
+ * Returns 0, or -1 after logging an E.
+ */
+int
+parse_address(const char *text, struct addr *a)
+{
+	const char *s = text;
+	char *atext = NULL;	/* A of "A!!B" */
+	ptrdiff_t dual;
+
+	address_defaults(a, text);
 	if ((dual = find_dual(text)) >= 0) {
 		if ((atext = strndup(text, (size_t)dual)) == NULL ||
 		    (a->writer = malloc(sizeof(*a->writer))) == NULL) {
@@ -1987,159 +2196,17 @@ parse_address(const char *text, struct addr *a)
 			logmsg(L_ERROR, "address \"%s\": more than one \"!!\"", text);
 			goto err;
 		}
-		a->writer->dir = 2;
+		a->writer->dir = DIR_WRITE;
+		a->dir = DIR_READ;
 		s = atext;
-		a->dir = 1;
 	}
-
-	if ((word = lex_token(&s, ":,", &err)) == NULL)
-		goto lexerr;
-	if ((a->type = find_addr_type(word)) == NULL) {
-		/* As socat: a bare number is an fd, a bare path a GOPEN. */
-		if (*word != '\0' && strspn(word, "0123456789") == strlen(word))
-			a->type = find_addr_type("FD");
-		else if (strchr(word, '/') != NULL)
-			a->type = find_addr_type("GOPEN");
-		if (a->type == NULL) {
-			logmsg(L_ERROR, "unknown device/address \"%s\"", word);
-			goto err;
-		}
-		a->params[a->nparams++] = word;
-	} else {
-		free(word);
-	}
-	word = NULL;
-
-	while (*s == ':') {
-		s++;
-		if ((word = lex_token(&s, ":,", &err)) == NULL)
-			goto lexerr;
-		if (a->nparams == MAX_PARAMS) {
-			a->nparams++;
-			break;
-		}
-		a->params[a->nparams++] = word;
-		word = NULL;
-	}
-	if (a->nparams != a->type->nparams && !(a->type->nparams < 0 &&
-	    (a->nparams == -a->type->nparams ||
-	    a->nparams == -a->type->nparams - 1))) {
-		logmsg(L_ERROR, "%s: wrong number of parameters (%d instead of %d)",
-		    a->type->name, a->nparams > MAX_PARAMS ? MAX_PARAMS + 1 :
-		    a->nparams, abs(a->type->nparams));
+	if (parse_type(&s, a) == -1 || parse_options(&s, a) == -1 ||
+	    check_address(a) == -1)
 		goto err;
-	}
-
-	while (*s == ',') {
-		s++;
-		if (++nopts > MAX_OPTIONS) {
-			logmsg(L_ERROR, "address \"%.40s...\": more than %d options",
-			    text, MAX_OPTIONS);
-			goto err;
-		}
-		if ((word = lex_token(&s, ",=", &err)) == NULL)
-			goto lexerr;
-		if (*s == '=') {
-			s++;
-			if ((value = lex_token(&s, ",", &err)) == NULL)
-				goto lexerr;
-		}
-		if (*word == '\0') {
-			/* socat skips "a,,b", a trailing ',' and ",=x". */
-			free(word);
-			free(value);
-			word = value = NULL;
-			continue;
-		}
-		/* b<baud>, as b9600 or b115200: a speed for a terminal. */
-		if ((word[0] == 'b' || word[0] == 'B') && word[1] != '\0' &&
-		    strspn(word + 1, "0123456789") == strlen(word + 1) &&
-		    value == NULL && (a->type->groups & G_TERMIOS)) {
-			if (baud_speed(a->set.baud = atol(word + 1)) == (speed_t)-1) {
-				logmsg(L_ERROR, "option \"%s\": unknown speed", word);
-				goto err;
-			}
-			free(word);
-			word = NULL;
-			continue;
-		}
-		o = find_option(word);
-		/* cs5..cs8, without a value, are csize=0..3. */
-		if (o == NULL && value == NULL && strlen(word) == 3 &&
-		    strncasecmp(word, "cs", 2) == 0 && word[2] >= '5' &&
-		    word[2] <= '8' && (value = strdup("0")) != NULL) {
-			value[0] = (char)(word[2] - 5);
-			o = find_option("csize");
-		}
-		if (o == NULL)
-			logmsg(L_ERROR, "unknown option \"%s\"", word);
-		else if ((o->groups & a->type->groups) == 0)
-			logmsg(L_ERROR, "option \"%s\" not supported with address "
-			    "type \"%s\"", o->name, a->type->name);
-		else if (set_option(a, o, value) == -1)
-			goto err;
-		/* -s: an option relay cannot use is logged and left out. */
-		if ((o == NULL || (o->groups & a->type->groups) == 0) &&
-		    option_failed() == -1)
-			goto err;
-		free(word);
-		free(value);
-		word = value = NULL;
-	}
-
-	if (a->set.pf != NULL && parse_family(a->set.pf, &a->family) == -1)
-		goto err;
-	if (a->type->groups & (G_SOCKS | G_HTTP)) {
-		if (parse_proxy_ports(a) == -1)
-			goto err;
-	} else if (a->type->socktype == SOCK_RAW) {
-		if (parse_ip_protocol(a->params[a->nparams - 1],
-		    &a->protocol) == -1)
-			goto err;
-	} else if (a->type->groups & G_IP) {
-		int listen = a->type->nparams == 1;
-		const char *p = a->params[listen ? 0 : 1];
-
-		/* Port 0 for a SENDTO too, as socat: test.sh probes so. */
-		if (parse_port(p, listen || a->type->kind == K_SENDTO,
-		    &a->port) == -1) {
-			logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, p);
-			goto err;
-		}
-	}
-	/* SOCKET-*'s range= is bytes, as its addresses. */
-	if (a->set.range != NULL && (a->type->open == open_socket ?
-	    parse_range_bytes(a->set.range, a) : parse_range(a->set.range, a)) == -1) {
-		logmsg(L_ERROR, "option range: invalid value \"%s\"", a->set.range);
-		goto err;
-	}
-	if (a->set.sourceport < 0 || a->set.sourceport > 65535) {
-		logmsg(L_ERROR, "option sourceport: invalid port %d",
-		    a->set.sourceport);
-		goto err;
-	}
-	if (a->set.escape < -1 || a->set.escape > 255) {
-		logmsg(L_ERROR, "option escape: invalid character code %d",
-		    a->set.escape);
-		goto err;
-	}
-	if (a->set.max_children != 0 && !a->set.fork) {
-		logmsg(L_ERROR, "option max-children not allowed without option fork");
-		goto err;
-	}
-	if (a->set.backlog < 0 || a->set.max_children < 0) {
-		logmsg(L_ERROR, "\"%s\": negative count", text);
-		goto err;
-	}
 	free(atext);
 	return 0;
-
-lexerr:
-	logmsg(L_ERROR, "address \"%s\": %s", text, err);
 err:
 	free(atext);
-	free(word);
-	free(value);
 	free_address(a);
 	return -1;
 }
@@ -2417,13 +2484,13 @@ split_bind(const char *bind, char *hbuf, size_t hsize, unsigned short *port)
 }
 
 /*
- * The local address a client binds to: bind='s host and port, with the
- * port of sourceport=.  Returns 1 with hbuf and *port filled (lowport
- * picks the port later), 0 if there is nothing to bind to, or -1 after
- * logging.
+ * Works out the local address a client is to bind to (bind_client() binds
+ * it): bind='s host and port, with the port of sourceport=.  Returns 1
+ * with hbuf and *port filled (lowport picks the port later), 0 if there is
+ * nothing to bind to, or -1 after logging.
  */
 static int
-client_bind(const struct addr *a, char *hbuf, size_t hsize,
+client_local_address(const struct addr *a, char *hbuf, size_t hsize,
     unsigned short *port)
 {
 	*port = 0;
@@ -2681,17 +2748,17 @@ fd_endpoint(struct endpoint *ep, int rfd, int wfd)
 static int
 open_stdio(struct addr *a, struct endpoint *ep)
 {
-	int r = (a->type->arg & 1) && (a->dir & 1);
-	int w = (a->type->arg & 2) && (a->dir & 2);
+	int r = (a->type->variant & TV_READ) && (a->dir & DIR_READ);
+	int w = (a->type->variant & TV_WRITE) && (a->dir & DIR_WRITE);
 	int rfd = STDIN_FILENO, wfd = STDOUT_FILENO;
 
 	/*
 	 * Used only the other way (a half of "A!!B", -u, -U), STDIN and
 	 * STDOUT use their one fd that way, as in socat: STDOUT!!STDIN.
 	 */
-	if (a->dir == 1 && a->type->arg == 2)
+	if (a->dir == DIR_READ && !(a->type->variant & TV_READ))
 		r = 1, rfd = STDOUT_FILENO;
-	if (a->dir == 2 && a->type->arg == 1)
+	if (a->dir == DIR_WRITE && !(a->type->variant & TV_WRITE))
 		w = 1, wfd = STDIN_FILENO;
 	/* Else poll() would wait forever on, say, a pipe's other end. */
 	if (r && (fcntl(rfd, F_GETFL) & O_ACCMODE) == O_WRONLY) {
@@ -2719,9 +2786,9 @@ open_stdio(struct addr *a, struct endpoint *ep)
 static int
 open_fd(struct addr *a, struct endpoint *ep)
 {
-	int fd = 2;
+	int fd = STDERR_FILENO;
 
-	if (a->type->arg != 2 && (parse_int(a->params[0], &fd) == -1 ||
+	if (a->nparams == 1 && (parse_int(a->params[0], &fd) == -1 ||
 	    fd < 0 || fcntl(fd, F_GETFD) == -1)) {
 		logmsg(L_ERROR, "FD:%s: %s", a->params[0],
 		    fd < 0 || errno != EBADF ? "invalid number" : strerror(EBADF));
@@ -2729,8 +2796,8 @@ open_fd(struct addr *a, struct endpoint *ep)
 	}
 	if (apply_termios(fd, a, 1) == -1)
 		return -1;
-	fd_endpoint(ep, a->type->arg != 2 && (a->dir & 1) ? fd : -1,
-	    a->dir & 2 ? fd : -1);
+	fd_endpoint(ep, (a->type->variant & TV_READ) && (a->dir & DIR_READ) ?
+	    fd : -1, a->dir & DIR_WRITE ? fd : -1);
 	return 0;
 }
 
@@ -2861,6 +2928,14 @@ apply_lock(int fd, const struct addr *a)
 	return 0;
 }
 
+/* Returns the open() access mode of a's direction. */
+static int
+open_accmode(const struct addr *a)
+{
+	return a->dir == DIR_READ ? O_RDONLY : a->dir == DIR_WRITE ? O_WRONLY :
+	    O_RDWR;
+}
+
 /*
  * Opens path with flags for a's directions and gives it a's owner, mode
  * and terminal settings.  Returns 0, or -1 after logging.
@@ -2887,7 +2962,8 @@ open_path(struct addr *a, struct endpoint *ep, const char *path, int flags)
 	 * read of a write-only file is an error ("relay - CREATE:f" without
 	 * -u ends with status 1 after writing f), a known trap kept as is.
 	 */
-	fd_endpoint(ep, a->dir & 1 ? fd : -1, a->dir & 2 ? fd : -1);
+	fd_endpoint(ep, a->dir & DIR_READ ? fd : -1,
+	    a->dir & DIR_WRITE ? fd : -1);
 	return 0;
 }
 
@@ -2907,14 +2983,17 @@ open_file(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR | L_ERRNO, "unlink(\"%s\")", path);
 		return -1;
 	}
-	if ((a->type->arg & O_GOPEN) == O_GOPEN && stat(path, &st) == 0 &&
+	if ((a->type->variant & TV_GOPEN) && stat(path, &st) == 0 &&
 	    S_ISSOCK(st.st_mode))
 		return open_unix_connect(a, ep);
 	acc = a->set.accmode;
 	if (acc == -1)
-		acc = a->type->arg & O_TRUNC ? O_WRONLY :	/* creat() */
-		    a->dir == 1 ? O_RDONLY : a->dir == 2 ? O_WRONLY : O_RDWR;
-	return open_path(a, ep, path, acc | a->type->arg | a->set.oflags);
+		acc = a->type->variant & TV_CREATE ? O_WRONLY : open_accmode(a);
+	if (a->type->variant & TV_CREATE)
+		acc |= O_CREAT | O_TRUNC;
+	else if (a->type->variant & TV_GOPEN)
+		acc |= O_CREAT | O_APPEND;
+	return open_path(a, ep, path, acc | a->set.oflags);
 }
 
 /*
@@ -2924,13 +3003,14 @@ open_file(struct addr *a, struct endpoint *ep)
 static int
 open_pipe(struct addr *a, struct endpoint *ep)
 {
+	/* SOCKETPAIR echoes as PIPE does, over a socketpair. */
+	int socketpair_echo = a->type->variant & TV_SOCKETPAIR;
 	int p[2];
 
 	if (a->nparams == 0) {
-		/* SOCKETPAIR (arg 1) echoes as PIPE does, over a socketpair. */
-		if ((a->type->arg == 1 ? socketpair(AF_UNIX, a->set.socktype != 0 ?
+		if ((socketpair_echo ? socketpair(AF_UNIX, a->set.socktype != 0 ?
 		    a->set.socktype : SOCK_STREAM, 0, p) : pipe(p)) == -1) {
-			logmsg(L_ERROR, "%s(): %s", a->type->arg == 1 ?
+			logmsg(L_ERROR, "%s(): %s", socketpair_echo ?
 			    "socketpair" : "pipe", strerror(errno));
 			return -1;
 		}
@@ -2947,8 +3027,7 @@ open_pipe(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR | L_ERRNO, "mkfifo(\"%s\")", a->params[0]);
 		return -1;
 	}
-	return open_path(a, ep, a->params[0],
-	    a->dir == 1 ? O_RDONLY : a->dir == 2 ? O_WRONLY : O_RDWR);
+	return open_path(a, ep, a->params[0], open_accmode(a));
 }
 
 /*
@@ -3060,12 +3139,26 @@ format_ipv6_long(const struct in6_addr *addr, char *buf)
 }
 
 /*
+ * Returns the first address's socket, which a program on the second
+ * address learns about from SOCAT_PEERADDR and the like, or -1.
+ */
+static int
+first_socket(const struct addr *a)
+{
+	const struct endpoint *first = a->first;
+
+	if (first == NULL || !first->is_socket)
+		return -1;
+	return first->rfd != -1 ? first->rfd : first->wfd;
+}
+
+/*
  * Sets SOCAT_PEERADDR, SOCAT_PEERPORT, SOCAT_SOCKADDR and SOCAT_SOCKPORT
- * from the first address's socket, and SOCAT_PID, for a program.
- * relay_pid is the pid of the relay process that started it.
+ * from peer_fd (the first address's socket, or -1), and SOCAT_PID, for a
+ * program.  relay_pid is the pid of the relay process that started it.
  */
 static void
-set_program_env(pid_t relay_pid)
+set_program_env(pid_t relay_pid, int peer_fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -3172,6 +3265,21 @@ drop_privileges(const char *user)
 }
 
 /*
+ * Ends the process of exec_program() after a failure, with status 1.  A
+ * forked child leaves with _exit(): relay's exit work (removing its files,
+ * restoring terminals, ending programs, --statistics) is the work of the
+ * relay process that forked it.  With nofork that process is relay itself,
+ * which exits as relay does.
+ */
+static void __attribute__((noreturn))
+exec_failed(const struct addr *a)
+{
+	if (a->set.nofork)
+		relay_exit(1);
+	_exit(1);
+}
+
+/*
  * In the child, on fds in and out: puts them on 0 and 1 (and 2 with
  * stderr), sets the session and environment up and runs the program.
  * Never returns.
@@ -3186,8 +3294,10 @@ exec_program(const struct addr *a, int in, int out)
 
 	/* in or out is -1 where the program keeps relay's own fd. */
 	if ((in > 0 && dup2(in, 0) == -1) || (out != -1 && out != 1 &&
-	    dup2(out, 1) == -1) || (a->set.stderr_too && dup2(1, 2) == -1))
-		die("dup2(): %s", strerror(errno));
+	    dup2(out, 1) == -1) || (a->set.stderr_too && dup2(1, 2) == -1)) {
+		logmsg(L_ERROR | L_ERRNO, "dup2()");
+		exec_failed(a);
+	}
 	/*
 	 * relay's sockets are non-blocking, a program expects blocking fds;
 	 * and an fd that was 0 or 1 already kept its close-on-exec.
@@ -3209,9 +3319,9 @@ exec_program(const struct addr *a, int in, int out)
 	if (a->set.pgid != -1 && setpgid(0, a->set.pgid) == -1)
 		logmsg(L_WARN | L_ERRNO, "setpgid(0, %d)", a->set.pgid);
 	if (a->set.su != NULL && drop_privileges(a->set.su) == -1)
-		_exit(1);
+		exec_failed(a);
 	/* With nofork the program is relay's own process. */
-	set_program_env(a->set.nofork ? getpid() : getppid());
+	set_program_env(a->set.nofork ? getpid() : getppid(), first_socket(a));
 	/*
 	 * Else the program would hold its channel twice, and miss its EOF.
 	 * (Not before: with nofork, the environment comes from in's socket.)
@@ -3220,94 +3330,135 @@ exec_program(const struct addr *a, int in, int out)
 		close(in);
 	if (out > 2 && out != in)
 		close(out);
-	if (a->type->arg != 0) {
-		/* SYSTEM runs /bin/sh, SHELL the user's $SHELL. */
-		sh = a->type->arg == 1 ? "/bin/sh" : getenv("SHELL");
+	if (a->type->variant & (TV_SYSTEM | TV_SHELL)) {
+		sh = a->type->variant & TV_SYSTEM ? "/bin/sh" : getenv("SHELL");
 		name = strrchr(sh, '/') != NULL ? strrchr(sh, '/') + 1 : sh;
 		logmsg(L_NOTICE, "execl(\"%s\", \"%s\", \"-c\", \"%s\")", sh,
 		    name, a->params[0]);
 		execl(sh, name, "-c", a->params[0], (char *)NULL);
-		die("execl(\"%s\"): %s", sh, strerror(errno));
+		logmsg(L_ERROR | L_ERRNO, "execl(\"%s\")", sh);
+		exec_failed(a);
 	}
 	if ((argv = split_words(a->params[0])) == NULL)
-		_exit(1);
+		exec_failed(a);
 	logmsg(L_NOTICE, "execvp'ing \"%s\"", argv[0]);
 	execvp(argv[0], argv);
-	die("execvp(\"%s\"): %s", argv[0], strerror(errno));
+	logmsg(L_ERROR | L_ERRNO, "execvp(\"%s\")", argv[0]);
+	exec_failed(a);
 }
 
 /*
- * Starts EXEC or SYSTEM connected through a socketpair (or two pipes with
- * "pipes").  With "nofork" relay becomes the program instead, on the first
- * address's fds.  Returns 0, or -1 after logging.
+ * How a program's stdin and stdout reach relay: a socketpair (socat's
+ * default), two pipes (pipes), or a pseudo terminal (pty).  relay keeps
+ * relay_r and relay_w (one fd but for pipes); the program gets prog_in and
+ * prog_out (one fd but for pipes).
+ */
+enum channel_kind { CH_SOCKETPAIR, CH_PIPES, CH_PTY };
+struct channel {
+	enum channel_kind kind;
+	int		 relay_r, relay_w;
+	int		 prog_in, prog_out;
+};
+
+/* Closes the fds of ch that are open. */
+static void
+close_channel(struct channel *ch)
+{
+	if (ch->relay_w != -1 && ch->relay_w != ch->relay_r)
+		close(ch->relay_w);
+	if (ch->relay_r != -1)
+		close(ch->relay_r);
+	if (ch->prog_out != -1 && ch->prog_out != ch->prog_in)
+		close(ch->prog_out);
+	if (ch->prog_in != -1)
+		close(ch->prog_in);
+	ch->relay_r = ch->relay_w = ch->prog_in = ch->prog_out = -1;
+}
+
+/*
+ * Makes the channel to a's program and applies a's options to relay's
+ * end.  A pty's terminal is set up before the program starts: relay relays
+ * at once, and no byte may meet the default settings (echo, line editing).
+ * Returns 0, or -1 after logging (nothing left open).
  */
 static int
-open_program(struct addr *a, struct endpoint *ep)
+open_channel(const struct addr *a, struct channel *ch)
 {
-	int sv[2] = { -1, -1 }, in[2] = { -1, -1 }, out[2] = { -1, -1 }, ch;
-	sigset_t chld, old;
-	pid_t pid = 0;
+	int fds[2], pin[2] = { -1, -1 }, pout[2] = { -1, -1 };
 
-	if (a->type->arg == 2 && getenv("SHELL") == NULL) {
-		logmsg(L_ERROR, "SHELL variable undefined");
-		return -1;
-	}
-	if (a->set.nofork) {
-		if (g.first == NULL) {
-			logmsg(L_ERROR, "option nofork only on the second address");
-			return -1;
-		}
-		/* No channel of its own for them to act on, as in socat. */
-		if (a->nsockopts != 0 || a->set.device != NULL ||
-		    termios_wanted(&a->set)) {
-			logmsg(L_ERROR, "option(s) of the program's channel "
-			    "could not be used (nofork)");
-			if (option_failed() == -1)
-				return -1;
-		}
-		exec_program(a, g.first->rfd, g.first->wfd);
-	}
-	if (a->set.pty) {
-		/*
-		 * sv[0] is the master, sv[1] the slave.  The terminal is set up
-		 * before the program starts: relay relays at once, and no byte
-		 * may meet the default settings (echo, line editing).
-		 */
-		if ((sv[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
-		    grantpt(sv[0]) == -1 || unlockpt(sv[0]) == -1 ||
-		    ptsname(sv[0]) == NULL) {
+	ch->relay_r = ch->relay_w = ch->prog_in = ch->prog_out = -1;
+	ch->kind = a->set.pty ? CH_PTY : a->set.pipes ? CH_PIPES : CH_SOCKETPAIR;
+	switch (ch->kind) {
+	case CH_PTY:
+		if ((ch->relay_r = posix_openpt(O_RDWR | O_NOCTTY |
+		    O_CLOEXEC)) == -1 || grantpt(ch->relay_r) == -1 ||
+		    unlockpt(ch->relay_r) == -1 || ptsname(ch->relay_r) == NULL) {
 			logmsg(L_ERROR | L_ERRNO, "posix_openpt()");
 			goto err;
 		}
-		if ((sv[1] = open(ptsname(sv[0]), O_RDWR | O_NOCTTY |
-		    O_CLOEXEC)) == -1) {
+		ch->relay_w = ch->relay_r;
+		if ((ch->prog_in = open(ptsname(ch->relay_r), O_RDWR |
+		    O_NOCTTY | O_CLOEXEC)) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "open(\"%s\")",
-			    ptsname(sv[0]));
+			    ptsname(ch->relay_r));
 			goto err;
 		}
-		if (apply_termios(sv[1], a, 0) == -1)
+		ch->prog_out = ch->prog_in;
+		if (apply_termios(ch->prog_in, a, 0) == -1)
 			goto err;
-	} else if (a->set.pipes) {
-		if (pipe(in) == -1 || pipe(out) == -1) {
+		break;
+	case CH_PIPES:
+		if (pipe(pin) == -1 || pipe(pout) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "pipe()");
+			goto err_pipes;
+		}
+		ch->relay_r = pout[0];
+		ch->relay_w = pin[1];
+		ch->prog_in = pin[0];
+		ch->prog_out = pout[1];
+		break;
+	case CH_SOCKETPAIR:
+		if (socketpair(AF_UNIX, a->set.socktype != 0 ? a->set.socktype :
+		    SOCK_STREAM, 0, fds) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "socketpair()");
 			goto err;
 		}
-	} else if (socketpair(AF_UNIX, a->set.socktype != 0 ? a->set.socktype :
-	    SOCK_STREAM, 0, sv) == -1) {
-		logmsg(L_ERROR | L_ERRNO, "socketpair()");
-		goto err;
+		ch->relay_r = ch->relay_w = fds[0];
+		ch->prog_in = ch->prog_out = fds[1];
+		break;
 	}
 	/*
-	 * The channel's end relay keeps takes socket options (a socketpair)
-	 * and, without pty, terminal options: where it cannot, an E, as socat.
+	 * relay's end takes socket options (a socketpair) and, without pty,
+	 * terminal options: where it cannot, an E, as in socat.  With pipes
+	 * that end is the program's stdin.
 	 */
-	ch = a->set.pipes && !a->set.pty ? in[1] : sv[0];
-	if ((!a->set.pty && apply_termios(ch, a, 0) == -1) ||
-	    apply_sockopts(ch, a, AF_UNIX, PH_PREBIND) == -1)
+	if ((ch->kind != CH_PTY && apply_termios(ch->relay_w, a, 0) == -1) ||
+	    apply_sockopts(ch->relay_w, a, AF_UNIX, PH_PREBIND) == -1)
 		goto err;
+	return 0;
+err_pipes:
+	if (pin[0] != -1) {
+		close(pin[0]);
+		close(pin[1]);
+	}
+err:
+	close_channel(ch);
+	return -1;
+}
+
+/*
+ * Forks the child that runs a's program on the program's ends of ch, and
+ * notes it in programs[].  Returns its pid, or -1 after logging.
+ */
+static pid_t
+start_program(const struct addr *a, struct channel *ch)
+{
+	sigset_t chld, old;
+	pid_t pid;
+
 	if (nprograms == MAX_PROGRAMS) {
 		logmsg(L_ERROR, "more than %d programs", MAX_PROGRAMS);
-		goto err;
+		return -1;
 	}
 	/*
 	 * Until it is in programs[], the child must not be reaped, nor relay
@@ -3322,10 +3473,10 @@ open_program(struct addr *a, struct endpoint *ep)
 	if ((pid = fork()) == -1) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		logmsg(L_ERROR | L_ERRNO, "fork()");
-		goto err;
+		return -1;
 	}
 	if (pid == 0) {
-		if (a->set.pty) {
+		if (ch->kind == CH_PTY) {
 			/*
 			 * Only ctty makes the pty the new session's ctty:
 			 * setsid alone leaves the program without one, as
@@ -3334,20 +3485,18 @@ open_program(struct addr *a, struct endpoint *ep)
 			if (a->set.setsid && setsid() == -1)
 				logmsg(L_WARN | L_ERRNO, "setsid()");
 #ifdef TIOCSCTTY
-			if (a->set.ctty && ioctl(sv[1], TIOCSCTTY, 0) == -1)
+			if (a->set.ctty && ioctl(ch->prog_in, TIOCSCTTY, 0) == -1)
 				logmsg(L_WARN | L_ERRNO, "ioctl(TIOCSCTTY)");
 #endif
-			close(sv[0]);
-			exec_program(a, sv[1], sv[1]);
 		}
-		if (a->set.pipes) {
-			close(in[1]);
-			close(out[0]);
-			exec_program(a, in[0], out[1]);
-		}
-		close(sv[0]);
+		if (ch->relay_w != ch->relay_r)
+			close(ch->relay_w);
+		close(ch->relay_r);
 		/* Only written to (B of "A!!B"): its output is relay's. */
-		exec_program(a, a->dir & 2 ? sv[1] : -1, a->dir & 1 ? sv[1] : -1);
+		if (ch->kind == CH_SOCKETPAIR)
+			exec_program(a, a->dir & DIR_WRITE ? ch->prog_in : -1,
+			    a->dir & DIR_READ ? ch->prog_out : -1);
+		exec_program(a, ch->prog_in, ch->prog_out);
 	}
 	programs[nprograms].pid = pid;
 	programs[nprograms].parent = getpid();
@@ -3358,38 +3507,57 @@ open_program(struct addr *a, struct endpoint *ep)
 	nprograms++;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
-	if (a->set.pty) {
-		close(sv[1]);	/* the program holds it from now on */
-		fd_endpoint(ep, sv[0], sv[0]);
+	return pid;
+}
+
+/*
+ * Starts EXEC, SYSTEM or SHELL connected through a channel (see struct
+ * channel).  With "nofork" relay becomes the program instead, on the
+ * first address's fds (first).  Returns 0, or -1 after logging.
+ */
+static int
+open_program(struct addr *a, struct endpoint *ep)
+{
+	struct channel ch;
+	pid_t pid;
+
+	if ((a->type->variant & TV_SHELL) && getenv("SHELL") == NULL) {
+		logmsg(L_ERROR, "SHELL variable undefined");
+		return -1;
+	}
+	if (a->set.nofork) {
+		if (a->first == NULL) {
+			logmsg(L_ERROR, "option nofork only on the second address");
+			return -1;
+		}
+		/* No channel of its own for them to act on, as in socat. */
+		if (a->nsockopts != 0 || a->set.device != NULL ||
+		    termios_wanted(&a->set)) {
+			logmsg(L_ERROR, "option(s) of the program's channel "
+			    "could not be used (nofork)");
+			if (option_failed() == -1)
+				return -1;
+		}
+		exec_program(a, a->first->rfd, a->first->wfd);
+	}
+	if (open_channel(a, &ch) == -1)
+		return -1;
+	if ((pid = start_program(a, &ch)) == -1) {
+		close_channel(&ch);
+		return -1;
+	}
+	/* The program holds its ends from now on. */
+	if (ch.prog_out != ch.prog_in)
+		close(ch.prog_out);
+	close(ch.prog_in);
+	(void)fcntl(ch.relay_r, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(ch.relay_w, F_SETFD, FD_CLOEXEC);
+	fd_endpoint(ep, ch.relay_r, ch.relay_w);
+	if (ch.kind == CH_PTY)
 		ep->shut = SHUT_NOTHING;	/* a terminal has no half-close */
-	} else if (a->set.pipes) {
-		close(in[0]);
-		close(out[1]);
-		(void)fcntl(out[0], F_SETFD, FD_CLOEXEC);
-		(void)fcntl(in[1], F_SETFD, FD_CLOEXEC);
-		fd_endpoint(ep, out[0], in[1]);
-	} else {
-		close(sv[1]);
-		(void)fcntl(sv[0], F_SETFD, FD_CLOEXEC);
-		fd_endpoint(ep, sv[0], sv[0]);
-	}
 	ep->pid = pid;
-	ep->program = 3;	/* it is read and written */
+	ep->program = DIR_BOTH;
 	return 0;
-err:
-	if (sv[0] != -1)
-		close(sv[0]);
-	if (sv[1] != -1)
-		close(sv[1]);
-	if (in[0] != -1) {
-		close(in[0]);
-		close(in[1]);
-	}
-	if (out[0] != -1) {
-		close(out[0]);
-		close(out[1]);
-	}
-	return -1;
 }
 
 /*
@@ -3406,9 +3574,10 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	int family = addr_family(a);
 	char buf[128], bhost[256];
 	unsigned short bport;
-	int fd = -1, saved, binds;
+	int fd = -1, saved, binds, rc = -1;
 
-	if ((binds = client_bind(a, bhost, sizeof(bhost), &bport)) == -1)
+	binds = client_local_address(a, bhost, sizeof(bhost), &bport);
+	if (binds == -1)
 		goto err;
 	if (bhost[0] != '\0') {
 		if ((bres = resolve(bhost, bport, family, SOCK_STREAM, 1)) == NULL)
@@ -3465,18 +3634,17 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	    getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
 		logmsg(L_NOTICE, "successfully connected from local address %s",
 		    format_sockaddr((struct sockaddr *)&local, llen, buf, sizeof(buf)));
-	release(a, res);
-	if (bres != NULL)
-		freeaddrinfo(bres);
+	/* The socket is the endpoint's from here on. */
 	socket_endpoint(ep, fd);
-	return 0;
+	fd = -1;
+	rc = 0;
 err:
 	if (fd != -1)
 		close(fd);
 	release(a, res);
 	if (bres != NULL)
 		freeaddrinfo(bres);
-	return -1;
+	return rc;
 }
 
 /*
@@ -3851,7 +4019,7 @@ static int
 open_socks4(struct addr *a, struct endpoint *ep)
 {
 	const char *host = a->params[1], *user = a->set.socksuser;
-	int socks4a = a->type->arg == SOCKS4A, rc = -1;
+	int socks4a = a->type->variant & TV_SOCKS4A, rc = -1;
 	struct addrinfo *res = NULL;
 	struct reply_src src;
 	unsigned char *req;
@@ -3910,7 +4078,7 @@ open_socks5(struct addr *a, struct endpoint *ep)
 	size_t n = 4;
 
 	req[0] = 5;
-	req[1] = a->type->arg == SOCKS5_BIND ? 2 : 1;	/* BIND or CONNECT */
+	req[1] = a->type->variant & TV_SOCKS5_BIND ? 2 : 1;	/* BIND or CONNECT */
 	req[2] = 0;
 	if (inet_pton(AF_INET, host, req + 4) == 1) {
 		req[3] = 1;
@@ -3941,7 +4109,7 @@ open_socks5(struct addr *a, struct endpoint *ep)
 	}
 	if (proxy_reply(PROTO_SOCKS5, &src, a, ep) == -1)
 		return -1;
-	if (a->type->arg != SOCKS5_BIND)
+	if (!(a->type->variant & TV_SOCKS5_BIND))
 		return 0;
 	logmsg(L_NOTICE, "listening on remote host, waiting for connection");
 	/* A client may be long in coming: connect-timeout is not for it. */
@@ -4109,7 +4277,7 @@ static int
 sends_to(const struct addr *a)
 {
 	return a->type->kind == K_SENDTO &&
-	    (a->writer == NULL || a->type->arg == ANY_SENDER);
+	    (a->writer == NULL || (a->type->variant & TV_ANY_SENDER));
 }
 
 /*
@@ -4190,9 +4358,7 @@ again:
 		/* As socat: a stream, then SEQPACKET, then datagrams. */
 		if (errno == EPROTOTYPE && type != SOCK_DGRAM &&
 		    a->set.socktype == 0 &&
-		    (strcasecmp(a->type->name, "UNIX-CLIENT") == 0 ||
-		    strcasecmp(a->type->name, "ABSTRACT-CLIENT") == 0 ||
-		    a->type->family != AF_UNIX)) {	/* GOPEN */
+		    (a->type->variant & (TV_DGRAM_FALLBACK | TV_GOPEN))) {
 			close(fd);
 			if (bound)
 				(void)unlink(a->set.bind);	/* bound again */
@@ -4469,7 +4635,7 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 	struct sockaddr_un sun;
 	struct stat st;
 	socklen_t len;
-	int fd = -1;
+	int fd = -1, rc = -1;
 
 	if ((len = unix_sockaddr(&sun, a->params[0], IS_ABSTRACT(a))) == 0)
 		goto err;
@@ -4479,8 +4645,9 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 		goto err;
 	}
 	if (!IS_ABSTRACT(a) && lstat(a->params[0], &st) == 0) {
-		g.retrying = 0;		/* as socat: no retry, an E */
-		logmsg(L_ERROR, "\"%s\" exists", a->params[0]);
+		/* As in socat: no retry, an E. */
+		logmsg(L_ERROR | L_FINAL, "\"%s\" exists", a->params[0]);
+		rc = OPEN_FINAL;
 		goto err;
 	}
 	if ((fd = socket(AF_UNIX, (a->set.socktype != 0 ? a->set.socktype :
@@ -4492,12 +4659,14 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 		goto err;
 	if (bind_listen(fd, (struct sockaddr *)&sun, len, a) == -1)
 		goto err;
+	/* The socket is the endpoint's from here on. */
 	ep->listen_fd = fd;
-	return 0;
+	fd = -1;
+	rc = 0;
 err:
 	if (fd != -1)
 		close(fd);
-	return -1;
+	return rc;
 }
 
 /*
@@ -4513,13 +4682,13 @@ open_udp(struct addr *a, struct endpoint *ep)
 	int family = addr_family(a);
 	char buf[128], bhost[256];
 	unsigned short bport;
-	int fd = -1, binds;
+	int fd = -1, binds, rc = -1;
 
 	if (a->type->nparams == 1)	/* UDP-LISTEN, -RECVFROM, -RECV */
 		return open_inet_listen(a, ep);
-	if ((binds = client_bind(a, bhost, sizeof(bhost), &bport)) == -1 ||
-	    (bhost[0] != '\0' && (bres = resolve(bhost, bport, family,
-	    SOCK_DGRAM, 1)) == NULL))
+	binds = client_local_address(a, bhost, sizeof(bhost), &bport);
+	if (binds == -1 || (bhost[0] != '\0' && (bres = resolve(bhost, bport,
+	    family, SOCK_DGRAM, 1)) == NULL))
 		goto err;
 	if (family == AF_UNSPEC && bres != NULL)
 		family = bres->ai_family;
@@ -4540,36 +4709,36 @@ open_udp(struct addr *a, struct endpoint *ep)
 		goto err;
 	if (binds && bind_client(fd, bres, res, bport, a->set.lowport) == -1)
 		goto err;
+	if (!sends_to(a) && connect(fd, res->ai_addr, res->ai_addrlen) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
+		    format_sockaddr(res->ai_addr, res->ai_addrlen, buf,
+		    sizeof(buf)), (unsigned)res->ai_addrlen);
+		goto err;
+	}
+	/* The socket is the endpoint's from here on. */
 	socket_endpoint(ep, fd);
+	fd = -1;
 	ep->dgram = 1;
 	/*
-	 * A connected UDP client passes EOF on as an empty datagram, as the
-	 * issue asks of relay (socat 1.7 needs shut-null for it); the
-	 * unconnected kinds send nothing, so a DNS server never sees one.
+	 * A connected UDP client passes EOF on as an empty datagram, so that
+	 * its peer learns that the other side ended (socat sends one only
+	 * with shut-null); the unconnected kinds send nothing, so a DNS
+	 * server never sees one.
 	 */
 	ep->shut = a->type->kind == K_DGRAM_CONNECT ? SHUT_DGRAM : SHUT_NOTHING;
 	if (sends_to(a)) {
 		memcpy(&ep->to, res->ai_addr, res->ai_addrlen);
 		ep->tolen = res->ai_addrlen;
-		ep->peer_only = a->type->arg != ANY_SENDER;
-	} else if (connect(fd, res->ai_addr, res->ai_addrlen) == -1) {
-		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)",
-		    fd, format_sockaddr(
-		    res->ai_addr, res->ai_addrlen, buf, sizeof(buf)),
-		    (unsigned)res->ai_addrlen);
-		goto err;
+		ep->peer_only = !(a->type->variant & TV_ANY_SENDER);
 	}
-	release(a, res);
-	if (bres != NULL)
-		freeaddrinfo(bres);
-	return 0;
+	rc = 0;
 err:
 	if (fd != -1)
 		close(fd);
 	release(a, res);
 	if (bres != NULL)
 		freeaddrinfo(bres);
-	return -1;
+	return rc;
 }
 
 /*
@@ -4660,7 +4829,7 @@ datagram_peer(const struct addr *a, struct endpoint *ep, int fd,
 	if (sends_to(a)) {
 		memcpy(&ep->to, sa, len);
 		ep->tolen = len;
-		ep->peer_only = a->type->arg != ANY_SENDER;
+		ep->peer_only = !(a->type->variant & TV_ANY_SENDER);
 	}
 	return 0;
 }
@@ -4757,7 +4926,7 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* Accepting                                                           */
+/* Accepting and forking                                               */
 /* ------------------------------------------------------------------ */
 
 /*
@@ -5097,173 +5266,265 @@ claim_client(struct addr *a, struct endpoint *ep, struct dgram **queue,
 }
 
 /*
- * The accept loop of the listening kinds.  Without fork, fills ep with
- * the first client's connection.  With fork, returns in a new child for
- * each client, and never in the parent.  Returns 0, or -1 after logging.
+ * A listener between clients: its address and endpoint, and what it took
+ * in ahead of serving it (connections accepted in a burst, datagrams from
+ * clients not yet served, with fork the next UDP socket).
  */
-static int
-serve(struct addr *a, struct endpoint *ep)
-{
-	enum addr_kind kind = a->type->kind;
-	struct endpoint next;
-	struct dgram *queue = NULL;
-	char *buf = NULL, pbuf[160];
-	pid_t pid = 0;
-	int fd = -1, held[ACCEPT_BURST], nheld = 0, taken = 0, burst = 1, i;
-	int drained = 0;	/* accept() found the queue empty */
-	int kernel_reaps = 0;	/* SIGCHLD is ignored */
-	struct pollfd lpfd = { .fd = ep->listen_fd, .events = POLLIN };
+struct listener {
+	struct addr	*a;
+	struct endpoint	*ep;		/* listen_fd; then the client's */
+	enum addr_kind	 kind;
+	int		 fd;		/* the stream client being served */
+	int		 held[ACCEPT_BURST]; /* connections accepted ahead */
+	int		 nheld, taken;	/* held[taken..nheld) wait */
+	int		 burst;		/* connections taken at once */
+	int		 drained;	/* accept() found the queue empty */
+	struct dgram	*queue;		/* datagrams of clients not served */
+	struct endpoint	 next;		/* UDP with fork: the next socket */
+	char		*buf;		/* room for one datagram */
+	int		 kernel_reaps;	/* SIGCHLD is ignored */
+};
 
-	if (kind != K_STREAM_LISTEN && (buf = malloc(65536)) == NULL) {
+/* Sets l up to serve a's listening socket in ep.  Returns 0, or -1. */
+static int
+listener_init(struct listener *l, struct addr *a, struct endpoint *ep)
+{
+	memset(l, 0, sizeof(*l));
+	l->a = a;
+	l->ep = ep;
+	l->kind = a->type->kind;
+	l->fd = -1;
+	l->burst = 1;
+	l->next.listen_fd = -1;
+	if (l->kind != K_STREAM_LISTEN && (l->buf = malloc(65536)) == NULL) {
 		logmsg(L_ERROR, "out of memory");
 		return -1;
 	}
-	if (a->set.fork) {
-		mixed_log_switch();
-		stop_rseq();
-	}
+	if (!a->set.fork)
+		return 0;
+	mixed_log_switch();
+	stop_rseq();
 	/*
 	 * A fork listener takes every connection already queued before it
 	 * forks for the first: forking is slow, and a burst of clients would
-	 * overflow a small backlog (backlog=5, socat's default) while it forks, each dropped
-	 * client waiting a second or more to retry.  Not with max-children,
-	 * where the waiting belongs in the kernel's queue.
+	 * overflow a small backlog (backlog=5, socat's default) while it
+	 * forks, each dropped client waiting a second or more to retry.  Not
+	 * with max-children, where the waiting belongs in the kernel's queue.
 	 */
-	if (a->set.fork && kind == K_STREAM_LISTEN && a->set.max_children == 0 &&
+	if (l->kind == K_STREAM_LISTEN && a->set.max_children == 0 &&
 	    set_fd_flags(ep->listen_fd) == 0)
-		burst = ACCEPT_BURST;
+		l->burst = ACCEPT_BURST;
 	/*
 	 * Only max-children counts the children.  Otherwise the kernel reaps
 	 * them, and a busy listener is not woken by a SIGCHLD for each.
 	 */
-	if (a->set.fork && a->set.max_children == 0 && nprograms == 0) {
+	if (a->set.max_children == 0 && nprograms == 0) {
 		catch_sigchld(0);
-		kernel_reaps = 1;
-	}
-	for (;;) {
-		if (a->set.fork && a->set.max_children > 0)
-			wait_for_child_slot(a->set.max_children);
-		if (kind == K_STREAM_LISTEN && burst == 1) {
-			fd = accept_one(a, ep->listen_fd, 1);
-		} else if (kind == K_STREAM_LISTEN) {
-			if (taken == nheld)
-				taken = nheld = 0;
-			if (nheld == burst && taken > 0) {
-				memmove(held, held + taken,
-				    (size_t)(nheld - taken) * sizeof(held[0]));
-				nheld -= taken;
-				taken = 0;
-			}
-			/*
-			 * Before each fork, whatever the kernel has queued; once
-			 * the queue was found empty and nothing is held, poll().
-			 */
-			for (;;) {
-				if (drained && taken == nheld) {
-					errno = EAGAIN;
-				} else {
-					while (nheld < burst && (held[nheld] =
-					    accept_one(a, ep->listen_fd, 0)) != -1)
-						nheld++;
-					drained = nheld < burst;
-				}
-				if (taken < nheld)
-					break;
-				if (errno != EAGAIN && errno != EWOULDBLOCK) {
-					/* Out of fds or memory: logged, waited out. */
-					held[nheld++] = accept_one(a, ep->listen_fd, 1);
-					break;
-				}
-				if (wait_client(a, &lpfd) > 0)
-					drained = 0;
-			}
-			fd = held[taken++];
-		} else if (kind == K_RECVFROM) {
-			if ((ep->held = receive_dgram(a, ep->listen_fd, 0,
-			    buf)) == NULL)
-				continue;
-			/* Nothing to serve, as in socat: the next one is it. */
-			if (ep->held->len == 0) {
-				logmsg(L_NOTICE, "received packet with 0 bytes");
-				free_dgrams(&ep->held);
-				continue;
-			}
-			logmsg(L_NOTICE, "receiving packet from %s",
-			    format_sockaddr((struct sockaddr *)&ep->held->from,
-			    ep->held->fromlen, pbuf, sizeof(pbuf)));
-		} else {
-			if (queue == NULL && (queue = receive_dgram(a,
-			    ep->listen_fd, 0, buf)) == NULL)
-				continue;
-			if (claim_client(a, ep, &queue,
-			    a->set.fork ? &next : NULL, buf) == -1)
-				continue;
-		}
-		if (a->set.fork && (pid = fork_child()) == -1) {
-			logmsg(L_ERROR | L_ERRNO, "fork()");
-			if (fd != -1)
-				close(fd);
-			fd = -1;
-			free_dgrams(&ep->held);
-			if (kind == K_DGRAM_LISTEN) {
-				close(ep->listen_fd);	/* this client is lost */
-				ep->listen_fd = next.listen_fd;
-			}
-			continue;
-		}
-		if (!a->set.fork || pid == 0) {
-			/* The connections held for the next children. */
-			for (i = taken; i < nheld; i++)
-				close(held[i]);
-			/* Its own program's exit status matters. */
-			if (kernel_reaps)
-				catch_sigchld(1);
-			/* The listener's program is not the child's to end. */
-			if (nprograms != 0)
-				nprograms = 0;
-			break;
-		}
-		children_forked++;
-		logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
-		free_dgrams(&ep->held);
-		if (kind == K_STREAM_LISTEN) {
-			close(fd);
-		} else if (kind == K_DGRAM_LISTEN) {
-			close(ep->listen_fd);
-			ep->listen_fd = next.listen_fd;
-		}
-		fd = -1;
-	}
-	if (kind == K_STREAM_LISTEN) {
-		close(ep->listen_fd);
-		socket_endpoint(ep, fd);
-		return 0;
-	}
-	if (kind == K_DGRAM_LISTEN && a->set.fork)
-		close(next.listen_fd);
-	/* Other clients' datagrams: this process serves one client. */
-	free_dgrams(&queue);
-	free(buf);
-	socket_endpoint(ep, ep->listen_fd);
-	ep->dgram = 1;
-	ep->shut = SHUT_NOTHING;
-	if (kind == K_RECVFROM) {
-		ep->to = ep->held->from;
-		ep->tolen = ep->held->fromlen;
-		ep->rfd = -1;	/* the one datagram in ep->held is all */
+		l->kernel_reaps = 1;
 	}
 	return 0;
 }
 
 /*
- * Opens address a into *ep, retrying as retry=, interval= and forever say;
- * for a listener, waits for the client this process is to serve.
- * Returns 0, or -1 after logging.
+ * Returns the next stream connection to serve: before each fork every
+ * connection the kernel has queued (up to l->burst), and once the queue
+ * was found empty and nothing is held, after poll() says one came.
+ */
+static int
+next_connection(struct listener *l)
+{
+	struct pollfd lpfd = { .fd = l->ep->listen_fd, .events = POLLIN };
+	int lfd = l->ep->listen_fd;
+
+	if (l->burst == 1)
+		return accept_one(l->a, lfd, 1);
+	if (l->taken == l->nheld)
+		l->taken = l->nheld = 0;
+	if (l->nheld == l->burst && l->taken > 0) {
+		memmove(l->held, l->held + l->taken,
+		    (size_t)(l->nheld - l->taken) * sizeof(l->held[0]));
+		l->nheld -= l->taken;
+		l->taken = 0;
+	}
+	for (;;) {
+		if (l->drained && l->taken == l->nheld) {
+			errno = EAGAIN;
+		} else {
+			while (l->nheld < l->burst && (l->held[l->nheld] =
+			    accept_one(l->a, lfd, 0)) != -1)
+				l->nheld++;
+			l->drained = l->nheld < l->burst;
+		}
+		if (l->taken < l->nheld)
+			break;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			/* Out of fds or memory: logged, waited out. */
+			l->held[l->nheld++] = accept_one(l->a, lfd, 1);
+			break;
+		}
+		if (wait_client(l->a, &lpfd) > 0)
+			l->drained = 0;
+	}
+	return l->held[l->taken++];
+}
+
+/*
+ * RECVFROM: takes the next datagram into ep->held, the whole of what its
+ * sender gets served.  Returns 0, or -1 if there was none to serve.
+ */
+static int
+next_datagram(struct listener *l)
+{
+	struct endpoint *ep = l->ep;
+	char pbuf[160];
+
+	if ((ep->held = receive_dgram(l->a, ep->listen_fd, 0, l->buf)) == NULL)
+		return -1;
+	/* Nothing to serve, as in socat: the next one is it. */
+	if (ep->held->len == 0) {
+		logmsg(L_NOTICE, "received packet with 0 bytes");
+		free_dgrams(&ep->held);
+		return -1;
+	}
+	logmsg(L_NOTICE, "receiving packet from %s", format_sockaddr(
+	    (struct sockaddr *)&ep->held->from, ep->held->fromlen, pbuf,
+	    sizeof(pbuf)));
+	return 0;
+}
+
+/*
+ * Takes the next client of l: a connection (l->fd), a datagram (RECVFROM)
+ * or a UDP client's socket (UDP-LISTEN).  Returns 0, or -1 if none came
+ * that can be served (a refused or failed one is logged).
+ */
+static int
+next_client(struct listener *l)
+{
+	switch (l->kind) {
+	case K_STREAM_LISTEN:
+		l->fd = next_connection(l);
+		return 0;
+	case K_RECVFROM:
+		return next_datagram(l);
+	default:	/* K_DGRAM_LISTEN */
+		if (l->queue == NULL && (l->queue = receive_dgram(l->a,
+		    l->ep->listen_fd, 0, l->buf)) == NULL)
+			return -1;
+		return claim_client(l->a, l->ep, &l->queue,
+		    l->a->set.fork ? &l->next : NULL, l->buf);
+	}
+}
+
+/*
+ * In the listener, lets go of the client a child now serves (or that is
+ * lost when fork() failed): its connection, its datagrams, and for UDP
+ * the socket connected to it, which the next socket replaces.
+ */
+static void
+release_client(struct listener *l)
+{
+	free_dgrams(&l->ep->held);
+	if (l->fd != -1)
+		close(l->fd);
+	l->fd = -1;
+	if (l->kind == K_DGRAM_LISTEN) {
+		close(l->ep->listen_fd);
+		l->ep->listen_fd = l->next.listen_fd;
+		l->next.listen_fd = -1;
+	}
+}
+
+/*
+ * In the process that serves the client (a fork child, or the listener
+ * without fork): drops what belongs to the listener and to other clients,
+ * and makes l->ep the client's endpoint.
+ */
+static void
+become_client(struct listener *l)
+{
+	struct endpoint *ep = l->ep;
+	int i;
+
+	/* The connections held for the next children. */
+	for (i = l->taken; i < l->nheld; i++)
+		close(l->held[i]);
+	/* Its own program's exit status matters. */
+	if (l->kernel_reaps)
+		catch_sigchld(1);
+	/* The listener's program is not the child's to end. */
+	if (nprograms != 0)
+		nprograms = 0;
+	if (l->kind == K_STREAM_LISTEN) {
+		close(ep->listen_fd);
+		ep->listen_fd = -1;
+		socket_endpoint(ep, l->fd);
+		return;
+	}
+	if (l->next.listen_fd != -1)
+		close(l->next.listen_fd);
+	/* Other clients' datagrams: this process serves one client. */
+	free_dgrams(&l->queue);
+	free(l->buf);
+	socket_endpoint(ep, ep->listen_fd);
+	ep->listen_fd = -1;
+	ep->dgram = 1;
+	ep->shut = SHUT_NOTHING;
+	if (l->kind == K_RECVFROM) {
+		ep->to = ep->held->from;
+		ep->tolen = ep->held->fromlen;
+		ep->rfd = -1;	/* the one datagram in ep->held is all */
+	}
+}
+
+/*
+ * The accept-and-fork loop of a listening address, whose socket open_once()
+ * left in ep->listen_fd.  Without fork it waits for the first client and
+ * makes ep that client's endpoint.  With fork it takes clients forever and
+ * forks a child for each: it returns in each child, with ep that child's
+ * client, and never in the listener.  Returns 0, or -1 after logging.
+ * (Not inlined: in run()'s frame, the listener's state would push the
+ * stack that an idle fork child writes over a page boundary; see
+ * run_at_page_top().)
+ */
+static int __attribute__((noinline))
+accept_clients(struct addr *a, struct endpoint *ep)
+{
+	struct listener l;
+	pid_t pid;
+
+	if (listener_init(&l, a, ep) == -1)
+		return -1;
+	for (;;) {
+		if (a->set.fork && a->set.max_children > 0)
+			wait_for_child_slot(a->set.max_children);
+		if (next_client(&l) == -1)
+			continue;
+		if (!a->set.fork)
+			break;
+		if ((pid = fork_child()) == 0)
+			break;
+		if (pid == -1) {
+			logmsg(L_ERROR | L_ERRNO, "fork()");	/* client lost */
+		} else {
+			children_forked++;
+			logmsg(L_NOTICE, "forked off child process %ld",
+			    (long)pid);
+		}
+		release_client(&l);
+	}
+	become_client(&l);
+	return 0;
+}
+
+/*
+ * Opens address a into *ep, retrying as retry=, interval= and forever say.
+ * A listening address is left with its socket in ep->listen_fd, for
+ * accept_clients().  Returns 0, or -1 after logging.
  */
 static int
 open_once(struct addr *a, struct endpoint *ep)
 {
-	int attempt;
+	int attempt, rc;
 
 	memset(ep, 0, sizeof(*ep));
 	ep->listen_fd = -1;
@@ -5280,17 +5541,25 @@ open_once(struct addr *a, struct endpoint *ep)
 		 */
 		if (g.retrying != (a->set.forever || attempt < a->set.retry))
 			g.retrying = !g.retrying;
-		if (a->type->open(a, ep) == 0)
+		if ((rc = a->type->open(a, ep)) == 0)
 			break;
-		if (!g.retrying)
-			return -1;
+		if (!g.retrying || rc == OPEN_FINAL)
+			break;
 		poll(NULL, 0, poll_ms(a->set.interval));
 	}
 	if (g.retrying)
 		g.retrying = 0;
+	if (rc != 0)
+		return -1;
 	/* so-type=2 or 5: each read a datagram or record, kept whole. */
 	if (a->set.socktype == SOCK_DGRAM || a->set.socktype == SOCK_SEQPACKET)
 		ep->dgram = 1;
+	/* RECV and DATAGRAM: range= and the like judge each sender. */
+	if ((a->type->kind == K_RECV || (a->type->kind == K_SENDTO &&
+	    (a->type->variant & TV_ANY_SENDER))) &&
+	    (a->range_family != AF_UNSPEC || a->range_bytes != 0 ||
+	    a->set.sourceport != 0 || a->set.lowport))
+		ep->check = a;
 	ep->crnl = a->set.crnl;
 	/*
 	 * An empty datagram is no EOF but for the connected kinds, as socat,
@@ -5311,24 +5580,17 @@ open_once(struct addr *a, struct endpoint *ep)
 	if (a->set.su != NULL && a->type->kind != K_PROGRAM &&
 	    drop_privileges(a->set.su) == -1)
 		return -1;
-	/* RECV and DATAGRAM: range= and the like judge each sender. */
-	if ((a->type->kind == K_RECV || (a->type->kind == K_SENDTO &&
-	    a->type->arg == ANY_SENDER)) && (a->range_family != AF_UNSPEC ||
-	    a->set.sourceport != 0 || a->set.lowport || a->range_bytes != 0))
-		ep->check = a;
-	if (ep->listen_fd == -1)
-		return 0;
 	if (a->type->kind == K_RECV) {
 		/*
 		 * Not connected, so data for it fails to send, and an EOF
 		 * for it ends the relay, as in socat.
 		 */
 		socket_endpoint(ep, ep->listen_fd);
+		ep->listen_fd = -1;
 		ep->dgram = 1;
 		ep->shut = SHUT_NOTHING;
-		return 0;
 	}
-	return serve(a, ep);
+	return 0;
 }
 
 /*
@@ -5354,30 +5616,21 @@ shut_wanted(const struct addr *a, const struct endpoint *ep)
 }
 
 /*
- * Opens a, both halves of a dual address "A!!B" included.
- * Returns 0, or -1 after logging.
+ * Makes ep, the reading half A of a dual address "A!!B", write to the
+ * writing half w (B, whose address is writer) too.
  */
-static int
-open_address(struct addr *a, struct endpoint *ep)
+static void
+join_halves(struct endpoint *ep, const struct addr *writer,
+    const struct endpoint *w)
 {
-	struct endpoint w;
-
-	if (open_once(a, ep) == -1)
-		return -1;
-	ep->shut = shut_wanted(a, ep);
-	if (a->writer == NULL)
-		return 0;
-	if (open_once(a->writer, &w) == -1)
-		return -1;
-	ep->wfd = w.wfd;
-	ep->shut = shut_wanted(a->writer, &w);
-	ep->is_socket = ep->is_socket && w.is_socket;
-	ep->dgram |= w.dgram;
-	ep->to = w.to;
-	ep->tolen = w.tolen;
-	ep->crnl |= w.crnl;
-	ep->program = (ep->program & 1) | (w.program & 2);
-	return 0;
+	ep->wfd = w->wfd;
+	ep->shut = shut_wanted(writer, w);
+	ep->is_socket = ep->is_socket && w->is_socket;
+	ep->dgram |= w->dgram;
+	ep->to = w->to;
+	ep->tolen = w->tolen;
+	ep->crnl |= w->crnl;
+	ep->program = (ep->program & DIR_READ) | (w->program & DIR_WRITE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -5389,7 +5642,7 @@ open_address(struct addr *a, struct endpoint *ep)
  * half 0 reads the left address and writes the right one.
  */
 struct half {
-	int		 id;		/* 1 or 2, socat's "socket N" */
+	enum way	 way;		/* socat's "socket N" is way + 1 */
 	int		 rfd, wfd;
 	int		 rsock, wsock;	/* use recv()/send() */
 	enum shut_how	 shut;		/* how to pass EOF to the writer */
@@ -5681,7 +5934,7 @@ dump_flush(const char *out, size_t n, size_t size)
  * reads the data.
  */
 static void
-dump_block(int dir, const char *data, size_t len)
+dump_block(enum way way, const char *data, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	static const char escapes[] = "\aa\bb\ff\rr\vv\\\\";
@@ -5690,25 +5943,25 @@ dump_block(int dir, const char *data, size_t len)
 	size_t i, j, n, row;
 	int k;
 
-	if (g.rawfd[dir] != -1)
-		(void)!write(g.rawfd[dir], data, len);
+	if (g.rawfd[way] != -1)
+		(void)!write(g.rawfd[way], data, len);
 	if (g.dump == 0)
 		return;
 	gettimeofday(&tv, NULL);
 	k = format_time(tv.tv_sec, line + 2);
-	line[0] = dir == 0 ? '>' : '<';
+	line[0] = way == LEFT_TO_RIGHT ? '>' : '<';
 	line[1] = ' ';
 	k += 2;
 	k += snprintf(line + k, sizeof(line) - k, ".%09ld  length=%zu from=%llu to=%llu\n",
-	    (long)tv.tv_usec, len, g.dumped[dir], g.dumped[dir] + len - 1);
+	    (long)tv.tv_usec, len, g.dumped[way], g.dumped[way] + len - 1);
 	(void)!write(2, line, (size_t)k);
-	g.dumped[dir] += len;
+	g.dumped[way] += len;
 	/*
 	 * out is written whenever less than DUMP_ROOM is left, which is more
 	 * than one step of any loop below adds: a hex row is 67 bytes.
 	 */
 	n = 0;
-	if (g.dump == 1) {
+	if (g.dump == DUMP_TEXT) {
 		for (i = 0; i < len; i++) {
 			unsigned char c = (unsigned char)data[i];
 			const char *e;
@@ -5726,7 +5979,7 @@ dump_block(int dir, const char *data, size_t len)
 				    (c >= 0x20 && c < 0x7f) ? (char)c : '.';
 			}
 		}
-	} else if (g.dump == 2) {
+	} else if (g.dump == DUMP_HEX) {
 		for (i = 0; i < len; i++) {
 			n = dump_flush(out, n, sizeof(out));
 			out[n++] = ' ';
@@ -5829,7 +6082,7 @@ half_read(struct half *h)
 				h->wake = now() + 0.2;
 			return 0;
 		}
-		logmsg(L_NOTICE, "socket %d (fd %d) is at EOF", h->id, h->rfd);
+		logmsg(L_NOTICE, "socket %d (fd %d) is at EOF", h->way + 1, h->rfd);
 		h->eof = 1;
 		h->from->ended = 1;
 		half_close(h);
@@ -5838,12 +6091,12 @@ half_read(struct half *h)
 	if (h->from->left > 0)
 		h->from->left -= n;
 	logmsg(L_INFO, "transferred %zd bytes from %d to %d", n, h->rfd, h->wfd);
-	moved[h->id - 1].bytes += (unsigned long long)n;
-	moved[h->id - 1].packets++;
+	moved[h->way].bytes += (unsigned long long)n;
+	moved[h->way].packets++;
 	h->len = (size_t)n;
 	h->off = 0;
-	if (g.dump || g.rawfd[h->id - 1] != -1)
-		dump_block(h->id - 1, h->buf, h->len);
+	if (g.dump || g.rawfd[h->way] != -1)
+		dump_block(h->way, h->buf, h->len);
 	if (h->buf != NULL && (h->from->crnl || h->to->crnl))
 		half_crnl(h);
 	return half_write(h) == -1 ? -1 : 1;
@@ -5851,10 +6104,10 @@ half_read(struct half *h)
 
 /* Sets h up: fds, how to pass EOF, and a buffer or a pipe. */
 static int
-half_init(struct half *h, int id, struct endpoint *from,
+half_init(struct half *h, enum way way, struct endpoint *from,
     struct endpoint *to)
 {
-	h->id = id;
+	h->way = way;
 	h->from = from;
 	h->to = to;
 	h->rfd = from->rfd;
@@ -5863,7 +6116,7 @@ half_init(struct half *h, int id, struct endpoint *from,
 	h->wsock = to->is_socket;
 	h->shut = to->shut;
 	h->pipe[0] = h->pipe[1] = -1;
-	h->done = !(g.unidir == 0 || g.unidir == id) || h->wfd == -1 ||
+	h->done = !(g.ways == BOTH_WAYS || g.ways == way) || h->wfd == -1 ||
 	    (h->rfd == -1 && from->held == NULL);
 	if (h->done)
 		return 0;
@@ -6028,10 +6281,61 @@ log_statistics(void)
 	    moved[0].bytes : moved[1].bytes);
 	logmsg(L_WARN | L_ALWAYS, "statistics are experimental");
 	for (i = 0; i < 2; i++)
-		if (g.unidir == 0 || g.unidir == i + 1)
+		if (g.ways == BOTH_WAYS || g.ways == (enum way)i)
 			logmsg(L_INFO | L_ALWAYS, "STATISTICS: %s: %*llu packets(s), "
 			    "%*llu byte(s)", dir[i], wp, moved[i].packets, wb,
 			    moved[i].bytes);
+}
+
+/*
+ * Reads what needs no poll(): datagrams taken in before the transfer go
+ * out first, and a reader at the end of its readbytes= is at EOF now,
+ * without waiting for more input to show up (which the peer may only send
+ * once it has seen that EOF's consequences).  Returns 0, or -1 after an
+ * error.
+ */
+static int
+read_without_poll(struct half h[2])
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		while (!h[i].done && h[i].len == 0 && (h[i].held != NULL ||
+		    (h[i].from->left == 0 && h[i].wake == 0)))
+			if (half_read(&h[i]) == -1)
+				return -1;
+	return 0;
+}
+
+/*
+ * Fills pfd with what each half waits for: to write its pending data, or
+ * to read (idx[i] is the half's slot, or -1 when it waits for nothing).
+ * An ignoreeof reader waits for its time to read again, which lowers
+ * *deadline (-1: none yet).  Returns the number of slots.
+ */
+static int
+poll_set(struct half h[2], struct pollfd pfd[2], int idx[2], double *deadline)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 2; i++) {
+		idx[i] = -1;
+		if (h[i].done)
+			continue;
+		if (h[i].len == 0 && h[i].wake > 0) {
+			if (now() < h[i].wake) {
+				if (*deadline < 0 || h[i].wake < *deadline)
+					*deadline = h[i].wake;
+				continue;
+			}
+			h[i].wake = 0;
+		}
+		idx[i] = n;
+		pfd[n].fd = h[i].len > 0 ? h[i].wfd : h[i].rfd;
+		pfd[n].events = h[i].len > 0 ? POLLOUT : POLLIN;
+		pfd[n++].revents = 0;
+	}
+	return n;
 }
 
 /*
@@ -6053,8 +6357,8 @@ transfer(struct endpoint *left, struct endpoint *right)
 	mixed_log_switch();
 	logmsg(L_NOTICE, "starting data transfer loop with FDs [%d,%d] and [%d,%d]",
 	    left->rfd, left->wfd, right->rfd, right->wfd);
-	if (half_init(&h[0], 1, left, right) == -1 ||
-	    half_init(&h[1], 2, right, left) == -1)
+	if (half_init(&h[0], LEFT_TO_RIGHT, left, right) == -1 ||
+	    half_init(&h[1], RIGHT_TO_LEFT, right, left) == -1)
 		goto out;
 	/* A direction the command line or the address rules out is done. */
 	ruled_out = h[0].done + h[1].done;
@@ -6068,40 +6372,15 @@ transfer(struct endpoint *left, struct endpoint *right)
 			stats_wanted = 0;
 			log_statistics();
 		}
-		/*
-		 * Datagrams taken in before the transfer go out first.  A
-		 * reader at the end of its readbytes= is at EOF now, without
-		 * waiting for more input to show up (which the peer may only
-		 * send once it has seen that EOF's consequences).
-		 */
-		for (i = 0; i < 2; i++)
-			while (!h[i].done && h[i].len == 0 && (h[i].held != NULL ||
-			    (h[i].from->left == 0 && h[i].wake == 0)))
-				if (half_read(&h[i]) == -1)
-					goto out;
+		if (read_without_poll(h) == -1)
+			goto out;
 		/* No clock read per move until a timer needs one. */
 		if (!timed && h[0].done + h[1].done > ruled_out) {
 			timed = 1;
 			last = now();
 		}
 		deadline = -1;
-		for (n = 0, i = 0; i < 2; i++) {
-			idx[i] = -1;
-			if (h[i].done)
-				continue;
-			if (h[i].len == 0 && h[i].wake > 0) {
-				if ((t = now()) < h[i].wake) {
-					if (deadline < 0 || h[i].wake < deadline)
-						deadline = h[i].wake;
-					continue;
-				}
-				h[i].wake = 0;
-			}
-			idx[i] = n;
-			pfd[n].fd = h[i].len > 0 ? h[i].wfd : h[i].rfd;
-			pfd[n].events = h[i].len > 0 ? POLLOUT : POLLIN;
-			pfd[n++].revents = 0;
-		}
+		n = poll_set(h, pfd, idx, &deadline);
 		/* After one EOF the other direction gets -t; -T always applies. */
 		if (h[0].done + h[1].done > ruled_out &&
 		    (deadline < 0 || last + g.closewait < deadline))
@@ -6207,9 +6486,9 @@ finish_programs(struct endpoint ep[2])
 	}
 	/* Only a program's fds: a terminal's settings come back later. */
 	for (i = 0; i < 2; i++) {
-		if ((ep[i].program & 2) && ep[i].wfd != ep[i].rfd)
+		if ((ep[i].program & DIR_WRITE) && ep[i].wfd != ep[i].rfd)
 			close(ep[i].wfd), ep[i].wfd = -1;
-		if (ep[i].program & 1)
+		if (ep[i].program & DIR_READ)
 			close(ep[i].rfd), ep[i].rfd = -1;
 	}
 	(void)wait_programs(wanted, 300);
@@ -6256,7 +6535,7 @@ signal_log(const char *text, int num)
 	int n, p;
 	long v;
 
-	if (g.syslog == 1)
+	if (g.syslog == LOG_TO_SYSLOG)
 		return;
 	n = format_time(time(NULL), line);
 	line[n++] = ' ';
@@ -6325,7 +6604,7 @@ signal_statistics(void)
 		wb++;
 	signal_log("W statistics are experimental", -1);
 	for (i = 0; i < 2; i++) {
-		if (g.unidir != 0 && g.unidir != i + 1)
+		if (g.ways != BOTH_WAYS && g.ways != (enum way)i)
 			continue;
 		n = put_text(line, 0, "I STATISTICS: ");
 		n = put_text(line, n, dir[i]);
@@ -6795,6 +7074,7 @@ parse_flags(int argc, char **argv)
 	const char *arg, *v;
 	char *p;
 	double t;
+	enum way way;
 	int i, n, ndebug = 0;
 
 	/* "-" and "-,opts" are STDIO, not flags. */
@@ -6820,9 +7100,9 @@ parse_flags(int argc, char **argv)
 			version();
 			exit(0);
 		} else if (strcmp(arg, "-v") == 0) {
-			g.dump |= 1;
+			g.dump |= DUMP_TEXT;
 		} else if (strcmp(arg, "-x") == 0) {
-			g.dump |= 2;
+			g.dump |= DUMP_HEX;
 		} else if (strcmp(arg, "-r") == 0 || strcmp(arg, "-R") == 0) {
 			/* The raw bytes of one direction, to a file. */
 			v = flag_value(argv, &i, 2);
@@ -6841,9 +7121,10 @@ parse_flags(int argc, char **argv)
 		} else if (strcmp(arg, "-D") == 0) {
 			g.fdinfo = 1;
 		} else if (strcmp(arg, "-u") == 0 || strcmp(arg, "-U") == 0) {
-			if (g.unidir == (arg[1] == 'u' ? 2 : 1))
+			way = arg[1] == 'u' ? LEFT_TO_RIGHT : RIGHT_TO_LEFT;
+			if (g.ways != BOTH_WAYS && g.ways != way)
 				die("-U and -u must not be combined");
-			g.unidir = arg[1] == 'u' ? 1 : 2;
+			g.ways = way;
 		} else if (strcmp(arg, "-4") == 0) {
 			g.pf = AF_INET;
 		} else if (strcmp(arg, "-6") == 0) {
@@ -6873,7 +7154,8 @@ parse_flags(int argc, char **argv)
 			if ((n = syslog_facility(arg + 3)) == -1)
 				die("option \"%s\": unknown syslog facility", arg);
 			g.syslog_facility = n;
-			g.syslog = arg[2] == 'y' ? 1 : 2;
+			g.syslog = arg[2] == 'y' ? LOG_TO_SYSLOG :
+			    LOG_TO_SYSLOG_LATER;
 		} else if (strcmp(arg, "-lu") == 0) {
 			g.logusec = 1;
 		} else if (strcmp(arg, "-lh") == 0) {
@@ -6904,26 +7186,39 @@ parse_flags(int argc, char **argv)
 }
 
 /*
- * Opens both addresses (a fork listener returns here in each child) and
- * relays between them.  Does not return.
+ * Opens both addresses and relays between them.  A listening address
+ * waits here for its client; with fork, accept_clients() returns in a new
+ * child for each client, and all that follows it serves that one client.
+ * Does not return.
  */
 static void __attribute__((noinline, noreturn))
 run(struct addr *addrs)
 {
-	struct endpoint ep[2];
-	int status;
+	struct endpoint ep[2], writer, *e;
+	struct addr *a;
+	int i, status;
 
-	if (open_address(&addrs[0], &ep[0]) == -1)
-		relay_exit(g.sloppy ? 255 : 1);
-	/* Only a program needs the first address: SOCAT_* and nofork. */
-	if (addrs[1].type->kind == K_PROGRAM ||
-	    (addrs[1].writer != NULL && addrs[1].writer->type->kind == K_PROGRAM)) {
-		g.first = &ep[0];
-		if (ep[0].is_socket)
-			peer_fd = ep[0].rfd != -1 ? ep[0].rfd : ep[0].wfd;
+	/*
+	 * A program on the second address learns about the first from
+	 * SOCAT_*, or with nofork runs on it.  (Set before any fork: a fork
+	 * child that writes no more than it must keeps its pages shared.)
+	 */
+	for (a = &addrs[1]; a != NULL; a = a->writer)
+		a->first = &ep[0];
+	for (i = 0; i < 2; i++) {
+		/* A dual address "A!!B" is two halves: A is read, B written. */
+		for (a = &addrs[i], e = &ep[i]; a != NULL;
+		    a = a->writer, e = &writer) {
+			if (open_once(a, e) == -1)
+				relay_exit(g.sloppy ? 255 : 1);
+			/* The accept-and-fork loop; with fork it ends in a child. */
+			if (e->listen_fd != -1 && accept_clients(a, e) == -1)
+				relay_exit(g.sloppy ? 255 : 1);
+		}
+		ep[i].shut = shut_wanted(&addrs[i], &ep[i]);
+		if (addrs[i].writer != NULL)
+			join_halves(&ep[i], addrs[i].writer, &writer);
 	}
-	if (open_address(&addrs[1], &ep[1]) == -1)
-		relay_exit(g.sloppy ? 255 : 1);
 	/*
 	 * A fork child shares the first address with the listener and every
 	 * other child: passing this client's EOF on would end it for all of
@@ -6976,7 +7271,6 @@ main(int argc, char **argv)
 		if (fcntl(i, F_GETFD) == -1 && errno == EBADF &&
 		    open("/dev/null", O_RDWR) != i)
 			return 1;
-	g.main_pid = getpid();
 	slash = strrchr(argv[0], '/');
 	g.prog = slash != NULL ? slash + 1 : argv[0];
 	if (localtime_r(&t, &tm) != NULL)
@@ -6999,8 +7293,9 @@ main(int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		prepare_numeric(&addrs[i]);
 	/* -u and -U open each side for its one direction only. */
-	for (i = 0; i < 2 && g.unidir != 0; i++)
+	for (i = 0; i < 2 && g.ways != BOTH_WAYS; i++)
 		if (addrs[i].writer == NULL)
-			addrs[i].dir = (i == 0) == (g.unidir == 1) ? 1 : 2;
+			addrs[i].dir = (i == 0) == (g.ways == LEFT_TO_RIGHT) ?
+			    DIR_READ : DIR_WRITE;
 	run_at_page_top(addrs);
 }

@@ -20,6 +20,12 @@
 #define MAX_RAWOPTS	4	/* setsockopt=level:name:value of one address */
 #define MAX_RAWOPTLEN	64	/* bytes of one such value */
 
+/*
+ * How an address is used, as bits: read (A of "A!!B", -u's right side),
+ * written, or both.  Also which ends of a program relay uses.
+ */
+enum dir { DIR_READ = 1, DIR_WRITE = 2, DIR_BOTH = DIR_READ | DIR_WRITE };
+
 /* Severity, in socat's order; a message is shown when >= the log level. */
 enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 
@@ -175,7 +181,12 @@ struct addr_settings {
 struct addr;
 struct addrinfo;
 struct endpoint;
+/*
+ * An open function returns 0, or after logging -1, or OPEN_FINAL for a
+ * failure that retry= is not to try again.
+ */
 typedef int (*open_fn)(struct addr *, struct endpoint *);
+#define OPEN_FINAL	(-2)
 
 struct addr_type {
 	const char	*name;
@@ -188,10 +199,28 @@ struct addr_type {
 	unsigned char	 socktype;
 	unsigned char	 protocol;
 	unsigned	 groups;
-	unsigned short	 arg;		/* K_STDIO: 1 read, 2 write, 3 both;
-					   K_FILE: base open() flags */
+	unsigned short	 variant;	/* TV_* bits: what sets the row apart */
 	open_fn		 open;
 };
+
+/*
+ * What sets a row apart from the others that share its open function
+ * (addr_type.variant); each bit means something to one open function.
+ */
+#define TV_READ		0x0001	/* STDIO, FD: the fd can be read ... */
+#define TV_WRITE	0x0002	/* ... and written (enum dir's bits) */
+#define TV_ABSTRACT	0x0004	/* UNIX: Linux's abstract namespace */
+#define TV_DGRAM_FALLBACK 0x0008 /* UNIX-CLIENT: a datagram socket if the
+				   path is one */
+#define TV_ANY_SENDER	0x0010	/* DATAGRAM: replies from anyone */
+#define TV_SOCKETPAIR	0x0020	/* SOCKETPAIR: PIPE's echo over a socketpair */
+#define TV_SYSTEM	0x0040	/* SYSTEM: the command runs in /bin/sh -c */
+#define TV_SHELL	0x0080	/* SHELL: ... in the user's $SHELL -c */
+#define TV_SOCKS4A	0x0100	/* SOCKS4A: the server resolves the host */
+#define TV_SOCKS5_BIND	0x0200	/* SOCKS5-LISTEN: a BIND, not a CONNECT */
+#define TV_CREATE	0x0400	/* CREATE: creat(), truncating */
+#define TV_GOPEN	0x0800	/* GOPEN: creates, appends, or connects to a
+				   UNIX socket */
 
 struct sockopt_val {
 	const struct opt_desc	*desc;
@@ -210,7 +239,7 @@ struct rawopt {
 struct addr {
 	const char		*text;		/* as given on the command line */
 	struct addr		*writer;	/* B of "A!!B", or NULL */
-	int			 dir;		/* 1 read, 2 write, 3 both */
+	enum dir		 dir;
 	const struct addr_type	*type;
 	int			 nparams;
 	char			*params[MAX_PARAMS];
@@ -223,6 +252,8 @@ struct addr {
 	unsigned char		 range_net[16];
 	unsigned char		 range_mask[16];
 	struct addr_settings	 set;
+	/* The first address once open, for the second: SOCAT_*, nofork. */
+	const struct endpoint	*first;
 	int			 nsockopts;
 	struct sockopt_val	 sockopts[MAX_SOCKOPTS];
 	int			 protocol;	/* raw IP: the protocol parameter */
@@ -254,7 +285,7 @@ struct endpoint {
 	int			 listen_fd; /* listening kinds, before accept */
 	pid_t			 pid;	/* EXEC/SYSTEM: the program read, or 0 */
 	int			 ended;	/* the transfer read its EOF */
-	int			 program; /* a program is read (1), written (2) */
+	enum dir		 program; /* which ends of a program relay uses */
 	int			 sent_eof; /* the empty datagram went out */
 	struct sockaddr_storage	 to;	/* datagrams go here by sendto() */
 	socklen_t		 tolen;	/* 0: the socket is connected */

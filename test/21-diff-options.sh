@@ -25,8 +25,28 @@ hold_client() {
 	HOLD_PID=$BG_PID
 }
 
-# echo_client ADDR TEXT: a reference client sends TEXT and prints the reply.
-echo_client() { printf '%s\n' "$2" | timeout -k 2 10 "$SOCAT" -t 5 STDIO "$1"; }
+# text_listen NAME ADDR: the tool ($tool) listens with ADDR STDIO, $TEXT on
+# its stdin, its stdout and stderr in $TL.out and $TL.err ($TL is
+# $TMP/NAME.<tool>); its pid in $tpid.
+text_listen() {
+	TL=$TMP/$1.$tn
+	bg_in "$TEXT" "$tool" "$2" STDIO >"$TL.out" 2>"$TL.err"
+	tpid=$BG_PID
+}
+# listens_ok DESC PORT|PATH: the text_listen listener listens at PORT (TCP)
+# or PATH (UNIX) within 5 s; else the first line of its stderr says why.
+listens_ok() {
+	local up
+	case $2 in /*) up=unix ;; *) up=listen ;; esac
+	if wait_$up "$2" 5; then ok "$1"; else not_ok "$1 ($(first_line "$TL.err"))"; fi
+}
+# text_served DESC CLIENT-ADDR LINE: a reference client at CLIENT-ADDR sends
+# LINE to the text_listen listener and gets $TEXT; the listener then ends
+# (tool_done).
+text_served() {
+	check_eq "$1: client gets the data" "$(cat "$TEXT")" "$(echo_client "$2" "$3")"
+	tool_done "$1" "$tpid" "$3" "$TL.out"
+}
 
 # tool_done DESC PID EXPECTED FILE: the one-shot listener PID ends by
 # itself with status 0, and FILE holds what it got from its client.
@@ -38,16 +58,13 @@ tool_done() {
 }
 
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 
 	# --- fork: one listener serves several sequential clients
 	# (-t 5: each client's EOF comes with its line, and the echo must not
 	# race the default -t 0.5; a child still ends when the backend closes)
 	P=$(dport)
-	bg "$tool" -t 5 TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
-	tpid=$BG_PID
-	wait_listen "$P"
+	tool_bg "$P" "$tool" -t 5 TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
 	for i in 1 2 3; do
 		check_eq "$w: fork: sequential client $i is served" "client $i" "$(echo_client TCP:127.0.0.1:$P "client $i")"
 	done
@@ -59,9 +76,7 @@ for tool in "${TOOLS[@]}"; do
 
 	# --- fork: two clients at the same time are both served
 	P=$(dport)
-	bg "$tool" -t 5 TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
-	tpid=$BG_PID
-	wait_listen "$P"
+	tool_bg "$P" "$tool" -t 5 TCP-LISTEN:$P,fork,reuseaddr TCP:127.0.0.1:$ECHO
 	rm -f "$TMP/stop"
 	hold_client TCP:127.0.0.1:$P held "$TMP/stop" "$TMP/conc.$tn.out"
 	c1=$HOLD_PID
@@ -74,9 +89,7 @@ for tool in "${TOOLS[@]}"; do
 
 	# --- fork on UNIX-LISTEN: sequential clients
 	U=$TMP/fork.$tn.sock
-	bg "$tool" -t 5 UNIX-LISTEN:$U,fork TCP:127.0.0.1:$ECHO
-	tpid=$BG_PID
-	wait_unix "$U"
+	tool_bg "$U" "$tool" -t 5 UNIX-LISTEN:$U,fork TCP:127.0.0.1:$ECHO
 	for i in 1 2; do
 		check_eq "$w: UNIX-LISTEN fork: sequential client $i is served" "unix $i" "$(echo_client UNIX-CONNECT:$U "unix $i")"
 	done
@@ -88,18 +101,14 @@ for tool in "${TOOLS[@]}"; do
 	for mode in nofork fork; do
 		P=$(dport)
 		if [ $mode = fork ]; then o=,fork; else o=; fi
-		bg "$tool" TCP-LISTEN:$P,reuseaddr$o TCP:127.0.0.1:$R 2>"$TMP/bref.$tn.$mode.err"
-		tpid=$BG_PID
-		wait_listen "$P"
+		tool_bg "$P" "$tool" TCP-LISTEN:$P,reuseaddr$o TCP:127.0.0.1:$R 2>"$TMP/bref.$tn.$mode.err"
 		got=$(echo_client TCP:127.0.0.1:$P x 2>/dev/null)
 		crc=$?
 		check_eq "$w: backend refused ($mode): client gets no data" "" "$got"
 		# (exit 0: accepted, then closed; a refused connect would be 1)
 		check_eq "$w: backend refused ($mode): the client was accepted, then got EOF" 0 "$crc"
 		if [ $mode = nofork ]; then
-			wait_gone "$tpid" 10
-			wait "$tpid"
-			check_eq "$w: backend refused (nofork): exit code" 1 "$?"
+			tool_ends "$w: backend refused (nofork): exit code" 1
 		else
 			sleep 0.2
 			check "$w: backend refused (fork): listener still running" kill -0 "$tpid"
@@ -114,9 +123,7 @@ for tool in "${TOOLS[@]}"; do
 
 	# --- without fork: one connection, then the listener is gone and exits 0
 	P=$(dport)
-	bg "$tool" TCP-LISTEN:$P,reuseaddr TCP:127.0.0.1:$ECHO
-	tpid=$BG_PID
-	wait_listen "$P"
+	tool_bg "$P" "$tool" TCP-LISTEN:$P,reuseaddr TCP:127.0.0.1:$ECHO
 	rm -f "$TMP/stop"
 	hold_client TCP:127.0.0.1:$P first "$TMP/stop" "$TMP/nofork.$tn.out"
 	c1=$HOLD_PID
@@ -126,9 +133,7 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: no fork: second client is refused while the first is served" 1 "$?"
 	touch "$TMP/stop"
 	wait_gone "$c1" 10
-	wait_gone "$tpid" 10
-	wait "$tpid"
-	check_eq "$w: no fork: listener exits with 0 after its connection" 0 "$?"
+	tool_ends "$w: no fork: listener exits with 0 after its connection"
 	echo_client TCP:127.0.0.1:$P third >/dev/null 2>&1
 	check_eq "$w: no fork: a client after that is refused" 1 "$?"
 done
@@ -150,22 +155,18 @@ else
 	not_ok "reuseaddr: a TIME_WAIT connection holds port $P"
 fi
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	run_one_tool "$tool" reuse0 5 /dev/null TCP-LISTEN:$P -
 	check_eq "$w: reuseaddr: without it, bind fails: exit code" 1 "$RUN_RC"
 	check "$w: reuseaddr: without it, bind fails: E log line" has_elog "$DR_DIR/reuse0.$tn.err"
-	bg_in "$TEXT" "$tool" TCP-LISTEN:$P,reuseaddr STDIO >"$TMP/reuse.$tn.out" 2>"$TMP/reuse.$tn.err"
-	tpid=$BG_PID
-	if wait_listen "$P" 5; then ok "$w: reuseaddr: listens despite the TIME_WAIT"; else not_ok "$w: reuseaddr: listens despite the TIME_WAIT ($(first_line "$TMP/reuse.$tn.err"))"; fi
-	check_eq "$w: reuseaddr: client gets the data" "$(cat "$TEXT")" "$(echo_client TCP:127.0.0.1:$P hello)"
-	tool_done "$w: reuseaddr" "$tpid" hello "$TMP/reuse.$tn.out"
+	text_listen reuse TCP-LISTEN:$P,reuseaddr
+	listens_ok "$w: reuseaddr: listens despite the TIME_WAIT" "$P"
+	text_served "$w: reuseaddr" TCP:127.0.0.1:$P hello
 done
 
 # --- bind= on a connecting address: the server sees that source address
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for variant in addr port; do
 		Q=$(dport)
 		R=$(dport)
@@ -213,8 +214,7 @@ client_port() {
 	CP_PORT=$(cat "$f" 2>/dev/null)
 }
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for kind in TCP UDP TCP6; do
 		R=$(dport)
 		client_port "$tool" $kind "sourceport=$R"
@@ -226,48 +226,32 @@ for tool in "${TOOLS[@]}"; do
 done
 
 # bind= and a refused connection: the one E line is the refusal.
-for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
-	Q=$(dport)
-	run_one_tool "$tool" bindr 10 /dev/null - TCP:127.0.0.1:$Q,bind=127.0.0.2
-	check_eq "$w: bind= on TCP, connection refused: exit code" 1 "$RUN_RC"
-	check_eq "$w: bind= on TCP, connection refused: one E line, the connect()" "1 1" \
-		"$(grep -Ec "$ELOG_RE" "$DR_DIR/bindr.$tn.err") $(grep -Ec "$ELOG_RE"'connect\(.*Connection refused' "$DR_DIR/bindr.$tn.err")"
-done
-# bind= of another family than the host's: an E line and exit 1.
+# e_refused FILE: the number of E lines in FILE, and of those for a refused
+# connect().
+e_refused() { echo "$(grep -Ec "$ELOG_RE" "$1") $(grep -Ec "$ELOG_RE"'connect\(.*Connection refused' "$1")"; }
 Q=$(dport)
-diff_run bindf -- - TCP:127.0.0.1:$Q,bind=[::1]
-for tn in socat relay; do
-	if [ $tn = socat ]; then rc=$DR_SOCAT_RC; else rc=$DR_RELAY_RC; fi
-	check_eq "$(who $tn): bind=[::1] for an IPv4 host: exit code" 1 "$rc"
-	check "$(who $tn): bind=[::1] for an IPv4 host: an E line" has_elog "$DR_DIR/bindf.$tn.err"
-done
+dcase "bind= on TCP, connection refused" --rc 1 --is "one E line, the connect()" "1 1" "e_refused @E@" -- - TCP:127.0.0.1:$Q,bind=127.0.0.2
+# bind= of another family than the host's: an E line and exit 1.
+dcase "bind=[::1] for an IPv4 host" --rc 1 --elog -- - TCP:127.0.0.1:$Q,bind=[::1]
 
 # --- bind= on a listener: listens on 127.0.0.2 only
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	P=$(dport)
-	bg_in "$TEXT" "$tool" TCP-LISTEN:$P,bind=127.0.0.2 STDIO >"$TMP/bindl.$tn.out" 2>"$TMP/bindl.$tn.err"
-	tpid=$BG_PID
+	text_listen bindl TCP-LISTEN:$P,bind=127.0.0.2
 	wait_listen "$P"
 	check_eq "$w: TCP-LISTEN bind=127.0.0.2: listening address" "127.0.0.2:$P" "$(ss -Hltn "sport = :$P" | awk '{print $4}')"
 	echo_client TCP:127.0.0.1:$P x >/dev/null 2>&1
 	check_eq "$w: TCP-LISTEN bind=127.0.0.2: client to 127.0.0.1 is refused" 1 "$?"
-	check_eq "$w: TCP-LISTEN bind=127.0.0.2: client to 127.0.0.2 gets the data" "$(cat "$TEXT")" "$(echo_client TCP:127.0.0.2:$P ping)"
-	tool_done "$w: TCP-LISTEN bind=127.0.0.2" "$tpid" ping "$TMP/bindl.$tn.out"
+	text_served "$w: TCP-LISTEN bind=127.0.0.2 (client to 127.0.0.2)" TCP:127.0.0.2:$P ping
 done
 
 # --- backlog=: the listen queue length (ss shows it as Send-Q)
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for b in 3 17; do
 		P=$(dport)
-		bg "$tool" TCP-LISTEN:$P,backlog=$b,reuseaddr - </dev/null
-		tpid=$BG_PID
-		wait_listen "$P"
+		tool_bg "$P" "$tool" TCP-LISTEN:$P,backlog=$b,reuseaddr - </dev/null
 		check_eq "$w: backlog=$b: listen queue" "$b" "$(ss -Hltn "sport = :$P" | awk '{print $3}')"
 		stop_tool "$tpid"
 	done
@@ -277,8 +261,7 @@ done
 # difference), both capped by the kernel at net.core.somaxconn
 somax=$(cat /proc/sys/net/core/somaxconn)
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	case $tn in
 	socat) want=5 ;;
 	*) want=$(( somax < 4096 ? somax : 4096 )) ;;
@@ -299,12 +282,9 @@ done
 
 # --- max-children=1: a second concurrent client waits until the first is done
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	P=$(dport)
-	bg "$tool" TCP-LISTEN:$P,fork,reuseaddr,max-children=1 TCP:127.0.0.1:$ECHO
-	tpid=$BG_PID
-	wait_listen "$P"
+	tool_bg "$P" "$tool" TCP-LISTEN:$P,fork,reuseaddr,max-children=1 TCP:127.0.0.1:$ECHO
 	rm -f "$TMP/stop"
 	hold_client TCP:127.0.0.1:$P one "$TMP/stop" "$TMP/mc1.$tn.out"
 	c1=$HOLD_PID
@@ -340,8 +320,7 @@ if netns_add "$NSX" && netns_add "$NSY" &&
 	ip netns exec "$NSX" timeout 3 "$SOCAT" -u STDIN TCP:10.200.0.2:80 </dev/null 2>/dev/null
 	check_eq "connect-timeout: the blackhole holds a connect without it for 3 s" 124 "$?"
 	for tool in "${TOOLS[@]}"; do
-		tn=$(tool_name "$tool")
-		w=$(who "$tn")
+		set_tool "$tool"
 		ip netns exec "$NSX" timeout 10 "$tool" -u STDIN TCP:10.200.0.2:80,connect-timeout=1 </dev/null 2>"$TMP/ct.$tn.err"
 		rc=$?
 		check_eq "$w: connect-timeout=1 to a blackhole: exit code (124 = no timeout applied)" 1 "$rc"
@@ -351,13 +330,7 @@ else
 	not_ok "connect-timeout: set up the blackhole namespaces"
 fi
 REFUSED=$(dport)
-for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
-	run_one_tool "$tool" ctr 3 /dev/null TCP:127.0.0.1:$REFUSED,connect-timeout=5 -
-	check_eq "$w: connect-timeout=5, refused: fails at once, exit code" 1 "$RUN_RC"
-	check "$w: connect-timeout=5, refused: E log line" has_elog "$DR_DIR/ctr.$tn.err"
-done
+dcase "connect-timeout=5, refused: fails at once" --secs 3 --rc 1 --elog -- TCP:127.0.0.1:$REFUSED,connect-timeout=5 -
 
 # --- keepalive / nodelay: socket state of the tool's own sockets
 # has_keepalive PID FILTER WANT: "yes" when PID's established TCP socket
@@ -378,8 +351,7 @@ has_keepalive() {
 	echo $seen
 }
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for opt in none connect listen; do
 		P=$(dport)
 		case $opt in
@@ -432,8 +404,7 @@ done
 
 # --- unlink-early: a stale socket file (its listener was SIGKILLed) is replaced
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	U=$TMP/stale.$tn.sock
 	bg "$SOCAT" UNIX-LISTEN:$U - </dev/null
 	spid=$BG_PID
@@ -444,24 +415,18 @@ for tool in "${TOOLS[@]}"; do
 	run_one_tool "$tool" stale0 5 /dev/null UNIX-LISTEN:$U -
 	check_eq "$w: UNIX-LISTEN on a stale socket without unlink-early: exit code" 1 "$RUN_RC"
 	check "$w: UNIX-LISTEN on a stale socket without unlink-early: E log line" has_elog "$DR_DIR/stale0.$tn.err"
-	bg_in "$TEXT" "$tool" UNIX-LISTEN:$U,unlink-early STDIO >"$TMP/ue.$tn.out" 2>"$TMP/ue.$tn.err"
-	tpid=$BG_PID
-	if wait_unix "$U" 5; then ok "$w: unlink-early: listens on $U"; else not_ok "$w: unlink-early: listens on $U ($(first_line "$TMP/ue.$tn.err"))"; fi
-	check_eq "$w: unlink-early: client gets the data" "$(cat "$TEXT")" "$(echo_client UNIX-CONNECT:$U ping)"
-	tool_done "$w: unlink-early" "$tpid" ping "$TMP/ue.$tn.out"
-	if [ -e "$U" ]; then left=yes; else left=no; fi
-	check_eq "$w: UNIX-LISTEN: socket file removed at exit" no "$left"
+	text_listen ue UNIX-LISTEN:$U,unlink-early
+	listens_ok "$w: unlink-early: listens on $U" "$U"
+	text_served "$w: unlink-early" UNIX-CONNECT:$U ping
+	check_eq "$w: UNIX-LISTEN: socket file removed at exit" no "$(exists "$U")"
 done
 
 # --- mode=: the socket file's permissions
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for m in 600 0640 777; do
 		U=$TMP/mode.$tn.$m.sock
-		bg "$tool" UNIX-LISTEN:$U,mode=$m - </dev/null
-		tpid=$BG_PID
-		wait_unix "$U"
+		tool_bg "$U" "$tool" UNIX-LISTEN:$U,mode=$m - </dev/null
 		check_eq "$w: UNIX-LISTEN mode=$m: socket file mode" "${m#0}" "$(stat -c %a "$U" 2>/dev/null)"
 		stop_tool "$tpid"
 	done
@@ -469,8 +434,7 @@ done
 
 # --- ipv6-v6only=
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for v in 1 0; do
 		P=$(dport)
 		bg_in "$TEXT" "$tool" TCP6-LISTEN:$P,reuseaddr,ipv6-v6only=$v STDIO >"$TMP/v6.$tn.$v.out" 2>"$TMP/v6.$tn.$v.err"
@@ -487,9 +451,7 @@ for tool in "${TOOLS[@]}"; do
 			check_eq "$w: TCP6-LISTEN ipv6-v6only=0: IPv4 client served" "$(cat "$TEXT")" "$got"
 			want=v4
 		fi
-		wait_gone "$tpid" 10
-		wait "$tpid"
-		check_eq "$w: TCP6-LISTEN ipv6-v6only=$v: exit code" 0 "$?"
+		tool_ends "$w: TCP6-LISTEN ipv6-v6only=$v: exit code"
 		check_eq "$w: TCP6-LISTEN ipv6-v6only=$v: what the tool got" "$want" "$(cat "$TMP/v6.$tn.$v.out")"
 	done
 done

@@ -24,6 +24,24 @@ full_server() {
 	SRV_PID=$BG_PID
 	wait_listen "$1" || not_ok "reference server listens on $1"
 }
+# served DESC F IN [SHELL-CMD] -- ARGS...: a full_server on a fresh port
+# (@Q@ in ARGS; SHELL-CMD as full_server's) records into F.recv; "$tool
+# ARGS" runs with stdin from IN, stdout to F.out and stderr to F.err, and
+# must exit 0 ("$w: DESC: exit code"); then the server is let finish.
+served() {
+	local desc=$1 f=$2 in=$3 a Q rc
+	local -a cmd=() args=()
+	shift 3
+	while [ "$1" != -- ]; do cmd+=("$1"); shift; done
+	shift
+	Q=$(dport)
+	full_server "$Q" "$f.recv" "${cmd[@]}"
+	for a in "$@"; do args+=("${a//@Q@/$Q}"); done
+	timeout 20 "$tool" "${args[@]}" <"$in" >"$f.out" 2>"$f.err"
+	rc=$?
+	check_eq "$w: $desc: exit code" 0 "$rc"
+	end_peer "$SRV_PID" "$rc"
+}
 # slow_server PORT RECVFILE SECS REPLYFILE: a server for one connection, in
 # one process (test/peer.pl): it records what it receives into RECVFILE up
 # to the EOF, then sends REPLYFILE SECS seconds later.  No program starts
@@ -37,37 +55,21 @@ slow_server() {
 
 # ---------------------------------------------------------------- -u / -U
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	f=$TMP/dir.$tn
 	# baseline, both directions
-	Q=$(dport)
-	full_server "$Q" "$f.b.recv"
-	timeout 20 "$tool" -t 5 STDIO TCP:127.0.0.1:$Q <"$IN" >"$f.b.out"
-	rc=$?
-	check_eq "$w: bidirectional: exit code" 0 "$rc"
-	end_peer "$SRV_PID" "$rc"
+	served bidirectional "$f.b" "$IN" -- -t 5 STDIO TCP:127.0.0.1:@Q@
 	same_file "$w: bidirectional: server got the input" "$IN" "$f.b.recv"
 	same_file "$w: bidirectional: client got the reply" "$REPLY" "$f.b.out"
 	# -u as a client: the reply is not carried.  (The server replies only
 	# after the input's EOF: a unidirectional tool never reads that
 	# socket, and a reply racing with the input would have the tool's
 	# kernel reset the connection.)
-	Q=$(dport)
-	full_server "$Q" "$f.u.recv" "cat >@R@; cat $REPLY"
-	timeout 20 "$tool" -u STDIO TCP:127.0.0.1:$Q <"$IN" >"$f.u.out"
-	rc=$?
-	check_eq "$w: -u STDIO TCP: exit code" 0 "$rc"
-	end_peer "$SRV_PID" "$rc"
+	served "-u STDIO TCP" "$f.u" "$IN" "cat >@R@; cat $REPLY" -- -u STDIO TCP:127.0.0.1:@Q@
 	same_file "$w: -u STDIO TCP: server got the input" "$IN" "$f.u.recv"
 	is_empty_file "$w: -u STDIO TCP: the reply is not carried to stdout" "$f.u.out"
 	# -U with STDIO second: stdin -> server carried, the reply is not
-	Q=$(dport)
-	full_server "$Q" "$f.U.recv" "cat >@R@; cat $REPLY"
-	timeout 20 "$tool" -U TCP:127.0.0.1:$Q STDIO <"$IN" >"$f.U.out"
-	rc=$?
-	check_eq "$w: -U TCP STDIO: exit code" 0 "$rc"
-	end_peer "$SRV_PID" "$rc"
+	served "-U TCP STDIO" "$f.U" "$IN" "cat >@R@; cat $REPLY" -- -U TCP:127.0.0.1:@Q@ STDIO
 	same_file "$w: -U TCP STDIO: right-to-left carried (stdin -> server)" "$IN" "$f.U.recv"
 	is_empty_file "$w: -U TCP STDIO: left-to-right not carried (server -> stdout)" "$f.U.out"
 	# -u as a listener (tool stdin = $REPLY, client sends $IN)
@@ -78,9 +80,7 @@ for tool in "${TOOLS[@]}"; do
 		wait_listen "$P"
 		timeout 20 "$SOCAT" -t 5 STDIO TCP:127.0.0.1:$P <"$IN" >"$f$dir.cout"
 		check_eq "$w: $dir TCP-LISTEN STDIO: client's exit code" 0 "$?"
-		wait_gone "$tpid" 10
-		wait "$tpid"
-		check_eq "$w: $dir TCP-LISTEN STDIO: exit code" 0 "$?"
+		tool_ends "$w: $dir TCP-LISTEN STDIO: exit code"
 		same_file "$w: -u TCP-LISTEN STDIO: left-to-right carried (client -> stdout)" "$IN" "$f$dir.tout"
 		is_empty_file "$w: -u TCP-LISTEN STDIO: right-to-left not carried (stdin -> client)" "$f$dir.cout"
 	done
@@ -92,8 +92,7 @@ done
 # off and the exit status is still 0 (socat's trap, kept by relay).
 printf 'request\n' >"$TMP/req"
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for c in "1 -t 2" "1 -t30" "1.5 default"; do
 		set -- $c
 		d=$1
@@ -128,8 +127,7 @@ check_eq "relay: -T 3000000: every poll() timeout is 0..2147483647 ms" "" \
 	"$(grep -Eo '\], [0-9]+, -?[0-9]+\)|, -?[0-9]+\) ' "$TMP/Tbig.strace" | grep -Eo -- '-?[0-9]+\) ?$' | tr -d ') ' | awk '$1 < 0 || $1 > 2147483647')"
 check "relay: -T 3000000: poll() was traced" grep -q 'poll(' "$TMP/Tbig.strace"
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	# as a client: stdin stays open and idle after "hello".  The server
 	# sends "hi" at once and never an EOF, in one process (socat, no
 	# program): nothing it starts has to fit in the 1 s idle time.
@@ -170,8 +168,7 @@ done
 # Traffic restarts the idle time: a line every 0.5 s for 4 s all gets
 # through -T 2 (an idle time counted from the start would end it at 2 s).
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for i in 1 2 3 4 5 6 7 8; do echo "line $i"; sleep 0.5; done |
 		timeout 20 "$tool" -T 2 -u STDIN CREATE:"$TMP/Tbusy.$tn" 2>"$TMP/Tbusy.$tn.err"
 	check_eq "$w: -T 2, a line every 0.5 s: exit code" 0 "$?"
@@ -181,16 +178,10 @@ done
 
 # ---------------------------------------------------------------- -b
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for b in "-b 512" "-b512" "-b 100000"; do
-		Q=$(dport)
 		f=$TMP/b.$tn.${b// /}
-		full_server "$Q" "$f.recv"
-		timeout 20 "$tool" $b -t 5 STDIO TCP:127.0.0.1:$Q <"$IN" >"$f.out"
-		rc=$?
-		check_eq "$w: $b: exit code" 0 "$rc"
-		end_peer "$SRV_PID" "$rc"
+		served "$b" "$f" "$IN" -- $b -t 5 STDIO TCP:127.0.0.1:@Q@
 		same_file "$w: $b: 1 MiB arrives intact" "$IN" "$f.recv"
 		same_file "$w: $b: reply arrives intact" "$REPLY" "$f.out"
 	done
@@ -207,17 +198,12 @@ levels_in() {
 	if grep -v '^$' "$1" | grep -Evq "$LOG_RE"; then echo bad; return; fi
 	awk 'NF {print $4}' "$1" | sort -u | tr -d '\n'
 }
-dcase() { # TOOL FLAGS ALLOWED-LEVELS NEED-LEVEL(or -)
-	local tool=$1 flags=$2 allowed=$3 need=$4 tn w Q f lv
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
-	Q=$(dport)
+# vcase TOOL FLAGS ALLOWED-LEVELS NEED-LEVEL(or -): a run with verbosity FLAGS.
+vcase() {
+	local tool=$1 flags=$2 allowed=$3 need=$4 tn w f lv
+	set_tool "$tool"
 	f=$TMP/d.$tn.${flags// /_}
-	full_server "$Q" "$f.recv"
-	timeout 20 "$tool" $flags -t 5 STDIO TCP:127.0.0.1:$Q <"$TMP/req" >"$f.out" 2>"$f.err"
-	rc=$?
-	check_eq "$w: ${flags:-no -d}: exit code" 0 "$rc"
-	end_peer "$SRV_PID" "$rc"
+	served "${flags:-no -d}" "$f" "$TMP/req" -- $flags -t 5 STDIO TCP:127.0.0.1:@Q@
 	same_file "$w: ${flags:-no -d}: data arrives" "$TMP/req" "$f.recv"
 	lv=$(levels_in "$f.err")
 	if [ "$lv" != bad ] && [ -z "$(printf '%s' "$lv" | tr -d "$allowed")" ]; then
@@ -233,26 +219,25 @@ dcase() { # TOOL FLAGS ALLOWED-LEVELS NEED-LEVEL(or -)
 	fi
 }
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	dcase "$tool" "" "" -
+	set_tool "$tool"
+	vcase "$tool" "" "" -
 	check_eq "$(who "$tn"): default verbosity: no output on stderr for a clean run" 0 "$(wc -l <"$TMP/d.$tn..err")"
-	dcase "$tool" "-d" "WEF" -
-	dcase "$tool" "-d -d" "NWEF" N
-	dcase "$tool" "-dd" "NWEF" N
-	dcase "$tool" "-ddd" "INWEF" N
-	dcase "$tool" "-d -d -d" "INWEF" N
-	dcase "$tool" "-dddd" "DINWEF" N
+	vcase "$tool" "-d" "WEF" -
+	vcase "$tool" "-d -d" "NWEF" N
+	vcase "$tool" "-dd" "NWEF" N
+	vcase "$tool" "-ddd" "INWEF" N
+	vcase "$tool" "-d -d -d" "INWEF" N
+	vcase "$tool" "-dddd" "DINWEF" N
 done
-dcase "$RELAY" "-d0" "EF" -
-dcase "$RELAY" "-d1" "WEF" -
-dcase "$RELAY" "-d2" "NWEF" N
-dcase "$RELAY" "-d3" "INWEF" N
-dcase "$RELAY" "-d4" "DINWEF" N
+vcase "$RELAY" "-d0" "EF" -
+vcase "$RELAY" "-d1" "WEF" -
+vcase "$RELAY" "-d2" "NWEF" N
+vcase "$RELAY" "-d3" "INWEF" N
+vcase "$RELAY" "-d4" "DINWEF" N
 
 # ---------------------------------------------------------------- -lf
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	R=$(dport)
 	for form in sep att; do
 		log=$TMP/lf.$tn.$form.log
@@ -262,25 +247,17 @@ for tool in "${TOOLS[@]}"; do
 		is_empty_file "$w: $1 FILE: nothing on stderr" "$TMP/lf.$tn.$form.err"
 		check "$w: $1 FILE: the E line is in the file" has_elog "$log"
 	done
-	Q=$(dport)
-	full_server "$Q" "$TMP/lfd.$tn.recv"
-	timeout 20 "$tool" -d -d -lf "$TMP/lfd.$tn.log" -t 5 STDIO TCP:127.0.0.1:$Q <"$TMP/req" >/dev/null 2>"$TMP/lfd.$tn.err"
-	rc=$?
-	check_eq "$w: -d -d -lf FILE: exit code" 0 "$rc"
-	end_peer "$SRV_PID" "$rc"
+	served "-d -d -lf FILE" "$TMP/lfd.$tn" "$TMP/req" -- -d -d -lf "$TMP/lfd.$tn.log" -t 5 STDIO TCP:127.0.0.1:@Q@
 	is_empty_file "$w: -d -d -lf FILE: nothing on stderr" "$TMP/lfd.$tn.err"
 	if grep -Eq "$NLOG_RE" "$TMP/lfd.$tn.log"; then ok "$w: -d -d -lf FILE: N lines in the file"; else not_ok "$w: -d -d -lf FILE: N lines in the file ($(first_line "$TMP/lfd.$tn.log"))"; fi
 done
 
 # ---------------------------------------------------------------- -4 / -6
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for fam in "" -4 -6; do
 		P=$(dport)
-		bg "$tool" $fam TCP-LISTEN:$P,reuseaddr STDIO
-		tpid=$BG_PID
-		wait_listen "$P"
+		tool_bg "$P" "$tool" $fam TCP-LISTEN:$P,reuseaddr STDIO
 		la=$(ss -Hltn "sport = :$P" | awk '{print $4}')
 		case $fam in
 		-6) want="*:$P" ;;
@@ -311,8 +288,7 @@ done
 
 # ---------------------------------------------------------------- -V / -h
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	timeout 5 "$tool" -V >"$TMP/V.$tn" 2>"$TMP/V.$tn.err" </dev/null
 	check_eq "$w: -V: exit code" 0 "$?"
 	check "$w: -V: the first lines mention the version" bash -c 'head -n 3 "$1" | grep -qi version' _ "$TMP/V.$tn"
@@ -413,12 +389,9 @@ check_eq "relay: -hhh: relay knows every option it lists" "" "$unknown"
 
 # ---------------------------------------------------------------- signals
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	P=$(dport)
-	bg "$tool" TCP-LISTEN:$P,reuseaddr STDIO
-	tpid=$BG_PID
-	wait_listen "$P"
+	tool_bg "$P" "$tool" TCP-LISTEN:$P,reuseaddr STDIO
 	kill -TERM "$tpid"
 	wait_gone "$tpid" 5 || kill -KILL "$tpid"
 	wait "$tpid"
@@ -439,9 +412,7 @@ for tool in "${TOOLS[@]}"; do
 	kill "$wpid" 2>/dev/null
 	for sig in TERM INT HUP; do
 		U=$TMP/sig.$tn.$sig.sock
-		bg "$tool" UNIX-LISTEN:$U STDIO
-		tpid=$BG_PID
-		wait_unix "$U"
+		tool_bg "$U" "$tool" UNIX-LISTEN:$U STDIO
 		kill -$sig "$tpid"
 		wait_gone "$tpid" 5 || kill -KILL "$tpid"
 		wait "$tpid"

@@ -32,85 +32,46 @@ BIG=$TMP/big
 head -c 200000 /dev/urandom >"$BIG"
 X8=XXXXXXXX
 
+# mode PATH: PATH's permission bits in octal; owner PATH: user:group and mode.
+mode() { stat -c %a "$1" 2>/dev/null; }
+owner() { stat -c '%U:%G %a' "$1" 2>/dev/null; }
+
+# --- OPEN, FILE, CREATE and CREAT, and their options.  @D@ is each tool's
+# own directory.
+dcase "OPEN:<missing> without creat" --in "$AB" --rc 1 --elog --is "no file" no "exists @D@/nf" -- -u - OPEN:@D@/nf
+dcase "OPEN:f,creat" --in "$AB" --file contents "$AB" @D@/c1 --is "mode (0666 & ~umask 022)" 644 "mode @D@/c1" -- -u - OPEN:@D@/c1,creat
+# OPEN (and FILE) on an existing file writes from the start, no truncation
+for t in OPEN FILE; do
+	dcase "$t:<existing>" --in "$AB" --pre "printf $X8 >@D@/e.$t" --is "overwritten in place, not truncated" 'a b \n X X X X X' "od1 @D@/e.$t" -- -u - $t:@D@/e.$t
+done
+dcase "OPEN:f,append" --in "$AB" --rc - --pre "printf $X8 >@D@/app" --is contents 'X X X X X X X X a b \n' "od1 @D@/app" -- -u - OPEN:@D@/app,append
+dcase "OPEN:f,trunc" --in "$AB" --rc - --pre "printf $X8 >@D@/tr" --is contents 'a b \n' "od1 @D@/tr" -- -u - OPEN:@D@/tr,trunc
+for t in CREATE CREAT; do
+	dcase "$t:<existing>" --in "$AB" --pre "printf $X8 >@D@/cr.$t; chmod 600 @D@/cr.$t" --is "truncated and rewritten" 'a b \n' "od1 @D@/cr.$t" --is "mode kept" 600 "mode @D@/cr.$t" -- -u - $t:@D@/cr.$t
+	dcase "$t:<new>" --in "$AB" --file contents "$AB" @D@/crn.$t --is mode 644 "mode @D@/crn.$t" -- -u - $t:@D@/crn.$t
+done
+dcase "CREATE:f,perm=600" --in "$AB" --rc - --is mode 600 "mode @D@/p600" -- -u - CREATE:@D@/p600,perm=600
+dcase "OPEN:f,creat,excl,perm=604 (new file)" --in "$AB" --is "mode (perm= is not masked by the umask)" 604 "mode @D@/p604" -- -u - OPEN:@D@/p604,creat,excl,perm=604
+dcase "OPEN:<existing>,creat,excl" --in "$AB" --rc 1 --elog --file "file unchanged" "$AB" @D@/p604 -- -u - OPEN:@D@/p604,creat,excl
+dcase "OPEN:f,creat,perm=640,user=nobody,group=nogroup" --in "$AB" --is "owner and mode" "nobody:nogroup 640" "owner @D@/own" --file contents "$AB" @D@/own -- -u - OPEN:@D@/own,creat,perm=640,user=nobody,group=nogroup
+dcase "OPEN:<existing>,group=nogroup" --in "$AB" --rc - --pre "printf $X8 >@D@/own2" --is "group changed" "root:nogroup" "stat -c %U:%G @D@/own2" -- -u - OPEN:@D@/own2,group=nogroup
+
+# GOPEN and a bare path: append to an existing file, create a new one
+for form in GOPEN bare abs; do
+	case $form in
+	GOPEN) a=GOPEN:@D@/g.$form b=GOPEN:@D@/gn.$form ;;
+	bare) a=./g.$form b=./gn.$form ;;
+	abs) a=@D@/g.$form b=@D@/gn.$form ;;
+	esac
+	dcase "$a (existing)" --cd @D@ --in "$AB" --pre "printf $X8 >@D@/g.$form" --is appended 'X X X X X X X X a b \n' "od1 @D@/g.$form" -- -u - "$a"
+	dcase "$b (new)" --cd @D@ --in "$AB" --file created "$AB" @D@/gn.$form --is mode 644 "mode @D@/gn.$form" -- -u - "$b"
+done
+dcase "- ./<existing> (bidirectional)" --cd @D@ --in "$INDATA" -- - ./g.bare
+
+# GOPEN and a bare path onto a UNIX socket connect to it
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	D=$TMP/$tn
-	mkdir -p "$D"
-
-	# OPEN without creat on a missing file: error, nothing created
-	run_one_tool "$tool" nf 10 "$AB" -u - OPEN:"$D/nf"
-	check_eq "$w: OPEN:<missing> without creat: exit code" 1 "$RUN_RC"
-	check "$w: OPEN:<missing> without creat: E log line" has_elog "$DR_DIR/nf.$tn.err"
-	check_eq "$w: OPEN:<missing> without creat: no file" no "$([ -e "$D/nf" ] && echo yes || echo no)"
-
-	run_one_tool "$tool" creat 10 "$AB" -u - OPEN:"$D/c1",creat
-	check_eq "$w: OPEN:f,creat: exit code" 0 "$RUN_RC"
-	same_file "$w: OPEN:f,creat: contents" "$AB" "$D/c1"
-	check_eq "$w: OPEN:f,creat: mode (0666 & ~umask 022)" 644 "$(stat -c %a "$D/c1" 2>/dev/null)"
-
-	# OPEN (and FILE) on an existing file writes from the start, no truncation
-	for t in OPEN FILE; do
-		printf "$X8" >"$D/e.$t"
-		run_one_tool "$tool" ex 10 "$AB" -u - $t:"$D/e.$t"
-		check_eq "$w: $t:<existing>: exit code" 0 "$RUN_RC"
-		check_eq "$w: $t:<existing>: overwritten in place, not truncated" 'a b \n X X X X X' "$(od1 "$D/e.$t")"
-	done
-	printf "$X8" >"$D/app"
-	run_one_tool "$tool" app 10 "$AB" -u - OPEN:"$D/app",append
-	check_eq "$w: OPEN:f,append: contents" 'X X X X X X X X a b \n' "$(od1 "$D/app")"
-	printf "$X8" >"$D/tr"
-	run_one_tool "$tool" tr 10 "$AB" -u - OPEN:"$D/tr",trunc
-	check_eq "$w: OPEN:f,trunc: contents" 'a b \n' "$(od1 "$D/tr")"
-	for t in CREATE CREAT; do
-		printf "$X8" >"$D/cr.$t"
-		chmod 600 "$D/cr.$t"
-		run_one_tool "$tool" cr 10 "$AB" -u - $t:"$D/cr.$t"
-		check_eq "$w: $t:<existing>: exit code" 0 "$RUN_RC"
-		check_eq "$w: $t:<existing>: truncated and rewritten" 'a b \n' "$(od1 "$D/cr.$t")"
-		check_eq "$w: $t:<existing>: mode kept" 600 "$(stat -c %a "$D/cr.$t")"
-		run_one_tool "$tool" crn 10 "$AB" -u - $t:"$D/crn.$t"
-		check_eq "$w: $t:<new>: exit code" 0 "$RUN_RC"
-		same_file "$w: $t:<new>: contents" "$AB" "$D/crn.$t"
-		check_eq "$w: $t:<new>: mode" 644 "$(stat -c %a "$D/crn.$t" 2>/dev/null)"
-	done
-	run_one_tool "$tool" perm 10 "$AB" -u - CREATE:"$D/p600",perm=600
-	check_eq "$w: CREATE:f,perm=600: mode" 600 "$(stat -c %a "$D/p600" 2>/dev/null)"
-	run_one_tool "$tool" perm 10 "$AB" -u - OPEN:"$D/p604",creat,excl,perm=604
-	check_eq "$w: OPEN:f,creat,excl,perm=604 (new file): exit code" 0 "$RUN_RC"
-	check_eq "$w: OPEN:f,creat,excl,perm=604: mode (perm= is not masked by the umask)" 604 "$(stat -c %a "$D/p604" 2>/dev/null)"
-	run_one_tool "$tool" excl 10 "$AB" -u - OPEN:"$D/p604",creat,excl
-	check_eq "$w: OPEN:<existing>,creat,excl: exit code" 1 "$RUN_RC"
-	check "$w: OPEN:<existing>,creat,excl: E log line" has_elog "$DR_DIR/excl.$tn.err"
-	same_file "$w: OPEN:<existing>,creat,excl: file unchanged" "$AB" "$D/p604"
-	run_one_tool "$tool" own 10 "$AB" -u - OPEN:"$D/own",creat,perm=640,user=nobody,group=nogroup
-	check_eq "$w: OPEN:f,creat,user=nobody,group=nogroup: exit code" 0 "$RUN_RC"
-	check_eq "$w: OPEN:f,creat,user=nobody,group=nogroup: owner and mode" "nobody:nogroup 640" "$(stat -c '%U:%G %a' "$D/own" 2>/dev/null)"
-	same_file "$w: OPEN:f,creat,user=,group=: contents" "$AB" "$D/own"
-	printf "$X8" >"$D/own2"
-	run_one_tool "$tool" own2 10 "$AB" -u - OPEN:"$D/own2",group=nogroup
-	check_eq "$w: OPEN:<existing>,group=nogroup: group changed" "root:nogroup" "$(stat -c '%U:%G' "$D/own2" 2>/dev/null)"
-
-	# GOPEN and a bare path: append to an existing file, create a new one
-	for form in GOPEN bare abs; do
-		printf "$X8" >"$D/g.$form"
-		case $form in
-		GOPEN) a=GOPEN:$D/g.$form; b=GOPEN:$D/gn.$form ;;
-		bare) a=./g.$form; b=./gn.$form ;;
-		abs) a=$D/g.$form; b=$D/gn.$form ;;
-		esac
-		(cd "$D" && run_one_tool "$tool" g 10 "$AB" -u - "$a")
-		check_eq "$w: $a (existing): exit code" 0 "$(cat "$DR_DIR/g.$tn.rc")"
-		check_eq "$w: $a (existing): appended" 'X X X X X X X X a b \n' "$(od1 "$D/g.$form")"
-		(cd "$D" && run_one_tool "$tool" g 10 "$AB" -u - "$b")
-		check_eq "$w: $b (new): exit code" 0 "$(cat "$DR_DIR/g.$tn.rc")"
-		same_file "$w: $b (new): created" "$AB" "$D/gn.$form"
-		check_eq "$w: $b (new): mode" 644 "$(stat -c %a "$D/gn.$form" 2>/dev/null)"
-	done
-	(cd "$D" && run_one_tool "$tool" g 10 "$INDATA" - ./g.bare)
-	check_eq "$w: - ./<existing> (bidirectional): exit code" 0 "$(cat "$DR_DIR/g.$tn.rc")"
-
-	# GOPEN and a bare path onto a UNIX socket connect to it
 	for form in GOPEN bare; do
 		U=$D/us.$form
 		rm -f "$D/us.$form.out"
@@ -123,24 +84,17 @@ for tool in "${TOOLS[@]}"; do
 		end_peer "$spid" "$RUN_RC"
 		same_file "$w: $a (a UNIX socket): the listener got the bytes" "$INDATA" "$D/us.$form.out"
 	done
+done
 
-	# rdonly / wronly / rdwr
-	run_one_tool "$tool" ro 10 /dev/null -u OPEN:"$INDATA",rdonly -
-	check_eq "$w: -u OPEN:f,rdonly -: exit code" 0 "$RUN_RC"
-	same_file "$w: -u OPEN:f,rdonly -: the file's bytes" "$INDATA" "$DR_DIR/ro.$tn.out"
-	cp "$INDATA" "$D/ro"
-	run_one_tool "$tool" ro2 10 "$AB" - OPEN:"$D/ro",rdonly
-	check_eq "$w: - OPEN:f,rdonly with input (write fails): exit code" 1 "$RUN_RC"
-	check "$w: - OPEN:f,rdonly with input: E log line" has_elog "$DR_DIR/ro2.$tn.err"
-	same_file "$w: - OPEN:f,rdonly with input: file unchanged" "$INDATA" "$D/ro"
-	printf "$X8" >"$D/wo"
-	run_one_tool "$tool" wo 10 "$AB" -u - OPEN:"$D/wo",wronly
-	check_eq "$w: -u - OPEN:f,wronly: exit code" 0 "$RUN_RC"
-	check_eq "$w: -u - OPEN:f,wronly: contents" 'a b \n X X X X X' "$(od1 "$D/wo")"
-	run_one_tool "$tool" wo2 10 /dev/null -u OPEN:"$D/wo",wronly -
-	check_eq "$w: -u OPEN:f,wronly - (read fails): exit code" 1 "$RUN_RC"
-	check "$w: -u OPEN:f,wronly -: E log line" has_elog "$DR_DIR/wo2.$tn.err"
+# rdonly / wronly / rdwr
+dcase "-u OPEN:f,rdonly -" --out "$INDATA" -- -u OPEN:"$INDATA",rdonly -
+dcase "- OPEN:f,rdonly with input (write fails)" --in "$AB" --rc 1 --elog --pre "cp $INDATA @D@/ro" --file "file unchanged" "$INDATA" @D@/ro -- - OPEN:@D@/ro,rdonly
+dcase "-u - OPEN:f,wronly" --in "$AB" --pre "printf $X8 >@D@/wo" --is contents 'a b \n X X X X X' "od1 @D@/wo" -- -u - OPEN:@D@/wo,wronly
+dcase "-u OPEN:f,wronly - (read fails)" --rc 1 --elog -- -u OPEN:@D@/wo,wronly -
 
+for tool in "${TOOLS[@]}"; do
+	set_tool "$tool"
+	D=$TMP/$tn
 	# the open() flags, under strace
 	st=$D/strace
 	printf "$X8" >"$D/fl"
@@ -175,11 +129,6 @@ for tool in "${TOOLS[@]}"; do
 	*) ok "$w: OPEN without trunc/append opens without them" ;;
 	esac
 
-	# PIPE with no parameter: an echo
-	run_one_tool "$tool" pipe 10 "$BIG" - PIPE
-	check_eq "$w: - PIPE: exit code" 0 "$RUN_RC"
-	same_file "$w: - PIPE: the bytes come back" "$BIG" "$DR_DIR/pipe.$tn.out"
-
 	# PIPE:<path>: a named FIFO; a reader gets the bytes
 	F=$D/fifo
 	bg_in "$INDATA" "$tool" -u - PIPE:"$F"
@@ -189,12 +138,10 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: -u - PIPE:<path>: a FIFO is created" fifo "$(stat -c %F "$F" 2>/dev/null | sed 's/.*fifo.*/fifo/')"
 	timeout 10 cat "$F" >"$D/fifo.out" 2>/dev/null
 	same_file "$w: -u - PIPE:<path>: the reader gets the bytes" "$INDATA" "$D/fifo.out"
-	wait_gone "$tpid" 10
-	wait "$tpid"
-	check_eq "$w: -u - PIPE:<path>: exit code" 0 "$?"
+	tool_ends "$w: -u - PIPE:<path>: exit code"
 	# socat removes a FIFO it created when it ends, and keeps one that
 	# existed before
-	check_eq "$w: -u - PIPE:<path>: the FIFO it created is removed at exit" no "$([ -e "$F" ] && echo yes || echo no)"
+	check_eq "$w: -u - PIPE:<path>: the FIFO it created is removed at exit" no "$(exists "$F")"
 	rm -f "$F"
 	mkfifo "$F"
 	bg_in "$AB" "$tool" -u - PIPE:"$F"
@@ -220,34 +167,26 @@ for tool in "${TOOLS[@]}"; do
 	timeout 10 "$tool" -u - FD:7 <"$INDATA" >/dev/null 2>"$D/fd7.err"
 	check_eq "$w: -u - FD:7 (not open): exit code" 1 "$?"
 	check "$w: -u - FD:7 (not open): E log line" has_elog "$D/fd7.err"
-
-	# the dual address A!!B: read from A, write to B
-	printf 'from in\n' >"$D/din"
-	printf 'to out\n' >"$D/toout"
-	run_one_tool "$tool" dual 10 "$D/toout" - "OPEN:$D/din,rdonly!!OPEN:$D/dout,creat,wronly"
-	check_eq "$w: - 'OPEN:in,rdonly!!OPEN:out,creat,wronly': exit code" 0 "$RUN_RC"
-	check_eq "$w: - 'OPEN:in!!OPEN:out': stdout gets A's bytes" "from in" "$(cat "$DR_DIR/dual.$tn.out")"
-	same_file "$w: - 'OPEN:in!!OPEN:out': B gets the input" "$D/toout" "$D/dout"
-	run_one_tool "$tool" dual2 10 "$INDATA" -t 5 'STDIN!!STDOUT' SYSTEM:'tr a-z A-Z'
-	check_eq "$w: 'STDIN!!STDOUT' SYSTEM:'tr a-z A-Z': exit code" 0 "$RUN_RC"
-	check_eq "$w: 'STDIN!!STDOUT' SYSTEM:'tr a-z A-Z': output" "$(tr a-z A-Z <"$INDATA")" "$(cat "$DR_DIR/dual2.$tn.out")"
-	run_one_tool "$tool" dual3 10 "$INDATA" -t 5 SYSTEM:'tr a-z A-Z' 'STDIN!!STDOUT'
-	check_eq "$w: SYSTEM:'tr a-z A-Z' 'STDIN!!STDOUT' (dual as second address): output" "$(tr a-z A-Z <"$INDATA")" "$(cat "$DR_DIR/dual3.$tn.out")"
 done
+
+# PIPE with no parameter: an echo
+dcase "- PIPE" --in "$BIG" --out "$BIG" -- - PIPE
+# the dual address A!!B: read from A, write to B
+dcase "- 'OPEN:in,rdonly!!OPEN:out,creat,wronly'" --in @D@/toout --pre "printf 'from in\n' >@D@/din; printf 'to out\n' >@D@/toout" --outis "from in" --file "B gets the input" @D@/toout @D@/dout -- - "OPEN:@D@/din,rdonly!!OPEN:@D@/dout,creat,wronly"
+dcase "'STDIN!!STDOUT' SYSTEM:'tr a-z A-Z'" --in "$INDATA" --outis "$(tr a-z A-Z <"$INDATA")" -- -t 5 'STDIN!!STDOUT' SYSTEM:'tr a-z A-Z'
+dcase "SYSTEM:'tr a-z A-Z' 'STDIN!!STDOUT' (dual as second address)" --in "$INDATA" --rc - --outis "$(tr a-z A-Z <"$INDATA")" -- -t 5 SYSTEM:'tr a-z A-Z' 'STDIN!!STDOUT'
 
 # readbytes=N (alias bytes): the address gives N bytes, then acts as at EOF;
 # 0 or less means all of it (socat's "must be greater than 0" is not
 # checked).  Between two sockets with splice and with the copy path.
-seq 1 20000 >"$D/nums"
+NUMS=$TMP/nums
+seq 1 20000 >"$NUMS"
+for o in readbytes=10 bytes=1000 readbytes=70000 readbytes=0 readbytes=-1; do
+	case $o in *=0|*=-1) want=$(wc -c <"$NUMS") ;; *) want=${o#*=} ;; esac
+	dcase "-u OPEN:f,$o STDOUT" --is "the first bytes of f" "$(head -c "$want" "$NUMS" | sha256sum)" "sha256sum <@O@" -- -u OPEN:"$NUMS",$o STDOUT
+done
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
-	for o in readbytes=10 bytes=1000 readbytes=70000 readbytes=0 readbytes=-1; do
-		case $o in *=0|*=-1) want=$(wc -c <"$D/nums") ;; *) want=${o#*=} ;; esac
-		run_one_tool "$tool" rb 10 /dev/null -u OPEN:"$D/nums",$o STDOUT
-		check_eq "$w: -u OPEN:f,$o STDOUT: exit code" 0 "$RUN_RC"
-		check_eq "$w: -u OPEN:f,$o STDOUT: the first bytes of f" "$(head -c "$want" "$D/nums" | sha256sum)" "$(sha256sum <"$DR_DIR/rb.$tn.out")"
-	done
+	set_tool "$tool"
 	# The N bytes are all the peer sends until it sees the EOF's effect
 	# (socat's own SOCKS5 test server reads its requests so): EOF at once.
 	Q=$(free_port)
@@ -258,18 +197,18 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: ... the 3 bytes" abc "$(cat "$DR_DIR/rbq.$tn.out")"
 	for env in "" RELAY_NO_SPLICE=1; do
 		Q=$(free_port)
-		bg "$SOCAT" -u OPEN:"$D/nums" TCP-LISTEN:$Q,reuseaddr
+		bg "$SOCAT" -u OPEN:"$NUMS" TCP-LISTEN:$Q,reuseaddr
 		wait_listen "$Q"
 		timeout 10 env $env "$tool" -u TCP:127.0.0.1:$Q,readbytes=50000 STDOUT >"$D/rbt.$tn" 2>"$D/rbt.$tn.err"
 		check_eq "$w: $env -u TCP:...,readbytes=50000 STDOUT: exit code" 0 "$?"
-		check_eq "$w: $env -u TCP:...,readbytes=50000: the first 50000 bytes" "$(head -c 50000 "$D/nums" | sha256sum)" "$(sha256sum <"$D/rbt.$tn")"
+		check_eq "$w: $env -u TCP:...,readbytes=50000: the first 50000 bytes" "$(head -c 50000 "$NUMS" | sha256sum)" "$(sha256sum <"$D/rbt.$tn")"
 		Q=$(free_port); P=$(free_port)
-		bg "$SOCAT" -u OPEN:"$D/nums" TCP-LISTEN:$Q,reuseaddr
+		bg "$SOCAT" -u OPEN:"$NUMS" TCP-LISTEN:$Q,reuseaddr
 		wait_listen "$Q"
 		bg env $env "$tool" -u TCP:127.0.0.1:$Q,readbytes=30000 TCP-LISTEN:$P,reuseaddr
 		wait_listen "$P"
 		timeout 10 "$SOCAT" -u TCP:127.0.0.1:$P - >"$D/rbs.$tn"
-		check_eq "$w: $env TCP,readbytes=30000 to TCP-LISTEN (socket to socket): the first 30000 bytes" "$(head -c 30000 "$D/nums" | sha256sum)" "$(sha256sum <"$D/rbs.$tn")"
+		check_eq "$w: $env TCP,readbytes=30000 to TCP-LISTEN (socket to socket): the first 30000 bytes" "$(head -c 30000 "$NUMS" | sha256sum)" "$(sha256sum <"$D/rbs.$tn")"
 	done
 done
 

@@ -92,18 +92,11 @@ elif mode == 'dns':
         if an: r += b'\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04' + socket.inet_aton(ip)
         s.sendto(r, a)
 EOF
-# the interpreter itself (a pyenv shim costs a shell start per call)
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
-peer() { timeout -k 2 "${PEER_SECS:-20}" "$PY" "$PEER" "$@"; }
-# bgpeer SECS ARGS...: a peer in the background (its pid in $BG_PID).
-bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }
 # udp_bound PORT: a UDP socket is bound to PORT, connected or not (wait_udp
 # sees unconnected ones only).
 udp_bound() { [ -n "$(ss -Huan "sport = :$1" 2>/dev/null)" ]; }
 # sizes FILE: the "size checksum" part of each recorded datagram.
 sizes() { cut -d' ' -f1,2 "$1" 2>/dev/null; }
-# has_lines FILE N: FILE has N lines or more.
-has_lines() { [ "$(wc -l <"$1")" -ge "$2" ]; }
 # same_list DESC EXPECTED ACTUAL: two lists of datagrams, line by line.
 same_list() {
 	if [ "$2" = "$3" ]; then
@@ -119,8 +112,7 @@ EXP=$(peer expect $SIZES)
 # --- UDP-LISTEN <-> UDP, per family: a client sends datagrams of distinct
 # sizes; an echo server behind the tool records them and sends them back.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for v in "UDP-LISTEN UDP 127.0.0.1 127.0.0.1" "UDP4-LISTEN UDP4 127.0.0.1 127.0.0.1" "UDP6-LISTEN UDP6 ::1 [::1]"; do
 		set -- $v
 		L=$1 C=$2 h=$3 hb=$4
@@ -129,16 +121,12 @@ for tool in "${TOOLS[@]}"; do
 		f=$TMP/a.$tn.$L
 		bgpeer 20 recv "$h" "$Q" "$f.srv" 6 echo
 		wait_udp "$Q"
-		bg "$tool" -b 65536 -T 2 $L:$P $C:$hb:$Q 2>"$f.err"
-		tpid=$BG_PID
-		wait_udp "$P"
+		tool_bg udp:$P "$tool" -b 65536 -T 2 $L:$P $C:$hb:$Q 2>"$f.err"
 		peer send "$h" "$P" "$f.cli" 1 $SIZES
 		# a second client peer: without fork the tool is connected to the
 		# first one, so these datagrams go nowhere
 		peer send "$h" "$P" "$f.cli2" 0.5 777
-		wait_gone "$tpid" 10
-		wait "$tpid"
-		check_eq "$w: $L:P $C:$hb:Q: exit code after -T 2" 0 "$?"
+		tool_ends "$w: $L:P $C:$hb:Q: exit code after -T 2"
 		same_list "$w: $L:P $C: the server gets every datagram, same sizes and order" "$EXP" "$(sizes "$f.srv" | head -n 8)"
 		same_list "$w: $L:P $C: the client gets every echo back, same sizes and order" "$EXP" "$(sizes "$f.cli")"
 		check_eq "$w: $L:P (no fork): a second client peer is not served" "" "$(grep '^777 ' "$f.srv"; cat "$f.cli2" 2>/dev/null)"
@@ -155,15 +143,12 @@ udp_fork_start() {
 	f=$TMP/$2.$tn
 	bgpeer 40 recv 127.0.0.1 "$Q" "$f.srv" "$3" echo
 	wait_udp "$Q"
-	bg "$1" -b 65536 -T 3 UDP-LISTEN:$P,fork UDP:127.0.0.1:$Q 2>"$f.err"
-	tpid=$BG_PID
-	wait_udp "$P"
+	tool_bg udp:$P "$1" -b 65536 -T 3 UDP-LISTEN:$P,fork UDP:127.0.0.1:$Q 2>"$f.err"
 }
 
 # --- UDP-LISTEN,fork: a child per client peer; -T ends an idle child
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	udp_fork_start "$tool" b 30
 	bgpeer 20 send 127.0.0.1 "$P" "$f.c1" 1.5 100 200 300
 	c1=$BG_PID
@@ -205,8 +190,7 @@ done
 # shown, not asserted).  relay takes them off and gives them to their own
 # client's child.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	udp_fork_start "$tool" q 8
 	kill -STOP "$tpid"
 	bgpeer 20 send 127.0.0.1 "$P" "$f.c1" 3 100 200 300
@@ -233,16 +217,13 @@ done
 # --- UDP-RECVFROM: one datagram per child; replies go back to the sender
 RSIZES="1 500 9000 65507"
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	P=$(dport)
 	f=$TMP/c.$tn
 	: >"$f.count"
 	# -t 5: a child's program starts only after the datagram (its EOF) and
 	# must be done within -t; the child still ends as soon as it is.
-	bg "$tool" -b 65536 -t 5 -u UDP-RECVFROM:$P,fork SYSTEM:"wc -c >>$f.count"
-	tpid=$BG_PID
-	wait_udp "$P"
+	tool_bg udp:$P "$tool" -b 65536 -t 5 -u UDP-RECVFROM:$P,fork SYSTEM:"wc -c >>$f.count"
 	peer send 127.0.0.1 "$P" "$f.none" 0 $RSIZES
 	wait_file_size "$f.count" 16 10
 	sleep 0.3
@@ -251,31 +232,23 @@ for tool in "${TOOLS[@]}"; do
 	stop_tool "$tpid"
 
 	P=$(dport)
-	bg "$tool" -b 65536 -t 5 UDP-RECVFROM:$P,fork SYSTEM:'wc -c'
-	tpid=$BG_PID
-	wait_udp "$P"
+	tool_bg udp:$P "$tool" -b 65536 -t 5 UDP-RECVFROM:$P,fork SYSTEM:'wc -c'
 	peer send 127.0.0.1 "$P" "$f.rep" 1.5 $RSIZES
 	check_eq "$w: UDP-RECVFROM:P,fork SYSTEM:'wc -c': each reply goes back to the sender" "$(printf '%s\n' $RSIZES)" "$(awk '{print $3}' "$f.rep" | sort -n)"
 	stop_tool "$tpid"
 
 	# without fork: one datagram, one reply, then the tool ends
 	P=$(dport)
-	bg "$tool" -b 65536 -t 5 UDP4-RECVFROM:$P SYSTEM:'wc -c'
-	tpid=$BG_PID
-	wait_udp "$P"
+	tool_bg udp:$P "$tool" -b 65536 -t 5 UDP4-RECVFROM:$P SYSTEM:'wc -c'
 	peer send 127.0.0.1 "$P" "$f.one" 1 321
-	wait_gone "$tpid" 10
-	wait "$tpid"
-	check_eq "$w: UDP4-RECVFROM:P (no fork): exit code" 0 "$?"
+	tool_ends "$w: UDP4-RECVFROM:P (no fork): exit code"
 	check_eq "$w: UDP4-RECVFROM:P (no fork): the reply" 321 "$(awk '{print $3}' "$f.one")"
 
 	# default -b: socat 1.7.4 truncates a 60000-byte datagram to its 8192-byte
 	# buffer.  relay delivers datagrams whole (nothing is lost silently), so
 	# relay is checked against 60000: a deliberate difference from 1.7.4.
 	P=$(dport)
-	bg "$tool" -t 5 UDP4-RECVFROM:$P SYSTEM:'wc -c'
-	tpid=$BG_PID
-	wait_udp "$P"
+	tool_bg udp:$P "$tool" -t 5 UDP4-RECVFROM:$P SYSTEM:'wc -c'
 	peer send 127.0.0.1 "$P" "$f.big" 1 60000
 	if [ "$tn" = socat ]; then
 		check_eq "$w: UDP4-RECVFROM default -b: a 60000-byte datagram is cut to 8192" 8192 "$(awk '{print $3}' "$f.big")"
@@ -311,8 +284,7 @@ s.bind(("127.0.0.1", q))
 s.sendto(b"rightpeer\n", ("127.0.0.1", r))
 EOF2
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	f=$TMP/d.$tn
 	Q=$(dport)
 	bgpeer 20 recv 127.0.0.1 "$Q" "$f.srv" 4 echo
@@ -363,21 +335,15 @@ for tool in "${TOOLS[@]}"; do
 
 	P=$(dport)
 	# -T 4: each python sender must start within -T of the previous datagram
-	bg "$tool" -u -T 4 UDP-RECV:$P OPEN:"$f.recv",creat
-	tpid=$BG_PID
-	wait_udp "$P"
+	tool_bg udp:$P "$tool" -u -T 4 UDP-RECV:$P OPEN:"$f.recv",creat
 	peer send 127.0.0.1 "$P" "$f.none" 0 10 20 0 30
 	peer send 127.0.0.1 "$P" "$f.none" 0 40
-	wait_gone "$tpid" 10
-	wait "$tpid"
-	check_eq "$w: -u UDP-RECV:P OPEN:f: exit code after -T" 0 "$?"
+	tool_ends "$w: -u UDP-RECV:P OPEN:f: exit code after -T"
 	check_eq "$w: -u UDP-RECV:P: every datagram from every sender, in order (an empty one is no EOF)" 100 "$(wc -c <"$f.recv" 2>/dev/null)"
 
 	# UDP-RECVFROM skips an empty datagram and serves the next one.
 	P=$(dport)
-	bg "$tool" -u UDP-RECVFROM:$P OPEN:"$f.rf",creat
-	tpid=$BG_PID
-	wait_udp "$P"
+	tool_bg udp:$P "$tool" -u UDP-RECVFROM:$P OPEN:"$f.rf",creat
 	peer send 127.0.0.1 "$P" "$f.none" 0 0 25
 	wait_gone "$tpid" 10
 	check_eq "$w: -u UDP-RECVFROM:P: an empty datagram is skipped, the next one is served" 25 "$(wc -c <"$f.rf" 2>/dev/null)"
@@ -389,8 +355,7 @@ done
 # shut-null (checked below) and sends nothing by default.  relay is checked
 # against its documented behaviour; socat's default is recorded.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	f=$TMP/e.$tn
 	Q=$(dport)
 	bgpeer 20 recv 127.0.0.1 "$Q" "$f.srv" 2
@@ -416,8 +381,7 @@ check_eq "socat (reference): - UDP:...,shut-null on EOF: the data, then an empty
 # shut-none: no empty datagram (for a socat 1.7.4 server, which takes one
 # as data), from both tools.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	Q=$(dport)
 	bgpeer 20 recv 127.0.0.1 "$Q" "$TMP/e.none.$tn" 2
 	spid=$BG_PID
@@ -429,19 +393,11 @@ for tool in "${TOOLS[@]}"; do
 done
 # Data to a UDP port where nothing listens: the refusal is an E and exit 1
 # (the empty datagram at EOF must not swallow the error first).
-for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
-	Q=$(dport)
-	run_one_tool "$tool" refused 10 "$TMP/abc" - UDP:127.0.0.1:$Q
-	check_eq "$w: data to a UDP port nobody listens on: exit code" 1 "$RUN_RC"
-	check "$w: data to a UDP port nobody listens on: E Connection refused" grep -Eq "$ELOG_RE"'.*Connection refused' "$DR_DIR/refused.$tn.err"
-	# No data: socat sends nothing; the refusal of relay's empty datagram
-	# at EOF is no error either.
-	run_one_tool "$tool" refused0 10 /dev/null - UDP:127.0.0.1:$Q
-	check_eq "$w: no data to a UDP port nobody listens on: exit code" 0 "$RUN_RC"
-	check_eq "$w: no data to a UDP port nobody listens on: no E line" "" "$(grep -E "$ELOG_RE" "$DR_DIR/refused0.$tn.err")"
-done
+Q=$(dport)
+dcase "data to a UDP port nobody listens on" --in "$TMP/abc" --rc 1 --emsg 'Connection refused' -- - UDP:127.0.0.1:$Q
+# No data: socat sends nothing; the refusal of relay's empty datagram at
+# EOF is no error either.
+dcase "no data to a UDP port nobody listens on" --is "no E line" "" "elines @E@" -- - UDP:127.0.0.1:$Q
 
 # --- ip-add-membership=GROUP:IF: a UDP receiver joins an IPv4 multicast
 # group (in a namespace of our own, multicast on its loopback).  Without
@@ -450,8 +406,7 @@ MNS=rmc$$
 if netns_add "$MNS" && ip -n "$MNS" link set lo multicast on &&
     ip -n "$MNS" route add 224.0.0.0/4 dev lo; then
 	for tool in "${TOOLS[@]}"; do
-		tn=$(tool_name "$tool")
-		w=$(who "$tn")
+		set_tool "$tool"
 		for spec in "" 239.1.2.3:lo 239.1.2.3:127.0.0.1; do
 			Q=$(dport)
 			f=$TMP/mc.$tn.${spec//[:.]/_}
@@ -482,8 +437,7 @@ fi
 NS=rdu$$
 if netns_add "$NS"; then
 	for tool in "${TOOLS[@]}"; do
-		tn=$(tool_name "$tool")
-		w=$(who "$tn")
+		set_tool "$tool"
 		bg ip netns exec "$NS" timeout 30 "$PY" "$PEER" dns 127.0.0.1 5300 10.1.2.3 20
 		dpid=$BG_PID
 		wait_until 10 "no resolver on port 5300" sh -c 'ip netns exec "$1" ss -Hlun "sport = :5300" | grep -q .' _ "$NS" ||
@@ -519,8 +473,7 @@ fi
 # datagram must come back whole and in order, and the server must have seen
 # exactly the sent sequence.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	f=$TMP/l.$tn
 	P=$(dport)
 	Q=$(dport)

@@ -9,8 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diff.sh"
 
-client() { printf '%s\n' "$2" | timeout -k 2 10 "$SOCAT" -t 5 STDIO "$1"; }
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 
 # A test user for su=/su-d=, removed at exit if this scenario created it.
 SU_USER=relaytest
@@ -33,8 +31,7 @@ printf 'retry text\n' >"$TEXT"
 
 # --- retry=/interval=/forever on a connect: the backend starts 1 s late
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for opts in retry=30,interval=0.1 forever,interval=0.25 none; do
 		Q=$(dport)
 		f=$TMP/rc.$tn.${opts%%,*}
@@ -95,10 +92,8 @@ for tool in "${TOOLS[@]}"; do
 	stop_tool "$bpid"
 	i=0
 	while ! ss -Hltnp "sport = :$P" | grep -q "pid=$tpid," && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	check_eq "$w: TCP-LISTEN,retry=: listens once the port is free" "$(cat "$TEXT")" "$(client TCP:127.0.0.1:$P hello)"
-	wait_gone "$tpid" 10
-	wait "$tpid"
-	check_eq "$w: TCP-LISTEN,retry=: exit code" 0 "$?"
+	check_eq "$w: TCP-LISTEN,retry=: listens once the port is free" "$(cat "$TEXT")" "$(echo_client TCP:127.0.0.1:$P hello)"
+	tool_ends "$w: TCP-LISTEN,retry=: exit code"
 	# (a fresh port: on $P the connection just served may have left a
 	# TIME_WAIT without reuseaddr on the listening side, and no bind would
 	# succeed there, whether the port is busy or not)
@@ -108,7 +103,7 @@ for tool in "${TOOLS[@]}"; do
 	run_one_tool "$tool" rl1 5 /dev/null TCP-LISTEN:$P,reuseaddr -
 	check_eq "$w: TCP-LISTEN without retry on a busy port: exit code" 1 "$RUN_RC"
 	check "$w: TCP-LISTEN without retry on a busy port: E log line" has_elog "$DR_DIR/rl1.$tn.err"
-	client TCP:127.0.0.1:$P x >/dev/null 2>&1
+	echo_client TCP:127.0.0.1:$P x >/dev/null 2>&1
 	wait
 done
 
@@ -123,8 +118,7 @@ wait_listen "$BK"
 rcase() {
 	local desc=$1 lt=$2 ct=$3 allowed=$4 tool tn w P S n0 got lvl la ca
 	for tool in "${TOOLS[@]}"; do
-		tn=$(tool_name "$tool")
-		w=$(who "$tn")
+		set_tool "$tool"
 		P=$(dport)
 		# the client's own port (@S@, one per tool run: the last one may
 		# still be in TIME_WAIT) and a privileged one (@L@)
@@ -134,11 +128,9 @@ rcase() {
 		ca=${ca//@L@/$((600 + RANDOM % 400))}
 		# (-t 5: the client's EOF comes with its line, before the backend's
 		# program has answered; the tool still ends when the backend closes)
-		bg "$tool" -d -t 5 ${la//@P@/$P} TCP:127.0.0.1:$BK 2>"$TMP/rg.$tn.err"
-		tpid=$BG_PID
-		wait_listen "$P"
+		tool_bg "$P" "$tool" -d -t 5 ${la//@P@/$P} TCP:127.0.0.1:$BK 2>"$TMP/rg.$tn.err"
 		n0=$(wc -l <"$TMP/bk.count")
-		got=$(client "${ca//@P@/$P}" x 2>/dev/null)
+		got=$(echo_client "${ca//@P@/$P}" x 2>/dev/null)
 		crc=$?
 		sleep 0.3
 		if [ "$allowed" = yes ]; then
@@ -184,14 +176,11 @@ rcase "lowport, client from port 1024" "TCP-LISTEN:@P@,reuseaddr,fork,lowport" "
 
 # --- su= and su-d=: connections are served as that user
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for o in su su-d; do
 		P=$(dport)
-		bg "$tool" -t 5 TCP-LISTEN:$P,reuseaddr,fork,$o=$SU_USER SYSTEM:'id -un; id -u' 2>"$TMP/su.$tn.err"
-		tpid=$BG_PID
-		wait_listen "$P"
-		check_eq "$w: TCP-LISTEN,fork,$o=$SU_USER SYSTEM:'id -un': served as $SU_USER" "$SU_USER $(id -u $SU_USER)" "$(client TCP:127.0.0.1:$P x | tr '\n' ' ' | sed 's/ $//')"
+		tool_bg "$P" "$tool" -t 5 TCP-LISTEN:$P,reuseaddr,fork,$o=$SU_USER SYSTEM:'id -un; id -u' 2>"$TMP/su.$tn.err"
+		check_eq "$w: TCP-LISTEN,fork,$o=$SU_USER SYSTEM:'id -un': served as $SU_USER" "$SU_USER $(id -u $SU_USER)" "$(echo_client TCP:127.0.0.1:$P x | tr '\n' ' ' | sed 's/ $//')"
 		stop_tool "$tpid"
 	done
 done
@@ -200,29 +189,18 @@ done
 printf 'a\nb\n' >"$TMP/lf"
 printf 'a\r\nb\r\n' >"$TMP/crlf"
 for o in crlf crnl; do
-	diff_run crlfo -i "$TMP/lf" -- -u - STDOUT,$o
-	diff_run crlfi -i "$TMP/crlf" -- -u STDIN,$o STDOUT
-	for tn in socat relay; do
-		if [ $tn = socat ]; then rc=$DR_SOCAT_RC; else rc=$DR_RELAY_RC; fi
-		same_file "$(who $tn): -u - STDOUT,$o: LF written as CRLF" "$TMP/crlf" "$DR_DIR/crlfo.$tn.out"
-		same_file "$(who $tn): -u STDIN,$o STDOUT: CRLF read as LF" "$TMP/lf" "$DR_DIR/crlfi.$tn.out"
-		check_eq "$(who $tn): $o: exit code" 0 "$rc"
-	done
+	dcase "-u - STDOUT,$o: LF written as CRLF" --in "$TMP/lf" --rc - --out "$TMP/crlf" -- -u - STDOUT,$o
+	dcase "-u STDIN,$o STDOUT: CRLF read as LF" --in "$TMP/crlf" --out "$TMP/lf" -- -u STDIN,$o STDOUT
 done
 
 # crnl reads: a CR LF split over two reads, one byte a read (-b 1), a lone
 # CR: every CR goes, as socat does it.
 printf 'a\rb\r\nc\n' >"$TMP/cr3"
-diff_run crsplit -i "$TMP/cr3" -- -u -b 1 STDIN,crnl STDOUT
-for tn in socat relay; do
-	check_eq "$(who $tn): -u -b 1 STDIN,crnl: every CR dropped" "$(printf 'ab\nc\n' | od -An -c)" "$(od -An -c <"$DR_DIR/crsplit.$tn.out")"
-done
+dcase "-u -b 1 STDIN,crnl" --in "$TMP/cr3" --rc - --is "every CR dropped" "$(printf 'ab\nc\n' | od -An -c)" "od -An -c <@O@" -- -u -b 1 STDIN,crnl STDOUT
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
+	set_tool "$tool"
 	P=$(dport)
-	bg "$tool" -u TCP-LISTEN:$P,reuseaddr,crnl OPEN:"$TMP/crtcp.$tn",creat,trunc
-	tpid=$BG_PID
-	wait_listen "$P"
+	tool_bg "$P" "$tool" -u TCP-LISTEN:$P,reuseaddr,crnl OPEN:"$TMP/crtcp.$tn",creat,trunc
 	(printf 'a\r'; sleep 0.3; printf '\nb\r\n') | timeout 10 "$SOCAT" -u - TCP:127.0.0.1:$P
 	wait_gone "$tpid" 5
 	check_eq "$(who $tn): TCP-LISTEN,crnl: a CR LF split over two segments becomes LF" "$(printf 'a\nb\n' | od -An -c)" "$(od -An -c <"$TMP/crtcp.$tn")"
@@ -233,25 +211,18 @@ done
 # numbers (0x0f, 15), as every option number is in socat.
 printf 'ab\017cd' >"$TMP/esc"
 for spec in "-u STDIN,escape=0x0f STDOUT" "-u STDIN,escape=15 STDOUT" "-u STDIN STDOUT,escape=0x0f"; do
-	diff_run esc -i "$TMP/esc" -- $spec
 	case $spec in *STDOUT,escape*) want="$(od -An -c <"$TMP/esc")" ;; *) want="$(printf ab | od -An -c)" ;; esac
-	for tn in socat relay; do
-		if [ $tn = socat ]; then rc=$DR_SOCAT_RC; else rc=$DR_RELAY_RC; fi
-		check_eq "$(who $tn): $spec: exit code" 0 "$rc"
-		check_eq "$(who $tn): $spec: the bytes out" "$want" "$(od -An -c <"$DR_DIR/esc.$tn.out")"
-	done
+	dcase "$spec" --in "$TMP/esc" --is "the bytes out" "$want" "od -An -c <@O@" -- $spec
 done
 # Between two sockets (where relay would splice): the escape still ends it.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
+	set_tool "$tool"
 	Q=$(dport)
 	P=$(dport)
 	bg "$SOCAT" -u TCP-LISTEN:$Q,reuseaddr OPEN:"$TMP/esc.$tn.got",creat,trunc
 	spid=$BG_PID
 	wait_listen "$Q"
-	bg "$tool" -u TCP-LISTEN:$P,reuseaddr,escape=0x0f TCP:127.0.0.1:$Q
-	tpid=$BG_PID
-	wait_listen "$P"
+	tool_bg "$P" "$tool" -u TCP-LISTEN:$P,reuseaddr,escape=0x0f TCP:127.0.0.1:$Q
 	(printf 'ab\017cd'; sleep 1) | timeout 10 "$SOCAT" -u - TCP:127.0.0.1:$P
 	wait_gone "$tpid" 10
 	wait_gone "$spid" 10
@@ -259,12 +230,10 @@ for tool in "${TOOLS[@]}"; do
 done
 # Option numbers in hexadecimal and octal: backlog=0x10 is 16, backlog=010 is 8.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
+	set_tool "$tool"
 	for b in 0x10 010; do
 		P=$(dport)
-		bg "$tool" TCP-LISTEN:$P,reuseaddr,backlog=$b - </dev/null
-		tpid=$BG_PID
-		wait_listen "$P"
+		tool_bg "$P" "$tool" TCP-LISTEN:$P,reuseaddr,backlog=$b - </dev/null
 		check_eq "$(who $tn): backlog=$b: listen queue" "$(( b ))" "$(ss -Hltn "sport = :$P" | awk '{print $3}')"
 		stop_tool "$tpid"
 	done
@@ -272,8 +241,7 @@ done
 
 # --- ignoreeof: a file being appended to (tail -f)
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	L=$TMP/ie.$tn.log
 	printf 'first\n' >"$L"
 	Q=$(dport)
@@ -296,8 +264,7 @@ done
 
 # --- socket options under strace: keepidle/keepintvl/keepcnt, sndbuf/rcvbuf
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	Q=$(dport)
 	bg "$SOCAT" -u TCP-LISTEN:$Q,reuseaddr OPEN:/dev/null
 	spid=$BG_PID
@@ -329,8 +296,7 @@ done
 
 # --- so-reuseport: two listeners on one port
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	P=$(dport)
 	bg "$tool" TCP-LISTEN:$P,so-reuseport - </dev/null
 	t1=$BG_PID
@@ -349,26 +315,23 @@ done
 
 # --- UNIX-LISTEN: unlink-close, user=/group=/perm=
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for uc in default 0; do
 		U=$TMP/uc.$tn.$uc.sock
 		if [ $uc = default ]; then o=; else o=,unlink-close=0; fi
 		bg_in "$TEXT" "$tool" UNIX-LISTEN:"$U"$o STDIO >/dev/null
 		tpid=$BG_PID
 		wait_unix "$U"
-		check_eq "$w: UNIX-LISTEN$o: client gets the data" "$(cat "$TEXT")" "$(client UNIX-CONNECT:"$U" x)"
+		check_eq "$w: UNIX-LISTEN$o: client gets the data" "$(cat "$TEXT")" "$(echo_client UNIX-CONNECT:"$U" x)"
 		wait_gone "$tpid" 10
 		if [ $uc = default ]; then
-			check_eq "$w: UNIX-LISTEN: the socket file is removed at exit" no "$([ -e "$U" ] && echo yes || echo no)"
+			check_eq "$w: UNIX-LISTEN: the socket file is removed at exit" no "$(exists "$U")"
 		else
 			check_eq "$w: UNIX-LISTEN,unlink-close=0: the socket file is left" yes "$([ -S "$U" ] && echo yes || echo no)"
 		fi
 	done
 	U=$TMP/own.$tn.sock
-	bg "$tool" UNIX-LISTEN:"$U",user=nobody,group=nogroup,perm=660 - </dev/null
-	tpid=$BG_PID
-	wait_unix "$U"
+	tool_bg "$U" "$tool" UNIX-LISTEN:"$U",user=nobody,group=nogroup,perm=660 - </dev/null
 	check_eq "$w: UNIX-LISTEN user=nobody,group=nogroup,perm=660: socket file owner and mode" "nobody:nogroup 660" "$(stat -c '%U:%G %a' "$U" 2>/dev/null)"
 	stop_tool "$tpid"
 done
@@ -383,14 +346,11 @@ wait_until 10 "python ($GRP) has no process group of its own" \
 	sh -c '[ "$(ps -o pgid= -p "$1" | tr -d " ")" = "$1" ]' _ "$GRP" ||
 	not_ok "a process group of its own for pgid= ($GRP)"
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	for o in none setsid pgid; do
 		case $o in none) a=;; setsid) a=,setsid;; pgid) a=,pgid=$GRP;; esac
 		P=$(dport)
-		bg "$tool" TCP-LISTEN:$P,reuseaddr EXEC:"sh -c \\\"echo \\\$\\\$; cat\\\""$a 2>"$TMP/sg.$tn.err"
-		tpid=$BG_PID
-		wait_listen "$P"
+		tool_bg "$P" "$tool" TCP-LISTEN:$P,reuseaddr EXEC:"sh -c \\\"echo \\\$\\\$; cat\\\""$a 2>"$TMP/sg.$tn.err"
 		rm -f "$TMP/sg.stop"
 		bg bash -c '(i=0; while [ ! -e "$3" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done) | "$1" -t 5 - TCP:127.0.0.1:$2 >"$4"' sg "$SOCAT" "$P" "$TMP/sg.stop" "$TMP/sg.$tn.$o.out"
 		cpid=$BG_PID
@@ -409,13 +369,9 @@ for tool in "${TOOLS[@]}"; do
 done
 
 # --- an option that does not fit its address type
+dcase "STDIO,fork" --in "$TEXT" --secs 5 --rc 1 --elog --outis "" -- STDIO,fork EXEC:cat
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
-	run_one_tool "$tool" forkstdio 5 "$TEXT" STDIO,fork EXEC:cat
-	check_eq "$w: STDIO,fork: exit code" 1 "$RUN_RC"
-	check "$w: STDIO,fork: E log line" has_elog "$DR_DIR/forkstdio.$tn.err"
-	check_eq "$w: STDIO,fork: no output" "" "$(cat "$DR_DIR/forkstdio.$tn.out")"
+	set_tool "$tool"
 	Q=$(dport)
 	rm -f "$TMP/mode.$tn.recv"
 	bg "$SOCAT" -u TCP-LISTEN:$Q,reuseaddr OPEN:"$TMP/mode.$tn.recv",creat

@@ -67,7 +67,6 @@ expect_log() {
 # alive PID: PID is a live process.
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
-has_lines() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 # wait_lines FILE N [SECONDS]: wait until FILE has at least N lines.
 wait_lines() { wait_until "${3:-10}" "$1: fewer than $2 lines" has_lines "$1" "$2"; }
 # wait_grep FILE REGEX [SECONDS]: wait until a line of FILE matches REGEX.

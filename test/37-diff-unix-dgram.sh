@@ -58,9 +58,7 @@ elif mode == 'stale':
     # stale PATH: leave a socket file nobody has open (as after a crash)
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[2])
 EOF
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
-peer() { timeout -k 2 10 "$PY" "$PEER" "$@"; }
-bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }
+PEER_SECS=10	# peer's timeout (diff.sh)
 # bound WHERE: a datagram socket is bound at WHERE (a path or @name).
 bound() { ss -Hxl 2>/dev/null | grep -qF " $1 "; }
 # wait_bound WHERE [PID]: wait until WHERE is bound (10 s at most; at once
@@ -73,6 +71,15 @@ bg_io() {
 	local i=$1 o=$2 e=$3
 	shift 3
 	bg bash -c 'i=$1 o=$2 e=$3; shift 3; cd "$T_CWD" && exec "$@" <"$i" >"$o" 2>"$e"' bg_io "$i" "$o" "$e" "$@"
+}
+# tool_at WHERE OUT ERR CMD...: CMD (a tool binding WHERE) in the background
+# as bg_io with no input; waits until WHERE is bound; its pid in $tpid.
+tool_at() {
+	local at=$1
+	shift
+	bg_io /dev/null "$@"
+	tpid=$BG_PID
+	wait_bound "$at" "$tpid"
 }
 # tool_rc PID: wait (10 s at most) for PID, a bg child, and set TRC to its
 # exit code (not usable inside $(...): only this shell can wait for it).
@@ -88,8 +95,10 @@ e_like() {
 		not_ok "$1 (expected an E line matching /$3/, got: $(first_line "$2"))"
 	fi
 }
+# log2 FILE: FILE's first two lines, shortened.
+log2() { head -n 2 "$1" 2>/dev/null | cut -c1-160; }
 # no_log DESC FILE: FILE holds no log line (the default level shows E and F).
-no_log() { check_eq "$1" "" "$(head -n 2 "$2" 2>/dev/null | cut -c1-160)"; }
+no_log() { check_eq "$1" "" "$(log2 "$2")"; }
 # lines FILE: FILE's lines joined with "|".
 lines() { tr '\n' '|' <"$1" 2>/dev/null | sed 's/|$//'; }
 # end_recv WHERE OUT PID: send "end" to the recv peer PID (at WHERE,
@@ -111,6 +120,7 @@ run() {
 }
 T_CWD=$TMP/cwd
 mkdir -p "$T_CWD"
+DC_CD=$T_CWD	# where dcase runs the tools
 AB=relay-ud-$$-$RANDOM	# abstract names start with this
 
 printf 'abcdefgh' >"$TMP/in8"
@@ -122,8 +132,7 @@ printf 'hello\n' >"$TMP/hello"
 # datagram; nothing more at EOF (no empty datagram); without bind= the socket
 # is unbound (the receiver sees no source address); exit 0, no log line.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	r=$TMP/s1.$tn
 	bgpeer 30 recv "$r" "$r.got" 20
 	ppid=$BG_PID
@@ -144,8 +153,7 @@ for tool in "${TOOLS[@]}"; do
 done
 # ... to socat as the receiver (socat -u UNIX-RECV:r OPEN:f,creat)
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	r=$TMP/s1s.$tn
 	# -T 4 here and in the -u -T receivers below: whatever runs before each
 	# datagram (the tool here, a python sender there) must fit in it.
@@ -162,8 +170,7 @@ done
 # stdout; a datagram a third socket sends to c is dropped (not from the
 # peer); c is gone after the exit (0, no log line).
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	r=$TMP/s2.$tn
 	c=$TMP/s2c.$tn
 	bgpeer 15 recv "$r" "$r.got" 3 echo
@@ -195,12 +202,9 @@ done
 # one datagram to SYSTEM:'tr a-z A-Z', the reply goes back to c; the tool
 # ends with 0 and removes s.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	s=$TMP/r1.$tn
-	bg_io /dev/null "$TMP/r1.$tn.out" "$TMP/r1.$tn.err" "$tool" -t 3 UNIX-RECVFROM:"$s" SYSTEM:'tr a-z A-Z'
-	tpid=$BG_PID
-	wait_bound "$s" "$tpid"
+	tool_at "$s" "$TMP/r1.$tn.out" "$TMP/r1.$tn.err" "$tool" -t 3 UNIX-RECVFROM:"$s" SYSTEM:'tr a-z A-Z'
 	got=$(timeout -k 2 10 "$SOCAT" -t 2 - UNIX-SENDTO:"$s",bind="$TMP/r1c.$tn" <"$TMP/hello" 2>"$TMP/r1c.$tn.err")
 	check_eq "$w: UNIX-RECVFROM:s SYSTEM:'tr a-z A-Z': socat's UNIX-SENDTO,bind= client gets the reply" HELLO "$got"
 	tool_rc "$tpid"
@@ -224,9 +228,7 @@ recvfrom_case() {	# NAME EXP_RC DESC -- TOOLARGS... -- CLIENT_BIND DATA...
 	shift
 	pargs=("$@")
 	s=$TMP/$n.$tn
-	bg_io /dev/null "$s.out" "$s.err" "$tool" "${targs[@]//@S@/$s}"
-	tpid=$BG_PID
-	wait_bound "$s" "$tpid"
+	tool_at "$s" "$s.out" "$s.err" "$tool" "${targs[@]//@S@/$s}"
 	# the client waits for replies until the tool has ended (its replies
 	# are then in the client's queue), and 0.3 s more
 	bgpeer 15 send "$s" "${pargs[0]//@C@/$TMP/$n.c.$tn}" "$s.got" 10 "${pargs[@]:1}"
@@ -238,8 +240,7 @@ recvfrom_case() {	# NAME EXP_RC DESC -- TOOLARGS... -- CLIENT_BIND DATA...
 	wait_gone "$cpid" 5
 }
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	recvfrom_case r2 0 "UNIX-RECVFROM:s SYSTEM:'tr a-z A-Z'" -- -t 3 UNIX-RECVFROM:@S@ SYSTEM:'tr a-z A-Z' -- @C@ 'hello\n'
 	check_eq "$w: UNIX-RECVFROM: the reply comes from s" "6 HELLO\\n $s" "$(lines "$s.got")"
 	recvfrom_case r3 0 "UNIX-RECVFROM, a program that writes twice" -- -t 3 UNIX-RECVFROM:@S@ SYSTEM:'echo one; sleep 0.2; echo two' -- @C@ 'x\n'
@@ -266,12 +267,9 @@ done
 # end, the listener stays and keeps its socket file; SIGTERM ends the
 # listener with 143 and removes the file.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	s=$TMP/f1.$tn
-	bg_io /dev/null "$s.out" "$s.err" "$tool" -t 3 UNIX-RECVFROM:"$s",fork SYSTEM:'tr a-z A-Z'
-	tpid=$BG_PID
-	wait_bound "$s" "$tpid"
+	tool_at "$s" "$s.out" "$s.err" "$tool" -t 3 UNIX-RECVFROM:"$s",fork SYSTEM:'tr a-z A-Z'
 	bgpeer 10 send "$s" "$TMP/f1a.$tn" "$s.a" 1.5 'alpha\n'
 	c1=$BG_PID
 	bgpeer 10 send "$s" "$TMP/f1b.$tn" "$s.b" 1.5 'beta\n' 'gamma\n'
@@ -299,12 +297,9 @@ done
 # stdin at EOF: it ends (0); with data on stdin: that data cannot be sent
 # (E ... not connected, exit 1).
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	s=$TMP/v1.$tn
-	bg_io /dev/null "$s.out" "$s.err" "$tool" -u -T 4 UNIX-RECV:"$s" -
-	tpid=$BG_PID
-	wait_bound "$s" "$tpid"
+	tool_at "$s" "$s.out" "$s.err" "$tool" -u -T 4 UNIX-RECV:"$s" -
 	peer send "$s" "$TMP/v1c.$tn" "$s.none" 0 'one\n' 'two\n'
 	peer send "$s" - "$s.none" 0 'three\n' '' 'four\n'
 	tool_rc "$tpid"
@@ -314,9 +309,7 @@ for tool in "${TOOLS[@]}"; do
 	check "$w: UNIX-RECV:s: the socket file is removed at exit" test ! -e "$s"
 
 	s=$TMP/v2.$tn
-	bg_io /dev/null "$s.out" "$s.err" "$tool" -u UNIX-RECV:"$s" OPEN:"$s.file",creat
-	tpid=$BG_PID
-	wait_bound "$s" "$tpid"
+	tool_at "$s" "$s.out" "$s.err" "$tool" -u UNIX-RECV:"$s" OPEN:"$s.file",creat
 	peer send "$s" - "$s.none" 0 'one\n' 'two\n'
 	wait_file_size "$s.file" 8 5
 	check_eq "$w: -u UNIX-RECV:s OPEN:f,creat: the file" "one|two" "$(lines "$s.file")"
@@ -338,8 +331,7 @@ done
 # in $TMP/cwd, which stays empty); bind= of ABSTRACT-SENDTO is an abstract
 # name too.
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	n=$AB-a1-$tn
 	bgpeer 30 recv "@$n" "$TMP/a1.$tn.got" 20 echo
 	ppid=$BG_PID
@@ -355,9 +347,7 @@ for tool in "${TOOLS[@]}"; do
 		"3 abc -|3 def -|2 gh -|3 hi\\n @$n-c|4 end\\n -" "$(lines "$TMP/a1.$tn.got")"
 
 	n=$AB-a2-$tn
-	bg_io /dev/null "$TMP/a2.$tn.out" "$TMP/a2.$tn.err" "$tool" -t 3 ABSTRACT-RECVFROM:"$n" SYSTEM:'tr a-z A-Z'
-	tpid=$BG_PID
-	wait_bound "@$n" "$tpid"
+	tool_at "@$n" "$TMP/a2.$tn.out" "$TMP/a2.$tn.err" "$tool" -t 3 ABSTRACT-RECVFROM:"$n" SYSTEM:'tr a-z A-Z'
 	peer send "@$n" "@$n-c" "$TMP/a2.$tn.got" 1.5 'hello\n'
 	tool_rc "$tpid"
 	check_eq "$w: ABSTRACT-RECVFROM:n (no fork): exit code" 0 "$TRC"
@@ -365,9 +355,7 @@ for tool in "${TOOLS[@]}"; do
 	no_log "$w: ABSTRACT-RECVFROM:n: no log line" "$TMP/a2.$tn.err"
 
 	n=$AB-a3-$tn
-	bg_io /dev/null "$TMP/a3.$tn.out" "$TMP/a3.$tn.err" "$tool" -t 3 ABSTRACT-RECVFROM:"$n",fork SYSTEM:'tr a-z A-Z'
-	tpid=$BG_PID
-	wait_bound "@$n" "$tpid"
+	tool_at "@$n" "$TMP/a3.$tn.out" "$TMP/a3.$tn.err" "$tool" -t 3 ABSTRACT-RECVFROM:"$n",fork SYSTEM:'tr a-z A-Z'
 	bgpeer 10 send "@$n" "@$n-c1" "$TMP/a3.$tn.a" 1.5 'alpha\n'
 	c1=$BG_PID
 	got=$(cd "$T_CWD" && printf 'bonjour\n' | timeout -k 2 10 "$SOCAT" -t 2 - ABSTRACT-SENDTO:"$n",bind="$n-c2" 2>/dev/null)
@@ -379,9 +367,7 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: ABSTRACT-RECVFROM:n,fork: no E line" "" "$(msg "$TMP/a3.$tn.err")"
 
 	n=$AB-a4-$tn
-	bg_io /dev/null "$TMP/a4.$tn.out" "$TMP/a4.$tn.err" "$tool" -u -T 4 ABSTRACT-RECV:"$n" -
-	tpid=$BG_PID
-	wait_bound "@$n" "$tpid"
+	tool_at "@$n" "$TMP/a4.$tn.out" "$TMP/a4.$tn.err" "$tool" -u -T 4 ABSTRACT-RECV:"$n" -
 	peer send "@$n" - "$TMP/a4.$tn.none" 0 'one\n'
 	(cd "$T_CWD" && printf 'two\n' | timeout -k 2 10 "$SOCAT" - ABSTRACT-SENDTO:"$n")
 	# the name is taken: a second receiver fails to bind
@@ -397,8 +383,7 @@ done
 
 # === 5. Socket files ========================================================
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	# An existing path (a regular file, a stale socket file) without
 	# unlink-early: E "PATH" exists, exit 1, the file is left alone.
 	for t in UNIX-RECV UNIX-RECVFROM; do
@@ -416,9 +401,7 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: UNIX-RECV:p, p a stale socket file: the E line" "\"$p\" exists" "$(msg "$E")"
 	check "$w: UNIX-RECV:p, p a stale socket file: it is left" test -S "$p"
 	# unlink-early: the stale file is replaced and it works; gone at exit
-	bg_io /dev/null "$p.out" "$p.err" "$tool" -u -T 4 UNIX-RECV:"$p",unlink-early -
-	tpid=$BG_PID
-	wait_bound "$p" "$tpid"
+	tool_at "$p" "$p.out" "$p.err" "$tool" -u -T 4 UNIX-RECV:"$p",unlink-early -
 	peer send "$p" - "$p.none" 0 'fresh\n'
 	tool_rc "$tpid"
 	check_eq "$w: UNIX-RECV:p,unlink-early over a stale socket file: exit code" 0 "$TRC"
@@ -428,9 +411,7 @@ for tool in "${TOOLS[@]}"; do
 	# ... over a regular file, with UNIX-RECVFROM
 	p=$TMP/ue.$tn
 	echo old >"$p"
-	bg_io /dev/null "$p.out" "$p.err" "$tool" -t 3 UNIX-RECVFROM:"$p",unlink-early SYSTEM:'tr a-z A-Z'
-	tpid=$BG_PID
-	wait_bound "$p" "$tpid"
+	tool_at "$p" "$p.out" "$p.err" "$tool" -t 3 UNIX-RECVFROM:"$p",unlink-early SYSTEM:'tr a-z A-Z'
 	peer send "$p" "$p.c" "$p.got" 1 'x\n'
 	tool_rc "$tpid"
 	check_eq "$w: UNIX-RECVFROM:p,unlink-early over a regular file: exit code" 0 "$TRC"
@@ -451,9 +432,7 @@ for tool in "${TOOLS[@]}"; do
 	bgpeer 20 recv "$r" "$r.got" 5
 	ppid=$BG_PID
 	wait_bound "$r"
-	bg_io /dev/null "$r.1.out" "$r.1.err" "$tool" -U - UNIX-SENDTO:"$r",bind="$r.c1"
-	tpid=$BG_PID
-	wait_bound "$r.c1" "$tpid"
+	tool_at "$r.c1" "$r.1.out" "$r.1.err" "$tool" -U - UNIX-SENDTO:"$r",bind="$r.c1"
 	stop_tool "$tpid"
 	check_eq "$w: -U - UNIX-SENDTO:r,bind=c: SIGTERM: exit code" 143 "$TRC"
 	check "$w: UNIX-SENDTO,bind=c: c is removed on SIGTERM" test ! -e "$r.c1"
@@ -482,26 +461,23 @@ done
 
 # === 6. Errors ==============================================================
 printf 'x\n' >"$TMP/x"
+echo file >"$TMP/regular"
+# the open succeeds; the first datagram fails
+dcase "data to UNIX-SENDTO:missing" --in "$TMP/x" --rc 1 --emsg 'No such file or directory' -- - UNIX-SENDTO:"$TMP/nothere"
+dcase "no data to UNIX-SENDTO:missing" --is "no log line" "" "log2 @E@" -- - UNIX-SENDTO:"$TMP/nothere"
+dcase "data to UNIX-SENDTO:regular-file" --in "$TMP/x" --rc 1 --emsg 'Connection refused' -- - UNIX-SENDTO:"$TMP/regular"
+dcase "no data to UNIX-SENDTO:regular-file" --is "no log line" "" "log2 @E@" -- - UNIX-SENDTO:"$TMP/regular"
+dcase "data to ABSTRACT-SENDTO:unbound-name" --in "$TMP/x" --rc 1 --emsg 'Connection refused' -- - ABSTRACT-SENDTO:"$AB-nobody"
+# the parameter count
+for t in UNIX-SENDTO UNIX-RECVFROM UNIX-RECV ABSTRACT-SENDTO ABSTRACT-RECVFROM ABSTRACT-RECV; do
+	dcase "- $t (no parameter)" --in "$TMP/x" --rc 1 --is "the E line" "$t: wrong number of parameters (0 instead of 1)" "msg @E@" -- - $t
+done
+dcase "- UNIX-SENDTO:/a:/b" --in "$TMP/x" --rc 1 --is "the E line" "UNIX-SENDTO: wrong number of parameters (2 instead of 1)" "msg @E@" -- - UNIX-SENDTO:/a:/b
+dcase "- unix-sendto (lower case, no parameter)" --in "$TMP/x" --rc 1 --elog -- - unix-sendto
+# an empty path: data cannot go anywhere
+dcase "data to UNIX-SENDTO: (empty path)" --in "$TMP/x" --rc 1 --elog -- - UNIX-SENDTO:
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
-	# the open succeeds; the first datagram fails
-	run "$tool" e1 10 "$TMP/x" - UNIX-SENDTO:"$TMP/nothere"
-	check_eq "$w: data to UNIX-SENDTO:missing: exit code" 1 "$RUN_RC"
-	e_like "$w: data to UNIX-SENDTO:missing: E ...No such file or directory" "$E" 'No such file or directory'
-	run "$tool" e2 10 /dev/null - UNIX-SENDTO:"$TMP/nothere"
-	check_eq "$w: no data to UNIX-SENDTO:missing: exit code" 0 "$RUN_RC"
-	no_log "$w: no data to UNIX-SENDTO:missing: no log line" "$E"
-	echo file >"$TMP/regular"
-	run "$tool" e3 10 "$TMP/x" - UNIX-SENDTO:"$TMP/regular"
-	check_eq "$w: data to UNIX-SENDTO:regular-file: exit code" 1 "$RUN_RC"
-	e_like "$w: data to UNIX-SENDTO:regular-file: E ...Connection refused" "$E" 'Connection refused'
-	run "$tool" e4 10 /dev/null - UNIX-SENDTO:"$TMP/regular"
-	check_eq "$w: no data to UNIX-SENDTO:regular-file: exit code" 0 "$RUN_RC"
-	no_log "$w: no data to UNIX-SENDTO:regular-file: no log line" "$E"
-	run "$tool" e5 10 "$TMP/x" - ABSTRACT-SENDTO:"$AB-nobody"
-	check_eq "$w: data to ABSTRACT-SENDTO:unbound-name: exit code" 1 "$RUN_RC"
-	e_like "$w: data to ABSTRACT-SENDTO:unbound-name: E ...Connection refused" "$E" 'Connection refused'
+	set_tool "$tool"
 	# a stream socket at the path
 	sl=$TMP/stream.$tn
 	bg timeout -k 2 10 "$SOCAT" UNIX-LISTEN:"$sl" /dev/null
@@ -511,48 +487,25 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$w: data to UNIX-SENDTO:stream-socket: exit code" 1 "$RUN_RC"
 	e_like "$w: data to UNIX-SENDTO:stream-socket: E ...Protocol wrong type for socket" "$E" 'Protocol wrong type for socket'
 	kill "$lpid" 2>/dev/null
-	# the parameter count
-	for t in UNIX-SENDTO UNIX-RECVFROM UNIX-RECV ABSTRACT-SENDTO ABSTRACT-RECVFROM ABSTRACT-RECV; do
-		run "$tool" np 10 "$TMP/x" - $t
-		check_eq "$w: - $t (no parameter): exit code" 1 "$RUN_RC"
-		check_eq "$w: - $t (no parameter): the E line" "$t: wrong number of parameters (0 instead of 1)" "$(msg "$E")"
-	done
-	run "$tool" np2 10 "$TMP/x" - UNIX-SENDTO:/a:/b
-	check_eq "$w: - UNIX-SENDTO:/a:/b: exit code" 1 "$RUN_RC"
-	check_eq "$w: - UNIX-SENDTO:/a:/b: the E line" "UNIX-SENDTO: wrong number of parameters (2 instead of 1)" "$(msg "$E")"
-	run "$tool" np3 10 "$TMP/x" - unix-sendto
-	check_eq "$w: - unix-sendto (lower case, no parameter): exit code" 1 "$RUN_RC"
-	check "$w: - unix-sendto (no parameter): an E line" has_elog "$E"
-	# an empty path: data cannot go anywhere
-	run "$tool" ep 10 "$TMP/x" - UNIX-SENDTO:
-	check_eq "$w: data to UNIX-SENDTO: (empty path): exit code" 1 "$RUN_RC"
-	check "$w: data to UNIX-SENDTO: (empty path): an E line" has_elog "$E"
 done
 
 # === 7. Options =============================================================
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	# mode= on the socket files
 	p=$TMP/m1.$tn
-	bg_io /dev/null /dev/null "$p.err" "$tool" -u UNIX-RECV:"$p",mode=600 -
-	tpid=$BG_PID
-	wait_bound "$p" "$tpid"
+	tool_at "$p" /dev/null "$p.err" "$tool" -u UNIX-RECV:"$p",mode=600 -
 	check_eq "$w: UNIX-RECV:p,mode=600: the socket file's mode" "srw------- 600" "$(stat -c '%A %a' "$p" 2>/dev/null)"
 	stop_tool "$tpid"
 	p=$TMP/m2.$tn
-	bg_io /dev/null /dev/null "$p.err" "$tool" UNIX-RECVFROM:"$p",mode=640,fork SYSTEM:cat
-	tpid=$BG_PID
-	wait_bound "$p" "$tpid"
+	tool_at "$p" /dev/null "$p.err" "$tool" UNIX-RECVFROM:"$p",mode=640,fork SYSTEM:cat
 	check_eq "$w: UNIX-RECVFROM:p,mode=640,fork: the socket file's mode" "srw-r----- 640" "$(stat -c '%A %a' "$p" 2>/dev/null)"
 	stop_tool "$tpid"
 	r=$TMP/m3.$tn
 	bgpeer 10 recv "$r" "$r.got" 3
 	ppid=$BG_PID
 	wait_bound "$r"
-	bg_io /dev/null /dev/null "$r.err" "$tool" -U - UNIX-SENDTO:"$r",bind="$r.c",mode=600
-	tpid=$BG_PID
-	wait_bound "$r.c" "$tpid"
+	tool_at "$r.c" /dev/null "$r.err" "$tool" -U - UNIX-SENDTO:"$r",bind="$r.c",mode=600
 	check_eq "$w: UNIX-SENDTO:r,bind=c,mode=600: c's mode" "srw------- 600" "$(stat -c '%A %a' "$r.c" 2>/dev/null)"
 	stop_tool "$tpid"
 	kill "$ppid" 2>/dev/null
@@ -577,8 +530,7 @@ done
 
 # === 8. Found in review ======================================================
 for tool in "${TOOLS[@]}"; do
-	tn=$(tool_name "$tool")
-	w=$(who "$tn")
+	set_tool "$tool"
 	# A client's bind= socket is not left behind when the connect fails
 	# (a retry, or the next fork child, would find it in the way).
 	c=$TMP/rv1c.$tn

@@ -3,9 +3,9 @@
 # it builds from Docker link variables (dry run), that no environment value
 # can run a command or smuggle anything into relay's arguments, usage errors,
 # and a live redis round trip through the real relay including shutdown on
-# SIGTERM and exit when a relay dies.  (Issue 6 changed: relays get -t 30,
-# _UDP links and bracketed IPv6 are forwarded, a duplicate listen port is an
-# error; test/41-ambassador-links.sh covers the rest of issue 6.)
+# SIGTERM and exit when a relay dies.  Relays get -t 30, _UDP links and
+# bracketed IPv6 are forwarded, a duplicate listen port is an error;
+# test/41-ambassador-links.sh covers the rest of the link handling.
 . "$(dirname "$0")/lib.sh"
 require busybox redis-server redis-cli
 

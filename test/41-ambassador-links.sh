@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6, the ambassador script: link variables set exactly as Docker's
+# The ambassador script: link variables set exactly as Docker's
 # --link (ports, port ranges, _ENV_ copies, UDP) and the kubelet (service
 # variables, bracketed IPv6, the KUBERNETES service) set them, the
 # AMBASSADOR_ONLY filter, the explicit form (arguments and AMBASSADOR_LINKS),
@@ -168,7 +168,7 @@ relay -t 30 TCP${AMB_LV}-LISTEN:6380${AMB_DUAL},fork,reuseaddr TCP6:[2001:db8::1
 check_eq "kubernetes service variables: KUBERNETES_PORT_443_TCP skipped quietly" "" "$(cat "$E")"
 
 amb_n "$O" "$E" FOO_PORT_6379_TCP='tcp://[2001:db8::1]:6379'
-check_eq "the issue's IPv6 example" \
+check_eq "a bracketed IPv6 link address" \
 	"relay -t 30 TCP${AMB_LV}-LISTEN:6379${AMB_DUAL},fork,reuseaddr TCP6:[2001:db8::1]:6379" "$(cat "$O")"
 
 amb_n "$O" "$E" "${k8s_env[@]}" AMBASSADOR_ONLY=REDIS_PRIMARY,CACHE_V6

@@ -63,8 +63,6 @@ pcase() {
 		"$(head -n "$n" "$TMP/$name.req")" "$(tail -n +$((n + 1)) "$TMP/$name.req")"
 }
 
-no_elog() { ! has_elog "$1"; }
-
 H=127.0.0.1
 S4="SOCKS4:$H:127.0.0.1:80,socksport=PORT"
 S4A="SOCKS4A:$H:www.example.org:8080,socksport=PORT,socksuser=alice"

@@ -89,8 +89,6 @@ EOF
 bg tinyproxy -d -c "$TMP/tinyproxy.conf" >"$TMP/tinyproxy.log" 2>&1
 wait_listen "$TINY" 30 || { not_ok "tinyproxy listens ($(tail -n 2 "$TMP/tinyproxy.log"))"; finish; }
 
-no_elog() { ! has_elog "$1"; }
-
 # rcase NAME REF ADDRESS [fail]: "REF -t 30 - ADDRESS", then relay's, each
 # sending one line.  Without "fail", relay must match REF (exit code,
 # output, what the origin saw); with "fail" (REF is socat 1.8, which exits

@@ -119,7 +119,6 @@ lockcase "lock on a fcntl-locked file" fcntl-wr ,lock 124
 lockcase "setlk on a free file" none ,setlk 0
 lockcase "flock-ex on a free file" none ,flock-ex 0
 
-who() { if [ "$1" = socat ]; then echo "socat (reference)"; else echo relay; fi; }
 # lockfile=: exits when the file is there; waitlock=: waits until it is
 # gone, and removes its own at exit
 for tool in "${TOOLS[@]}"; do

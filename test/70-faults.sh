@@ -53,11 +53,6 @@ tree_rss() {
 	echo "$sum"
 }
 
-# nchildren PID: children of PID (zombies too), read in one go from the
-# kernel's list, so that a child reaped and replaced during the read is not
-# counted twice.
-nchildren() { wc -w <"/proc/$1/task/$1/children" 2>/dev/null || echo 0; }
-
 # alive PID: PID runs and is not a zombie.
 alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 

@@ -12,7 +12,6 @@ CONC=${SOAK_CONC:-500}
 PEER=$TESTDIR/peer.pl
 
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-nchildren() { wc -w <"/proc/$1/task/$1/children" 2>/dev/null || echo 0; }
 
 BP=$(free_port)
 LP=$(free_port)

@@ -92,6 +92,9 @@ same_outcome() {
 # has_elog FILE: FILE holds at least one log line with level E.
 has_elog() { grep -Eq "$ELOG_RE" "$1"; }
 
+# elines FILE: the E lines of FILE, without the time and the tool's pid.
+elines() { grep -E "$ELOG_RE" "$1" | sed -E 's/^.*\] E //'; }
+
 # first_line FILE: FILE's first line (for failure messages), shortened.
 first_line() { head -n 1 "$1" 2>/dev/null | cut -c1-160; }
 
@@ -159,3 +162,118 @@ end_peer() {
 
 # TOOLS: the tools each differential case runs, reference first.
 TOOLS=("$SOCAT" "$RELAY")
+
+# set_tool TOOL: $tool, $tn (its tool_name) and $w (its who), for a loop
+# over the tools.
+set_tool() { tool=$1 tn=$(tool_name "$1"); w=$(who "$tn"); }
+
+# dcase DESC [options] -- ARGS...: one differential case.  "TOOL ARGS" runs
+# with each tool of $TOOLS in turn, the reference first (its checks check the
+# case itself), under timeout --secs (default 10) with stdin from --in FILE
+# (default /dev/null), in directory --cd DIR (default $DC_CD, or here).  @D@ in ARGS,
+# --cd and the commands below stands for $TMP/<tool>, each tool's own
+# directory (made here); @O@ and @E@ in the commands for its stdout and
+# stderr files.  --pre CMD runs before each tool's run (to lay out files).
+# The checks, each named "<tool>: DESC: ...":
+#   --rc N              the exit code is N (default 0; - checks none)
+#   --rc-relay N        relay's exit code is N and socat's is not checked
+#                       (where relay follows socat 1.8, not 1.7.4)
+#   --elog              stderr holds an E log line
+#   --emsg TEXT         stderr holds an E log line with TEXT
+#   --out FILE          stdout holds FILE's bytes
+#   --outis TEXT        stdout is TEXT (as $(cat) reads it)
+#   --file WHAT FILE PATH  PATH holds FILE's bytes
+#   --is WHAT WANT CMD  CMD's output after the run is WANT
+# Afterwards $O and $E name the last tool's stdout and stderr files.
+DC_N=0
+dcase() {
+	local desc=$1 in=/dev/null secs=10 rc=0 rcall=1 elog="" out="" cd=${DC_CD:-.} pre=""
+	local -a is=() files=()
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--in|--secs|--cd|--pre|--rc|--out) printf -v "${1#--}" %s "$2"; shift 2 ;;
+		--rc-relay) rc=$2 rcall=""; shift 2 ;;
+		--elog) elog=1; shift ;;
+		--emsg) is+=("E ...$2" "$2" "elines @E@ | grep -oF -- '$2' | head -n 1"); shift 2 ;;
+		--outis) is+=(output "$2" "cat @O@"); shift 2 ;;
+		--file) files+=("$2" "$3" "$4"); shift 4 ;;
+		--is) is+=("$2" "$3" "$4"); shift 4 ;;
+		--) shift; break ;;
+		*) echo "# dcase: bad argument $1" >&2; return 2 ;;
+		esac
+	done
+	DC_N=$((DC_N + 1))
+	local tool tn w d a i c name=dc$DC_N
+	local -a args
+	for tool in "${TOOLS[@]}"; do
+		set_tool "$tool"
+		d=$TMP/$tn
+		mkdir -p "$d"
+		args=()
+		for a in "$@"; do args+=("${a//@D@/$d}"); done
+		O=$DR_DIR/$name.$tn.out E=$DR_DIR/$name.$tn.err
+		w="$w: ${desc//@D@/$d}"
+		[ -n "$pre" ] && eval "${pre//@D@/$d}"
+		(cd "${cd//@D@/$d}" && run_one_tool "$tool" "$name" "$secs" "${in//@D@/$d}" "${args[@]}"; exit "$RUN_RC")
+		RUN_RC=$?
+		if [ "$rc" != - ] && { [ -n "$rcall" ] || [ "$tn" = relay ]; }; then
+			check_eq "$w: exit code" "$rc" "$RUN_RC"
+		fi
+		[ -n "$elog" ] && check "$w: E log line" has_elog "$E"
+		[ -n "$out" ] && same_file "$w: output" "$out" "$O"
+		for ((i = 0; i < ${#files[@]}; i += 3)); do
+			same_file "$w: ${files[i]}" "${files[i + 1]//@D@/$d}" "${files[i + 2]//@D@/$d}"
+		done
+		for ((i = 0; i < ${#is[@]}; i += 3)); do
+			c=${is[i + 2]//@D@/$d}
+			c=${c//@O@/$O}
+			check_eq "$w: ${is[i]}" "${is[i + 1]}" "$(eval "${c//@E@/$E}")"
+		done
+	done
+}
+
+# tool_bg PORT|udp:PORT|PATH CMD...: bg CMD, a listener, and wait until it
+# listens on TCP port PORT, is bound to UDP port PORT, or listens at UNIX
+# socket PATH (one starting with /); its pid is in $tpid.
+tool_bg() {
+	local at=$1
+	shift
+	bg "$@"
+	tpid=$BG_PID
+	case $at in
+	/*) wait_unix "$at" ;;
+	udp:*) wait_udp "${at#udp:}" ;;
+	*) wait_listen "$at" ;;
+	esac
+}
+
+# tool_ends DESC [RC]: the tool $tpid ends by itself (within 10 s) with exit
+# code RC (default 0); DESC names the check.
+tool_ends() {
+	wait_gone "$tpid" 10
+	wait "$tpid"
+	check_eq "$1" "${2:-0}" "$?"
+}
+
+# echo_client ADDR TEXT [SECS]: a reference client sends TEXT (a line),
+# keeps reading for up to SECS (default 5) after its EOF, and prints the
+# reply.
+echo_client() {
+	local t=${3:-5}
+	printf '%s\n' "$2" | timeout -k 2 $((t + 10)) "$SOCAT" -t "$t" STDIO "$1"
+}
+
+# exists PATH: "yes" when PATH exists, else "no".
+exists() { if [ -e "$1" ]; then echo yes; else echo no; fi; }
+
+# no_elog FILE: FILE holds no log line with level E.
+no_elog() { ! has_elog "$1"; }
+
+# PY: the python interpreter itself (a pyenv shim costs a shell start per call).
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
+# peer ARGS...: the scenario's python peer program $PEER, under a timeout of
+# $PEER_SECS (default 20).
+peer() { timeout -k 2 "${PEER_SECS:-20}" "$PY" "$PEER" "$@"; }
+# bgpeer SECS ARGS...: the peer in the background (its pid in $BG_PID).
+bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }

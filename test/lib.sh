@@ -152,6 +152,14 @@ children() { pgrep -P "$1" 2>/dev/null | wc -l; }
 # wait_until is called, and never again.
 has_children() { [ "$(children "$1")" -eq "$2" ]; }
 
+# nchildren PID: children of PID (zombies too), read in one go from the
+# kernel's list, so that a child reaped and replaced during the read is not
+# counted twice.
+nchildren() { wc -w <"/proc/$1/task/$1/children" 2>/dev/null || echo 0; }
+
+# has_lines FILE N: FILE exists and has N lines or more.
+has_lines() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
+
 # zombies PID: number of zombie children of PID.
 zombies() {
 	local n=0 c
