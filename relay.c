@@ -880,22 +880,79 @@ static int open_socket(struct addr *, struct endpoint *);
 #define GR_PROG		(G_FD | G_SOCKET | G_PROGRAM | G_TERMIOS | G_SESSION)
 #define GR_SOCKS	(GR_TCP_C | G_IP6 | G_SOCKS)
 #define GR_RAWIP	(G_FD | G_SOCKET | G_IP)
-#define GR_RAWIP_D	(GR_RAWIP | G_IPSERVER)		/* IP-DATAGRAM */
-#define GR_RAWIP_R	(GR_RAWIP | G_LISTEN | G_IPSERVER) /* IP-RECV */
-#define GR_RAWIP_L	(GR_RAWIP_R | G_CHILD)		/* IP-RECVFROM */
+#define GR_RAWIP_R	(GR_RAWIP | G_LISTEN | G_IPSERVER)	/* IP-RECV */
 #define GR_GEN_C	(G_FD | G_SOCKET | G_CONNECT)
 #define GR_GEN_R	(G_FD | G_SOCKET | G_LISTEN)
 #define GR_GEN_L	(GR_GEN_R | G_CHILD)
-#define GR_UDPLITE_C	(GR_UDP_C | G_UDPLITE | G_IP6)
-#define GR_UDPLITE_D	(GR_UDPLITE_C | G_IPSERVER)
-#define GR_UDPLITE_L	(GR_UDP_L | G_UDPLITE)
-#define GR_UDPLITE_R	(GR_UDP | G_UDPLITE | G_LISTEN | G_IPSERVER)
-#define GR_SCTP_C	(G_FD | G_SOCKET | G_IP | G_SCTP | G_CONNECT)
-#define GR_SCTP_L	(G_FD | G_SOCKET | G_IP | G_SCTP | G_LISTEN | G_CHILD | \
-			 G_IPSERVER)
-#define GR_DCCP_C	(G_FD | G_SOCKET | G_IP | G_DCCP | G_CONNECT)
-#define GR_DCCP_L	(G_FD | G_SOCKET | G_IP | G_DCCP | G_LISTEN | G_CHILD | \
-			 G_IPSERVER)
+#define GR_UDPLITE	(GR_UDP | G_UDPLITE)
+#define GR_INET_C	(G_FD | G_SOCKET | G_IP | G_CONNECT)
+#define GR_INET_L	(G_FD | G_SOCKET | G_IP | G_LISTEN | G_CHILD | G_IPSERVER)
+
+/*
+ * The rows of the families that are rows on the UDP and TCP openers, one
+ * macro a name (the rows stay sorted by name).  g6 is G_IP6 where the
+ * address may be IPv6.
+ *
+ * Raw IP, P-DATAGRAM (P-DGRAM), P-RECV, P-RECVFROM, P-SENDTO (P, P-SEND)
+ * for P = IP, IP4, IP6: the protocol is a parameter (struct addr's
+ * protocol).
+ */
+#define RAWIP_ROWS(P, family, g6) \
+	{ P "-DATAGRAM", P "-DGRAM", 2, ":<host>:<protocol>", K_SENDTO, \
+	    family, SOCK_RAW, 0, GR_RAWIP | G_IPSERVER | g6, TV_ANY_SENDER, \
+	    open_rawip }, \
+	{ P "-RECV", NULL, 1, ":<protocol>", K_RECV, \
+	    family, SOCK_RAW, 0, GR_RAWIP_R | g6, 0, open_rawip }, \
+	{ P "-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM, \
+	    family, SOCK_RAW, 0, GR_RAWIP_R | G_CHILD | g6, 0, open_rawip }, \
+	{ P "-SENDTO", P " " P "-SEND", 2, ":<host>:<protocol>", K_SENDTO, \
+	    family, SOCK_RAW, 0, GR_RAWIP | g6, 0, open_rawip }
+/*
+ * UDP-Lite, the UDP types with their own protocol: P-CONNECT (P),
+ * P-DATAGRAM (P-DGRAM), P-LISTEN (P-L), P-RECV, P-RECVFROM, P-SENDTO
+ * (P-SEND) for P = UDPLITE, UDPLITE4, UDPLITE6.
+ */
+#define UDPLITE_ROWS(P, family, g6) \
+	{ P "-CONNECT", P, 2, ":<host>:<port>", K_DGRAM_CONNECT, family, \
+	    SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE | G_CONNECT | g6, 0, \
+	    open_udp }, \
+	{ P "-DATAGRAM", P "-DGRAM", 2, ":<host>:<port>", K_SENDTO, family, \
+	    SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE | G_CONNECT | \
+	    G_IPSERVER | g6, TV_ANY_SENDER, open_udp }, \
+	{ P "-LISTEN", P "-L", 1, ":<port>", K_DGRAM_LISTEN, family, \
+	    SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDP_L | G_UDPLITE | g6, 0, \
+	    open_udp }, \
+	{ P "-RECV", NULL, 1, ":<port>", K_RECV, family, SOCK_DGRAM, \
+	    IPPROTO_UDPLITE, GR_UDPLITE | G_LISTEN | G_IPSERVER | g6, 0, \
+	    open_udp }, \
+	{ P "-RECVFROM", NULL, 1, ":<port>", K_RECVFROM, family, SOCK_DGRAM, \
+	    IPPROTO_UDPLITE, GR_UDP_L | G_UDPLITE | g6, 0, open_udp }, \
+	{ P "-SENDTO", P "-SEND", 2, ":<host>:<port>", K_SENDTO, family, \
+	    SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE | G_CONNECT | g6, 0, \
+	    open_udp }
+/*
+ * A protocol on the TCP openers (SCTP, DCCP): P-CONNECT (P), P-LISTEN
+ * (P-L) and their P4- and P6- forms, groups the TCP ones' but for G_TCP's
+ * options.
+ */
+#define INET_STREAM_ROWS(P, socktype, protocol, group) \
+	{ P "-CONNECT", P, 2, ":<host>:<port>", K_STREAM_CONNECT, AF_UNSPEC, \
+	    socktype, protocol, GR_INET_C | group | G_IP6, 0, \
+	    open_inet_connect }, \
+	{ P "-LISTEN", P "-L", 1, ":<port>", K_STREAM_LISTEN, AF_UNSPEC, \
+	    socktype, protocol, GR_INET_L | group | G_IP6, 0, \
+	    open_inet_listen }, \
+	{ P "4-CONNECT", P "4", 2, ":<host>:<port>", K_STREAM_CONNECT, \
+	    AF_INET, socktype, protocol, GR_INET_C | group, 0, \
+	    open_inet_connect }, \
+	{ P "4-LISTEN", P "4-L", 1, ":<port>", K_STREAM_LISTEN, AF_INET, \
+	    socktype, protocol, GR_INET_L | group, 0, open_inet_listen }, \
+	{ P "6-CONNECT", P "6", 2, ":<host>:<port>", K_STREAM_CONNECT, \
+	    AF_INET6, socktype, protocol, GR_INET_C | group | G_IP6, 0, \
+	    open_inet_connect }, \
+	{ P "6-LISTEN", P "6-L", 1, ":<port>", K_STREAM_LISTEN, AF_INET6, \
+	    socktype, protocol, GR_INET_L | group | G_IP6, 0, \
+	    open_inet_listen }
 
 #define IS_ABSTRACT(a)	((a)->type->variant & TV_ABSTRACT)
 
@@ -926,22 +983,7 @@ const struct addr_type addr_types[] = {
 	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0,
 	    GR_FILE & ~G_TERMIOS, TV_CREATE, open_file },
 #ifdef HAVE_DCCP
-	{ "DCCP-CONNECT", "DCCP", 2, ":<host>:<port>", K_STREAM_CONNECT,
-	    AF_UNSPEC, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_C | G_IP6, 0,
-	    open_inet_connect },
-	{ "DCCP-LISTEN", "DCCP-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_UNSPEC, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_L | G_IP6, 0,
-	    open_inet_listen },
-	{ "DCCP4-CONNECT", "DCCP4", 2, ":<host>:<port>", K_STREAM_CONNECT,
-	    AF_INET, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_C, 0, open_inet_connect },
-	{ "DCCP4-LISTEN", "DCCP4-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_INET, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_L, 0, open_inet_listen },
-	{ "DCCP6-CONNECT", "DCCP6", 2, ":<host>:<port>", K_STREAM_CONNECT,
-	    AF_INET6, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_C | G_IP6, 0,
-	    open_inet_connect },
-	{ "DCCP6-LISTEN", "DCCP6-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_INET6, SOCK_DCCP, IPPROTO_DCCP, GR_DCCP_L | G_IP6, 0,
-	    open_inet_listen },
+	INET_STREAM_ROWS("DCCP", SOCK_DCCP, IPPROTO_DCCP, G_DCCP),
 #endif
 	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG, 0,
 	    open_program },
@@ -949,34 +991,9 @@ const struct addr_type addr_types[] = {
 	    TV_READ | TV_WRITE, open_fd },
 	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE, TV_GOPEN,
 	    open_file },
-	/* Raw IP: the protocol is a parameter (struct addr's protocol). */
-	{ "IP-DATAGRAM", "IP-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_D | G_IP6, TV_ANY_SENDER,
-	    open_rawip },
-	{ "IP-RECV", NULL, 1, ":<protocol>", K_RECV,
-	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_R | G_IP6, 0, open_rawip },
-	{ "IP-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
-	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP_L | G_IP6, 0, open_rawip },
-	{ "IP-SENDTO", "IP IP-SEND", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_UNSPEC, SOCK_RAW, 0, GR_RAWIP | G_IP6, 0, open_rawip },
-	{ "IP4-DATAGRAM", "IP4-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_INET, SOCK_RAW, 0, GR_RAWIP_D, TV_ANY_SENDER,
-	    open_rawip },
-	{ "IP4-RECV", NULL, 1, ":<protocol>", K_RECV,
-	    AF_INET, SOCK_RAW, 0, GR_RAWIP_R, 0, open_rawip },
-	{ "IP4-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
-	    AF_INET, SOCK_RAW, 0, GR_RAWIP_L, 0, open_rawip },
-	{ "IP4-SENDTO", "IP4 IP4-SEND", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_INET, SOCK_RAW, 0, GR_RAWIP, 0, open_rawip },
-	{ "IP6-DATAGRAM", "IP6-DGRAM", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_D | G_IP6, TV_ANY_SENDER,
-	    open_rawip },
-	{ "IP6-RECV", NULL, 1, ":<protocol>", K_RECV,
-	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_R | G_IP6, 0, open_rawip },
-	{ "IP6-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM,
-	    AF_INET6, SOCK_RAW, 0, GR_RAWIP_L | G_IP6, 0, open_rawip },
-	{ "IP6-SENDTO", "IP6 IP6-SEND", 2, ":<host>:<protocol>", K_SENDTO,
-	    AF_INET6, SOCK_RAW, 0, GR_RAWIP | G_IP6, 0, open_rawip },
+	RAWIP_ROWS("IP", AF_UNSPEC, G_IP6),
+	RAWIP_ROWS("IP4", AF_INET, 0),
+	RAWIP_ROWS("IP6", AF_INET6, G_IP6),
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE, 0,
 	    open_file },
 	{ "PIPE", "ECHO", -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
@@ -987,22 +1004,7 @@ const struct addr_type addr_types[] = {
 	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0,
 	    G_FD | G_TERMIOS | G_SESSION | G_NAMED, 0, open_pty },
 #ifdef HAVE_SCTP
-	{ "SCTP-CONNECT", "SCTP", 2, ":<host>:<port>", K_STREAM_CONNECT,
-	    AF_UNSPEC, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_C | G_IP6, 0,
-	    open_inet_connect },
-	{ "SCTP-LISTEN", "SCTP-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_UNSPEC, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_L | G_IP6, 0,
-	    open_inet_listen },
-	{ "SCTP4-CONNECT", "SCTP4", 2, ":<host>:<port>", K_STREAM_CONNECT,
-	    AF_INET, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_C, 0, open_inet_connect },
-	{ "SCTP4-LISTEN", "SCTP4-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_INET, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_L, 0, open_inet_listen },
-	{ "SCTP6-CONNECT", "SCTP6", 2, ":<host>:<port>", K_STREAM_CONNECT,
-	    AF_INET6, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_C | G_IP6, 0,
-	    open_inet_connect },
-	{ "SCTP6-LISTEN", "SCTP6-L", 1, ":<port>", K_STREAM_LISTEN,
-	    AF_INET6, SOCK_STREAM, IPPROTO_SCTP, GR_SCTP_L | G_IP6, 0,
-	    open_inet_listen },
+	INET_STREAM_ROWS("SCTP", SOCK_STREAM, IPPROTO_SCTP, G_SCTP),
 #endif
 	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    TV_SHELL, open_program },
@@ -1111,54 +1113,9 @@ const struct addr_type addr_types[] = {
 	{ "UDP6-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO, AF_INET6,
 	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 #ifdef HAVE_UDPLITE
-	/* UDP-Lite: the UDP rows with their own protocol. */
-	{ "UDPLITE-CONNECT", "UDPLITE", 2, ":<host>:<port>", K_DGRAM_CONNECT,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
-	{ "UDPLITE-DATAGRAM", "UDPLITE-DGRAM", 2, ":<host>:<port>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D, TV_ANY_SENDER,
-	    open_udp },
-	{ "UDPLITE-LISTEN", "UDPLITE-L", 1, ":<port>", K_DGRAM_LISTEN,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
-	    open_udp },
-	{ "UDPLITE-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_R | G_IP6, 0,
-	    open_udp },
-	{ "UDPLITE-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
-	    open_udp },
-	{ "UDPLITE-SENDTO", "UDPLITE-SEND", 2, ":<host>:<port>", K_SENDTO,
-	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
-	{ "UDPLITE4-CONNECT", "UDPLITE4", 2, ":<host>:<port>", K_DGRAM_CONNECT,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C & ~G_IP6, 0,
-	    open_udp },
-	{ "UDPLITE4-DATAGRAM", "UDPLITE4-DGRAM", 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D & ~G_IP6,
-	    TV_ANY_SENDER, open_udp },
-	{ "UDPLITE4-LISTEN", "UDPLITE4-L", 1, ":<port>", K_DGRAM_LISTEN,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L, 0, open_udp },
-	{ "UDPLITE4-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_R, 0, open_udp },
-	{ "UDPLITE4-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L, 0, open_udp },
-	{ "UDPLITE4-SENDTO", "UDPLITE4-SEND", 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C & ~G_IP6, 0,
-	    open_udp },
-	{ "UDPLITE6-CONNECT", "UDPLITE6", 2, ":<host>:<port>", K_DGRAM_CONNECT,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
-	{ "UDPLITE6-DATAGRAM", "UDPLITE6-DGRAM", 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_D, TV_ANY_SENDER,
-	    open_udp },
-	{ "UDPLITE6-LISTEN", "UDPLITE6-L", 1, ":<port>", K_DGRAM_LISTEN,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
-	    open_udp },
-	{ "UDPLITE6-RECV", NULL, 1, ":<port>", K_RECV,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_R | G_IP6, 0,
-	    open_udp },
-	{ "UDPLITE6-RECVFROM", NULL, 1, ":<port>", K_RECVFROM,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_L | G_IP6, 0,
-	    open_udp },
-	{ "UDPLITE6-SENDTO", "UDPLITE6-SEND", 2, ":<host>:<port>", K_SENDTO,
-	    AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE_C, 0, open_udp },
+	UDPLITE_ROWS("UDPLITE", AF_UNSPEC, G_IP6),
+	UDPLITE_ROWS("UDPLITE4", AF_INET, 0),
+	UDPLITE_ROWS("UDPLITE6", AF_INET6, G_IP6),
 #endif
 	{ "UNIX-CLIENT", "UNIX", 1, ":<path>", K_STREAM_CONNECT, AF_UNIX,
 	    SOCK_STREAM, 0, GR_UNIX_C, TV_DGRAM_FALLBACK, open_unix_connect },
@@ -2411,6 +2368,22 @@ release(const struct addr *a, struct addrinfo *res)
 }
 
 /*
+ * The end of an IP opener: closes fd unless it went to the endpoint (-1)
+ * and frees what lookup() and the lookup of bind= returned.  Returns rc.
+ */
+static int
+open_done(const struct addr *a, int fd, struct addrinfo *res,
+    struct addrinfo *bres, int rc)
+{
+	if (fd != -1)
+		close(fd);
+	release(a, res);
+	if (bres != NULL)
+		freeaddrinfo(bres);
+	return rc;
+}
+
+/*
  * The address family a's sockets use: the type's (TCP4, UDP6, ...), else
  * pf='s, else -4's or -6's, else AF_UNSPEC (the host's or bind='s decide).
  */
@@ -3639,12 +3612,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	fd = -1;
 	rc = 0;
 err:
-	if (fd != -1)
-		close(fd);
-	release(a, res);
-	if (bres != NULL)
-		freeaddrinfo(bres);
-	return rc;
+	return open_done(a, fd, res, bres, rc);
 }
 
 /*
@@ -4733,12 +4701,7 @@ open_udp(struct addr *a, struct endpoint *ep)
 	}
 	rc = 0;
 err:
-	if (fd != -1)
-		close(fd);
-	release(a, res);
-	if (bres != NULL)
-		freeaddrinfo(bres);
-	return rc;
+	return open_done(a, fd, res, bres, rc);
 }
 
 /*
@@ -4799,12 +4762,7 @@ open_rawip(struct addr *a, struct endpoint *ep)
 	fd = -1;	/* now ep's */
 	rc = 0;
 out:
-	if (fd != -1)
-		close(fd);
-	release(a, res);
-	if (bres != NULL)
-		freeaddrinfo(bres);
-	return rc;
+	return open_done(a, fd, res, bres, rc);
 }
 
 /*
