@@ -4640,7 +4640,7 @@ err:
 /*
  * Opens the UDP types.  UDP connects; UDP-SENDTO and UDP-DATAGRAM send to
  * the peer without connecting, so replies from anyone come in; the
- * listening kinds bind here and are served by serve().
+ * listening kinds bind here and are served by accept_clients().
  * Returns 0, or -1 after logging.
  */
 static int

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Soak: SOAK_SEQ connections one after another (default 3000; the
-# issue's full size is 20000), then SOAK_CONC at once (default 500; full
-# size 2000), each an echoed line, through one fork listener.  Afterwards
+# Soak: SOAK_SEQ connections one after another (default 3000; CI runs
+# 20000), then SOAK_CONC at once (default 500; CI 2000), each an echoed
+# line, through one fork listener.  Afterwards
 # the listener's fd count, RSS (within 1 MiB) and child count are back where
 # they started.  The backend is test/peer.pl's one-process echo server.
 . "$(dirname "$0")/lib.sh"
