@@ -275,6 +275,21 @@ for tool in "$SOCAT" "$RELAY"; do
 done
 check_eq "UDP4-RECV,range=: socat wrote only the allowed sender's datagram" allowed "$(cat "$D/urange.socat.out")"
 same urange socat out
+# A TCP client that range= refuses after it has sent data (defer-accept:
+# accept() returns once it has) reads an EOF and exits 0, as with socat's
+# shutdown() before close(); a bare close() would reset it (client and
+# server are the same tool, as in socat's test.sh)
+for tool in "$SOCAT" "$RELAY"; do
+	port=$(free_port)
+	bg "$tool" TCP4-LISTEN:$port,reuseaddr,defer-accept=1,range=127.0.0.2/32 PIPE
+	p=$BG_PID
+	wait_listen $port
+	ns_tool - "$tool" trefused 5 "$TMP/in.gen" - TCP4:127.0.0.1:$port
+	stop_tool $p
+done
+check_eq "range= refusal: socat's client exits 0" 0 "$(cat "$D/trefused.socat.rc")"
+is_empty_file "range= refusal: socat's client got nothing" "$D/trefused.socat.out"
+same trefused socat out rc
 check_eq "SOCKET-CONNECT: socat's echo came back" "generic" "$(cat "$D/connect.socat.out")"
 same connect socat out rc
 check_eq "SOCKET-SENDTO: the peer saw socat's datagram from its bound port" "8 generic\\n BPORT" "$(cat "$D/gsendto.socat.peer")"
