@@ -5056,9 +5056,9 @@ accept_one(const struct addr *a, int lfd, int wait)
 			if (client_allowed(a, (struct sockaddr *)&peer, plen))
 				return fd;
 			/*
-			 * A FIN first, as socat: a refused client that has
-			 * sent data reads an EOF, not (only) the reset that
-			 * close() sends for the unread data.
+			 * As socat: a FIN first, so that the client reads an
+			 * EOF before the reset a close() with its data unread
+			 * sends.
 			 */
 			(void)shutdown(fd, SHUT_RDWR);
 			close(fd);
