@@ -277,3 +277,55 @@ PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 peer() { timeout -k 2 "${PEER_SECS:-20}" "$PY" "$PEER" "$@"; }
 # bgpeer SECS ARGS...: the peer in the background (its pid in $BG_PID).
 bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }
+
+# dlisten DESC [options] -- ARGS...: one differential case for a listener:
+# "TOOL ARGS" runs in the background with each tool of $TOOLS in turn, the
+# reference first, until it listens at --at (default @P@).  @P@ in ARGS,
+# --at and the commands below stands for a fresh TCP port (one per tool),
+# @U@ for the socket path $TMP/<tool>/DESC-number.sock, @D@ for $TMP/<tool>.
+# --at is @P@ (TCP), udp:@P@ (UDP) or a UNIX socket path.  The checks, each
+# named "<tool>: DESC: WHAT", in the order given:
+#   --is WHAT WANT CMD  CMD's output (a client, ss, stat...) is WANT
+#   --alive WHAT        the listener is still running
+# Then the listener is stopped, or with --ends RC it ends by itself (within
+# 10 s) with exit code RC.  --err FILE: its stderr goes to FILE (@D@ allowed).
+DL_N=0
+dlisten() {
+	local desc=$1 at=@P@ ends="" err=/dev/null
+	local -a is=()
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--at|--ends|--err) printf -v "${1#--}" %s "$2"; shift 2 ;;
+		--is) is+=("$2" "$3" "$4"); shift 4 ;;
+		--alive) is+=("$2" alive 'kill -0 $tpid && echo alive'); shift 2 ;;
+		--) shift; break ;;
+		*) echo "# dlisten: bad argument $1" >&2; return 2 ;;
+		esac
+	done
+	DL_N=$((DL_N + 1))
+	local tool tn w d a i c P U
+	local -a args
+	for tool in "${TOOLS[@]}"; do
+		set_tool "$tool"
+		d=$TMP/$tn P=$(dport)
+		U=$d/dl$DL_N.sock
+		mkdir -p "$d"
+		args=()
+		for a in "$@"; do a=${a//@P@/$P}; a=${a//@U@/$U}; args+=("${a//@D@/$d}"); done
+		a=${at//@P@/$P}
+		a=${a//@U@/$U}
+		c=${err//@D@/$d}
+		tool_bg "${a//@D@/$d}" "$tool" "${args[@]}" </dev/null 2>"$c"
+		for ((i = 0; i < ${#is[@]}; i += 3)); do
+			c=${is[i + 2]//@P@/$P}
+			c=${c//@U@/$U}
+			check_eq "$w: $desc: ${is[i]}" "${is[i + 1]}" "$(eval "${c//@D@/$d}")"
+		done
+		if [ -n "$ends" ]; then
+			tool_ends "$w: $desc: exit code" "$ends"
+		else
+			stop_tool "$tpid"
+		fi
+	done
+}
