@@ -325,7 +325,7 @@ dlisten() {
 		tool_bg "${sub[0]}" "$tool" "${args[@]}" </dev/null 2>"${sub[1]}"
 		for ((i = 2; i < 2 + ${#steps[@]}; i += 4)); do
 			case ${sub[i]} in
-			do) eval "${sub[i + 1]}" ;;
+			do) eval "${sub[i + 1]//@T@/$tpid}" ;;
 			is) check_eq "$w: $desc: ${sub[i + 1]}" "${sub[i + 2]//@T@/$tpid}" "$(eval "${sub[i + 3]//@T@/$tpid}")" ;;
 			alive) check "$w: $desc: ${sub[i + 1]}" kill -0 "$tpid" ;;
 			ends) tool_ends "$w: $desc: exit code" "${sub[i + 1]}"; ended=1 ;;
