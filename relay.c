@@ -112,6 +112,30 @@ struct sockaddr_vm {
 #define VMADDR_CID_ANY	-1U
 #endif
 #endif
+/*
+ * TUN, INTERFACE and the POSIXMQ types, Linux only: a tunnel device and an
+ * AF_PACKET socket give one packet a read, and a message queue descriptor
+ * is a file descriptor that poll() watches.  The tunnel device's ioctl and
+ * flags are the kernel's ABI, written out because musl's headers have no
+ * <linux/if_tun.h>.
+ */
+#ifdef __linux__
+#include <mqueue.h>
+#include <netpacket/packet.h>
+#define HAVE_PACKET 1	/* TUN and INTERFACE */
+#define HAVE_POSIXMQ 1
+#ifndef TUNSETIFF
+#define TUNSETIFF	_IOW('T', 202, int)
+#endif
+#ifndef IFF_TUN
+#define IFF_TUN		0x0001
+#define IFF_TAP		0x0002
+#define IFF_NO_PI	0x1000
+#endif
+#ifndef ETH_P_ALL
+#define ETH_P_ALL	0x0003
+#endif
+#endif
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
 #define HAVE_SOCK_FLAGS 1
 #else
@@ -180,7 +204,7 @@ static struct {
 #define STACK_PAGE	4096	/* the unit of copy-on-write after fork() */
 #define BULK_STEP	16384	/* a splice step this big means bulk data */
 #define BULK_PIPE	262144	/* and the pipe size that moves it best */
-static struct {
+static struct cleanup_name {
 	char		*path;
 	pid_t		 pid;		/* the process that made it */
 }				 cleanup_paths[MAX_CLEANUP];
@@ -191,6 +215,20 @@ static struct {
 }				 tty_saved[MAX_TTYS] = { { .fd = -1 }, { .fd = -1 },
 				     { .fd = -1 }, { .fd = -1 } };
 static long			 utc_offset;	/* seconds east of UTC, at start */
+#ifdef HAVE_POSIXMQ
+/* The message queues relay removes at exit (unlink-close), as above. */
+#define MAX_MQ_CLEANUP	2	/* a queue per address */
+static struct cleanup_name	 cleanup_mqs[MAX_MQ_CLEANUP];
+#endif
+#ifdef HAVE_PACKET
+/* The flags of the interfaces INTERFACE changed (iff-*), put back at exit. */
+#define MAX_IF_SAVED	2	/* an interface per address */
+static struct {
+	char		 name[IF_NAMESIZE];
+	short		 flags;
+	pid_t		 pid;		/* the process that changed them */
+}				 if_saved[MAX_IF_SAVED];
+#endif
 
 /*
  * The EXEC/SYSTEM programs of this process: at most one for each half of
@@ -453,21 +491,54 @@ syslog_facility(const char *name)
 	return -1;
 }
 
-/* Notes path for removal when relay ends (see cleanup_paths). */
+/* Notes path in list (n entries) for removal when relay ends. */
 static void
-add_cleanup(const char *path)
+note_cleanup(struct cleanup_name *list, int n, const char *path)
 {
 	int i;
 
-	for (i = 0; i < MAX_CLEANUP; i++)
-		if (cleanup_paths[i].path == NULL) {
-			cleanup_paths[i].pid = getpid();
-			if ((cleanup_paths[i].path = strdup(path)) != NULL)
+	for (i = 0; i < n; i++)
+		if (list[i].path == NULL) {
+			list[i].pid = getpid();
+			if ((list[i].path = strdup(path)) != NULL)
 				return;
 			break;
 		}
 	logmsg(L_WARN, "\"%s\" will not be removed at exit", path);
 }
+
+/* Notes path for removal when relay ends (see cleanup_paths). */
+static void
+add_cleanup(const char *path)
+{
+	note_cleanup(cleanup_paths, MAX_CLEANUP, path);
+}
+
+#ifdef HAVE_PACKET
+/*
+ * Puts back the flags of the interfaces that process self changed;
+ * async-signal-safe, for cleanup().
+ */
+static void
+restore_if_flags(pid_t self)
+{
+	struct ifreq ifr;
+	int i, s = -1;
+
+	for (i = 0; i < MAX_IF_SAVED; i++) {
+		if (if_saved[i].name[0] == '\0' || if_saved[i].pid != self)
+			continue;
+		if (s == -1 && (s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+			return;
+		memset(&ifr, 0, sizeof(ifr));
+		memcpy(ifr.ifr_name, if_saved[i].name, sizeof(if_saved[i].name));
+		ifr.ifr_flags = if_saved[i].flags;
+		(void)ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	if (s != -1)
+		close(s);
+}
+#endif
 
 /*
  * Removes the files relay made and restores the terminals it changed;
@@ -495,6 +566,14 @@ cleanup(void)
 	for (i = 0; i < MAX_CLEANUP; i++)
 		if (cleanup_paths[i].path != NULL && cleanup_paths[i].pid == self)
 			(void)unlink(cleanup_paths[i].path);
+#ifdef HAVE_POSIXMQ
+	for (i = 0; i < MAX_MQ_CLEANUP; i++)
+		if (cleanup_mqs[i].path != NULL && cleanup_mqs[i].pid == self)
+			(void)mq_unlink(cleanup_mqs[i].path);
+#endif
+#ifdef HAVE_PACKET
+	restore_if_flags(self);
+#endif
 }
 
 /* ------------------------------------------------------------------ */
@@ -504,6 +583,7 @@ cleanup(void)
 #define FIELD(f)	offsetof(struct addr_settings, f)
 #define SOCKOPT(l, n)	OA_SOCKOPT, (l), (n), 0
 #define SETTING(f)	OA_FIELD, 0, 0, FIELD(f)
+#define IFFLAG(f)	OA_IFFLAG, 0, (f), 0
 
 /* Address options, sorted by name. */
 const struct opt_desc opt_descs[] = {
@@ -621,6 +701,48 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 0, ICRNL, 0, "<0|1>" },
 	{ "iexten", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, IEXTEN, 0, "<0|1>" },
+#ifdef HAVE_PACKET	/* the flags of a network interface */
+	{ "iff-allmulti", "allmulti", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_ALLMULTI), NULL },
+#ifdef IFF_AUTOMEDIA
+	{ "iff-automedia", "automedia", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_AUTOMEDIA), NULL },
+#endif
+	{ "iff-broadcast", NULL, G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_BROADCAST), NULL },
+	{ "iff-debug", NULL, G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_DEBUG), NULL },
+	{ "iff-loopback", "loopback", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_LOOPBACK), NULL },
+#ifdef IFF_MASTER
+	{ "iff-master", "master", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_MASTER), NULL },
+#endif
+	{ "iff-multicast", NULL, G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_MULTICAST), NULL },
+	{ "iff-no-pi", "no-pi tun-no-pi", G_TUN, PH_OPEN, OT_BOOL,
+	    SETTING(no_pi), NULL },
+	{ "iff-noarp", "noarp", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_NOARP), NULL },
+	{ "iff-notrailers", "notrailers", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_NOTRAILERS), NULL },
+	{ "iff-pointopoint", "pointopoint", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_POINTOPOINT), NULL },
+#ifdef IFF_PORTSEL
+	{ "iff-portsel", "portsel", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_PORTSEL), NULL },
+#endif
+	{ "iff-promisc", "promisc", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_PROMISC), NULL },
+	{ "iff-running", "running", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_RUNNING), NULL },
+#ifdef IFF_SLAVE
+	{ "iff-slave", "slave", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_SLAVE), NULL },
+#endif
+	{ "iff-up", "up", G_INTERFACE, PH_OPEN, OT_BOOL,
+	    IFFLAG(IFF_UP), NULL },
+#endif
 	{ "ignorecr", NULL, G_HTTP, PH_OPEN, OT_BOOL,
 	    SETTING(ignorecr), NULL },
 	{ "ignoreeof", "ignoreof", G_FD, PH_OPEN, OT_BOOL,
@@ -699,6 +821,16 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(pipes), NULL },
 	{ "pktinfo", "ip-pktinfo ippktinfo", G_IP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IP, IP_PKTINFO), NULL },
+#ifdef HAVE_POSIXMQ
+	{ "posixmq-flush", "mq-flush", G_POSIXMQ, PH_OPEN, OT_BOOL,
+	    SETTING(mq_flush), NULL },
+	{ "posixmq-maxmsg", "mq-maxmsg", G_POSIXMQ, PH_OPEN, OT_INT,
+	    SETTING(mq_maxmsg), "<count>" },
+	{ "posixmq-msgsize", "mq-msgsize", G_POSIXMQ, PH_OPEN, OT_INT,
+	    SETTING(mq_msgsize), "<bytes>" },
+	{ "posixmq-priority", "mq-prio", G_POSIXMQ, PH_OPEN, OT_INT,
+	    SETTING(mq_prio), "<priority>" },
+#endif
 	{ "priority", "so-priority", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_PRIORITY), "<prio>" },
 	{ "proxy-authorization", "proxyauth proxy-auth", G_HTTP, PH_OPEN,
@@ -783,6 +915,14 @@ const struct opt_desc opt_descs[] = {
 	    OA_OFLAG, 0, O_TRUNC, 0, NULL },
 	{ "ttl", "ip-ttl ipttl", G_IP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IP, IP_TTL), "<hops>" },
+#ifdef HAVE_PACKET
+	{ "tun-device", NULL, G_TUN, PH_OPEN, OT_STRING,
+	    SETTING(tun_device), "<device-file>" },
+	{ "tun-name", NULL, G_TUN, PH_OPEN, OT_STRING,
+	    SETTING(tun_name), "<if-name>" },
+	{ "tun-type", NULL, G_TUN, PH_OPEN, OT_STRING,
+	    SETTING(tun_type), "<tun|tap>" },
+#endif
 	{ "unicast-hops", "ipv6-unicast-hops", G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS), "<hops>" },
 	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
@@ -820,6 +960,13 @@ static int open_vsock(struct addr *, struct endpoint *);
 static int open_socks4(struct addr *, struct endpoint *);
 static int open_socks5(struct addr *, struct endpoint *);
 static int open_http_proxy(struct addr *, struct endpoint *);
+#ifdef HAVE_PACKET
+static int open_tun(struct addr *, struct endpoint *);
+static int open_interface(struct addr *, struct endpoint *);
+#endif
+#ifdef HAVE_POSIXMQ
+static int open_posixmq(struct addr *, struct endpoint *);
+#endif
 
 #define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
 #define GR_TCP_C	(GR_TCP | G_CONNECT)
@@ -834,6 +981,7 @@ static int open_http_proxy(struct addr *, struct endpoint *);
 #define GR_PROG		(G_FD | G_SOCKET | G_PROGRAM | G_TERMIOS | G_SESSION)
 #define GR_SOCKS	(GR_TCP_C | G_IP6 | G_SOCKS)
 
+#define GR_MQ		(G_FD | G_NAMED | G_POSIXMQ)
 #define IS_ABSTRACT(a)	((a)->type->variant & TV_ABSTRACT)
 
 /*
@@ -868,10 +1016,24 @@ const struct addr_type addr_types[] = {
 	    TV_READ | TV_WRITE, open_fd },
 	{ "GOPEN", NULL, 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE, TV_GOPEN,
 	    open_file },
+#ifdef HAVE_PACKET
+	{ "INTERFACE", "IF", 1, ":<interface>", K_PACKET, AF_PACKET, SOCK_RAW,
+	    0, G_FD | G_SOCKET | G_INTERFACE, 0, open_interface },
+#endif
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE, 0,
 	    open_file },
 	{ "PIPE", "ECHO", -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
 	    0, open_pipe },
+#ifdef HAVE_POSIXMQ
+	{ "POSIXMQ-BIDIRECTIONAL", "POSIXMQ", 1, ":<mqname>", K_MQUEUE,
+	    0, 0, 0, GR_MQ, TV_READ | TV_WRITE, open_posixmq },
+	{ "POSIXMQ-READ", NULL, 1, ":<mqname>", K_MQUEUE,
+	    0, 0, 0, GR_MQ, TV_READ, open_posixmq },
+	{ "POSIXMQ-RECEIVE", "POSIXMQ-RECV", 1, ":<mqname>", K_MQUEUE,
+	    0, 0, 0, GR_MQ | G_CHILD, TV_READ | TV_ONE_MESSAGE, open_posixmq },
+	{ "POSIXMQ-SEND", "POSIXMQ-WRITE", 1, ":<mqname>", K_MQUEUE,
+	    0, 0, 0, GR_MQ | G_CHILD, TV_WRITE, open_posixmq },
+#endif
 	{ "PROXY", "PROXY-CONNECT", 3, ":<proxy-server>:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP,
 	    GR_TCP_C | G_IP6 | G_HTTP, 0, open_http_proxy },
@@ -918,6 +1080,10 @@ const struct addr_type addr_types[] = {
 	    open_inet_connect },
 	{ "TCP6-LISTEN", "TCP6-L", 1, ":<port>", K_STREAM_LISTEN, AF_INET6,
 	    SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0, open_inet_listen },
+#ifdef HAVE_PACKET
+	{ "TUN", NULL, -1, "[:<if-addr>/<bits>]", K_PACKET, 0, 0, 0,
+	    G_FD | G_TUN | G_INTERFACE, 0, open_tun },
+#endif
 	{ "UDP", "UDP-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0,
 	    open_udp },
@@ -1298,6 +1464,33 @@ parse_range(const char *s, struct addr *a)
 	return 0;
 }
 
+/*
+ * Parses TUN's parameter: "addr/bits" or "addr:mask", IPv4, as socat
+ * (addr may be a name, resolved as range= resolves one), into *ip and
+ * *mask.  Returns 0, or -1 if malformed or the name does not resolve.
+ */
+int
+parse_if_addr(const char *s, struct in_addr *ip, struct in_addr *mask)
+{
+	char host[256];
+	size_t hlen = strcspn(s, "/:");
+	int bits;
+
+	if (s[hlen] == '\0' || hlen >= sizeof(host))
+		return -1;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (inet_pton(AF_INET, host, ip) != 1 &&
+	    range_name(host, (unsigned char *)&ip->s_addr) == -1)
+		return -1;
+	if (s[hlen] == ':')
+		return inet_pton(AF_INET, s + hlen + 1, mask) == 1 ? 0 : -1;
+	if (parse_int(s + hlen + 1, &bits) == -1 || bits < 0 || bits > 32)
+		return -1;
+	mask->s_addr = htonl(bits == 0 ? 0 : 0xffffffffU << (32 - bits));
+	return 0;
+}
+
 /* Returns the termios speed for a baud rate, or (speed_t)-1. */
 static speed_t
 baud_speed(long baud)
@@ -1381,6 +1574,13 @@ set_number_option(struct addr *a, const struct opt_desc *o, int v)
 	case OA_FSFLAG:
 		a->set.fsflags = v ? a->set.fsflags | o->optname :
 		    a->set.fsflags & ~o->optname;
+		return 0;
+	case OA_IFFLAG:
+		/* iff-up=0 takes the flag away: it is cleared. */
+		a->set.iff_set = v ? a->set.iff_set | o->optname :
+		    a->set.iff_set & ~o->optname;
+		a->set.iff_clr = v ? a->set.iff_clr & ~o->optname :
+		    a->set.iff_clr | o->optname;
 		return 0;
 	case OA_SOCKOPT:
 		break;
@@ -1533,6 +1733,9 @@ free_address(struct addr *a)
 	free(a->set.proxyauth);
 	free(a->set.proxyauthfile);
 	free(a->set.http_version);
+	free(a->set.tun_device);
+	free(a->set.tun_name);
+	free(a->set.tun_type);
 	if (a->numeric != NULL)
 		freeaddrinfo(a->numeric);
 	if (a->writer != NULL) {
@@ -1573,7 +1776,7 @@ address_defaults(struct addr *a, const char *text)
 	a->dir = DIR_BOTH;
 	a->set.backlog = DEFAULT_BACKLOG;
 	a->set.mode = -1;
-	a->set.unlink_close = 1;
+	a->set.unlink_close = -1;	/* yes, but for POSIXMQ: see there */
 	a->set.accmode = -1;
 	a->set.interval = 1;
 	a->set.pgid = -1;
@@ -4302,6 +4505,333 @@ err:
 	return rc;
 }
 
+#ifdef HAVE_PACKET
+/*
+ * Sets and clears on interface name the flags a's iff-* options name, as
+ * ifconfig does, through fd (a socket of any kind).  With save, the flags
+ * it had are noted, and cleanup() puts them back at exit, as socat does
+ * for INTERFACE.  Returns 0, or -1 after logging.
+ */
+static int
+set_if_flags(int fd, const char *name, const struct addr *a, int save)
+{
+	struct ifreq ifr;
+	size_t i;
+
+	if ((a->set.iff_set | a->set.iff_clr) == 0)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "ioctl(%d, SIOCGIFFLAGS, {\"%s\"})",
+		    fd, name);
+		return option_failed();
+	}
+	for (i = 0; save && i < MAX_IF_SAVED; i++)
+		if (if_saved[i].name[0] == '\0') {
+			if_saved[i].flags = ifr.ifr_flags;
+			if_saved[i].pid = getpid();
+			memcpy(if_saved[i].name, ifr.ifr_name, sizeof(if_saved[i].name));
+			break;
+		}
+	ifr.ifr_flags = (short)((ifr.ifr_flags | a->set.iff_set) &
+	    ~a->set.iff_clr);
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "ioctl(%d, SIOCSIFFLAGS, {\"%s\", 0x%x})",
+		    fd, name, (unsigned)(unsigned short)ifr.ifr_flags);
+		return option_failed();
+	}
+	return 0;
+}
+
+/*
+ * Sets the address and netmask of TUN's parameter and the iff-* flags on
+ * the new interface ifr names.  Returns 0, or -1 after logging.
+ */
+static int
+configure_tun(const struct addr *a, struct ifreq *ifr)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)(void *)&ifr->ifr_addr;
+	struct in_addr ip, mask;
+	int s, rc = -1;
+
+	/* An interface is configured through a socket, of any kind. */
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(AF_INET, SOCK_DGRAM)");
+		return -1;
+	}
+	if (a->nparams == 1) {
+		if (parse_if_addr(a->params[0], &ip, &mask) == -1) {
+			logmsg(L_ERROR, "TUN: invalid address \"%s\" (expected "
+			    "address/bits or address:mask)", a->params[0]);
+			goto out;
+		}
+		memset(sin, 0, sizeof(*sin));
+		sin->sin_family = AF_INET;
+		sin->sin_addr = ip;
+		if (ioctl(s, SIOCSIFADDR, ifr) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "ioctl(%d, SIOCSIFADDR, {\"%s\", "
+			    "\"%s\"})", s, ifr->ifr_name, a->params[0]);
+			goto out;
+		}
+		sin->sin_addr = mask;
+		if (ioctl(s, SIOCSIFNETMASK, ifr) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "ioctl(%d, SIOCSIFNETMASK, "
+			    "{\"%s\", \"%s\"})", s, ifr->ifr_name, a->params[0]);
+			goto out;
+		}
+	}
+	rc = set_if_flags(s, ifr->ifr_name, a, 0);
+out:
+	close(s);
+	return rc;
+}
+
+/*
+ * Opens TUN: a new tunnel interface (tun-type=tun, or tap) whose "wire
+ * side" relay serves, one packet a read and a write, with the parameter's
+ * address and the iff-* flags (iff-up brings it up).  The interface goes
+ * when relay closes it.  Returns 0, or -1 after logging.
+ */
+static int
+open_tun(struct addr *a, struct endpoint *ep)
+{
+	const char *dev = a->set.tun_device != NULL ? a->set.tun_device :
+	    "/dev/net/tun";
+	struct ifreq ifr;
+	int fd = -1;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN;
+	if (a->set.tun_type != NULL && strcmp(a->set.tun_type, "tap") == 0)
+		ifr.ifr_flags = IFF_TAP;
+	else if (a->set.tun_type != NULL && strcmp(a->set.tun_type, "tun") != 0) {
+		logmsg(L_ERROR, "unknown tun-type \"%s\"", a->set.tun_type);
+		goto err;
+	}
+	if (a->set.no_pi)
+		ifr.ifr_flags |= IFF_NO_PI;
+	if (a->set.tun_name != NULL) {
+		if (strlen(a->set.tun_name) >= sizeof(ifr.ifr_name)) {
+			logmsg(L_ERROR, "tun-name \"%s\": longer than %d characters",
+			    a->set.tun_name, (int)sizeof(ifr.ifr_name) - 1);
+			goto err;
+		}
+		memcpy(ifr.ifr_name, a->set.tun_name, strlen(a->set.tun_name));
+	}
+	if ((fd = open(dev, O_RDWR | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "open(\"%s\")", dev);
+		goto err;
+	}
+	if (ioctl(fd, TUNSETIFF, &ifr) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "ioctl(%d, TUNSETIFF, {\"%s\"})", fd,
+		    ifr.ifr_name);
+		goto err;
+	}
+	logmsg(L_NOTICE, "TUN: new device \"%s\"", ifr.ifr_name);
+	if (configure_tun(a, &ifr) == -1)
+		goto err;
+	fd_endpoint(ep, a->dir & DIR_READ ? fd : -1, a->dir & DIR_WRITE ? fd : -1);
+	ep->dgram = 1;
+	return 0;
+err:
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+/*
+ * Opens INTERFACE: a packet socket (AF_PACKET) bound to the interface,
+ * which reads the packets that come in on it, link header and all, and
+ * sends what it is given out of it as it is.  The packets that go out are
+ * not read, its own included (PACKET_IGNORE_OUTGOING, Linux 4.20 and
+ * later; before, a warning).  Returns 0, or -1 after logging.
+ */
+static int
+open_interface(struct addr *a, struct endpoint *ep)
+{
+	const char *name = a->params[0];
+	struct sockaddr_ll sll;
+	int fd, one = 1;
+
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	if (strlen(name) >= IF_NAMESIZE ||
+	    (sll.sll_ifindex = (int)if_nametoindex(name)) == 0) {
+		logmsg(L_ERROR, "unknown interface \"%s\"", name);
+		return -1;
+	}
+	if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    htons(ETH_P_ALL))) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(AF_PACKET, SOCK_RAW)");
+		return -1;
+	}
+	if (apply_sockopts(fd, a, AF_PACKET, PH_PREBIND) == -1)
+		goto err;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "bind(%d, {AF_PACKET, \"%s\"})", fd, name);
+		goto err;
+	}
+	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+	    sizeof(one)) == -1)
+		logmsg(L_WARN | L_ERRNO,
+		    "setsockopt(%d, SOL_PACKET, PACKET_IGNORE_OUTGOING)", fd);
+	if (set_if_flags(fd, name, a, 1) == -1)
+		goto err;
+	socket_endpoint(ep, fd);
+	ep->dgram = 1;
+	ep->shut = SHUT_NOTHING;
+	memcpy(&ep->to, &sll, sizeof(sll));
+	ep->tolen = sizeof(sll);
+	return 0;
+err:
+	close(fd);
+	return -1;
+}
+#endif /* HAVE_PACKET */
+
+#ifdef HAVE_POSIXMQ
+/*
+ * Returns the number in a file such as /proc/sys/fs/mqueue/msg_default,
+ * or 0 if it cannot be read (mq_open() then refuses the attributes).
+ */
+static long
+read_number_file(const char *path)
+{
+	char buf[24];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * Takes the next message of queue q into a new dgram.  Returns it, or
+ * NULL when there was none (another reader was first) or after logging.
+ */
+static struct dgram *
+mq_take(int q)
+{
+	struct mq_attr attr;
+	struct dgram *d = NULL;
+	ssize_t n;
+
+	if (mq_getattr(q, &attr) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "mq_getattr(%d)", q);
+		return NULL;
+	}
+	if ((d = calloc(1, sizeof(*d) + (size_t)attr.mq_msgsize)) == NULL) {
+		logmsg(L_ERROR, "out of memory");
+		return NULL;
+	}
+	if ((n = mq_receive(q, d->data, (size_t)attr.mq_msgsize, NULL)) == -1) {
+		if (errno != EAGAIN) {
+			logmsg(L_ERROR | L_ERRNO, "mq_receive(%d)", q);
+			poll(NULL, 0, 100);	/* no busy loop on a lasting error */
+		}
+		free(d);
+		return NULL;
+	}
+	d->len = (size_t)n;
+	return d;
+}
+
+/* posixmq-flush: drops what queue name holds.  Returns 0, or -1 after logging. */
+static int
+mq_drain(const char *name)
+{
+	struct dgram *d;
+	mqd_t q;
+
+	if ((q = mq_open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == (mqd_t)-1) {
+		if (errno == ENOENT)
+			return 0;	/* nothing to drop */
+		logmsg(L_ERROR | L_ERRNO, "mq_open(\"%s\", O_RDONLY)", name);
+		return -1;
+	}
+	while ((d = mq_take(q)) != NULL)
+		free(d);
+	mq_close(q);
+	return 0;
+}
+
+/*
+ * Opens the POSIXMQ types: the message queue name, created if missing
+ * (posixmq-maxmsg and -msgsize say how; mode= its permissions), read and
+ * written one message at a time, sent with posixmq-priority.  As in socat,
+ * the queue stays when relay ends, but with unlink-close.
+ * Returns 0, or -1 after logging.
+ */
+static int
+open_posixmq(struct addr *a, struct endpoint *ep)
+{
+	const char *name = a->params[0];
+	enum dir dirs = a->type->variant & a->dir & DIR_BOTH;
+	struct mq_attr attr, *want = NULL;
+	mqd_t q;
+
+	if (dirs == 0) {
+		logmsg(L_ERROR, "%s: cannot be %s", a->type->name,
+		    a->dir == 1 ? "read" : "written");
+		return -1;
+	}
+	if (a->set.mq_prio < 0 || a->set.mq_prio >= 32768) {
+		logmsg(L_ERROR, "option posixmq-priority: invalid value %d",
+		    a->set.mq_prio);
+		return -1;
+	}
+	/* glibc refuses a name without the leading "/", musl would take it. */
+	if (name[0] != '/') {
+		logmsg(L_ERROR, "%s: mq_open(\"%s\"): %s", a->type->name, name,
+		    strerror(EINVAL));
+		return -1;
+	}
+	if (a->set.unlink_early && mq_unlink(name) == -1 && errno != ENOENT)
+		logmsg(L_INFO | L_ERRNO, "mq_unlink(\"%s\")", name);
+	if (a->set.mq_flush && mq_drain(name) == -1)
+		return -1;
+	/* The one of the two not given is the system's default, as socat. */
+	if (a->set.mq_maxmsg != 0 || a->set.mq_msgsize != 0) {
+		memset(&attr, 0, sizeof(attr));
+		attr.mq_maxmsg = a->set.mq_maxmsg != 0 ? a->set.mq_maxmsg :
+		    read_number_file("/proc/sys/fs/mqueue/msg_default");
+		attr.mq_msgsize = a->set.mq_msgsize != 0 ? a->set.mq_msgsize :
+		    read_number_file("/proc/sys/fs/mqueue/msgsize_default");
+		want = &attr;
+	}
+	q = mq_open(name, (dirs == DIR_READ ? O_RDONLY : dirs == DIR_WRITE ?
+	    O_WRONLY : O_RDWR) | O_CREAT | O_NONBLOCK | O_CLOEXEC,
+	    a->set.mode != -1 ? (mode_t)a->set.mode : 0666, want);
+	if (q == (mqd_t)-1) {
+		logmsg(L_ERROR | L_ERRNO, "%s: mq_open(\"%s\")", a->type->name,
+		    name);
+		return -1;
+	}
+	if (a->set.unlink_close == 1)
+		note_cleanup(cleanup_mqs, MAX_MQ_CLEANUP, name);
+	if (set_owner_mode(a, name, q) == -1) {
+		mq_close(q);
+		return -1;
+	}
+	fd_endpoint(ep, dirs & DIR_READ ? q : -1, dirs & DIR_WRITE ? q : -1);
+	ep->dgram = 1;
+	ep->mq = dirs;
+	ep->mq_prio = (unsigned)a->set.mq_prio;
+	/* RECEIVE, and SEND with fork, wait for a message or room first. */
+	if (a->set.fork || (a->type->variant & TV_ONE_MESSAGE))
+		ep->listen_fd = q;
+	return 0;
+}
+#endif /* HAVE_POSIXMQ */
+
 /* ------------------------------------------------------------------ */
 /* Accepting and forking                                               */
 /* ------------------------------------------------------------------ */
@@ -4468,6 +4998,12 @@ accept_one(const struct addr *a, int lfd, int wait)
 			}
 			if (client_allowed(a, (struct sockaddr *)&peer, plen))
 				return fd;
+			/*
+			 * As socat: a FIN first, so that the client reads an
+			 * EOF before the reset a close() with its data unread
+			 * sends.
+			 */
+			(void)shutdown(fd, SHUT_RDWR);
 			close(fd);
 			continue;
 		}
@@ -4633,6 +5169,7 @@ struct listener {
 	struct endpoint	 next;		/* UDP with fork: the next socket */
 	char		*buf;		/* room for one datagram */
 	int		 kernel_reaps;	/* SIGCHLD is ignored */
+	double		 not_before;	/* POSIXMQ-SEND: the next child's time */
 };
 
 /* Sets l up to serve a's listening socket in ep.  Returns 0, or -1. */
@@ -4742,10 +5279,43 @@ next_datagram(struct listener *l)
 	return 0;
 }
 
+#ifdef HAVE_POSIXMQ
 /*
- * Takes the next client of l: a connection (l->fd), a datagram (RECVFROM)
- * or a UDP client's socket (UDP-LISTEN).  Returns 0, or -1 if none came
- * that can be served (a refused or failed one is logged).
+ * POSIXMQ-RECEIVE, and SEND with fork: waits until the queue has a
+ * message, which RECEIVE takes into ep->held (the whole of what its child
+ * serves, so that no two get the same one), or until it has room for one
+ * (SEND: a child an interval= at most, as socat).  Returns 0, or -1 if
+ * there was none.
+ */
+static int
+next_message(struct listener *l)
+{
+	struct endpoint *ep = l->ep;
+	int reads = ep->mq & DIR_READ;
+	struct pollfd pfd = { .fd = ep->listen_fd,
+	    .events = reads ? POLLIN : POLLOUT };
+
+	if (!reads && now() < l->not_before)
+		poll(NULL, 0, poll_ms(l->not_before - now()));
+	if (poll(&pfd, 1, -1) == -1) {
+		if (errno != EINTR) {
+			logmsg(L_ERROR | L_ERRNO, "poll(%d)", pfd.fd);
+			poll(NULL, 0, 100);	/* no busy loop on a lasting error */
+		}
+		return -1;
+	}
+	if (reads)
+		return (ep->held = mq_take(ep->listen_fd)) == NULL ? -1 : 0;
+	l->not_before = now() + l->a->set.interval;
+	return 0;
+}
+#endif
+
+/*
+ * Takes the next client of l: a connection (l->fd), a datagram (RECVFROM),
+ * a UDP client's socket (UDP-LISTEN) or a message queue's message or room
+ * (POSIXMQ).  Returns 0, or -1 if none came that can be served (a refused
+ * or failed one is logged).
  */
 static int
 next_client(struct listener *l)
@@ -4756,6 +5326,10 @@ next_client(struct listener *l)
 		return 0;
 	case K_RECVFROM:
 		return next_datagram(l);
+#ifdef HAVE_POSIXMQ
+	case K_MQUEUE:
+		return next_message(l);
+#endif
 	default:	/* K_DGRAM_LISTEN */
 		if (l->queue == NULL && (l->queue = receive_dgram(l->a,
 		    l->ep->listen_fd, 0, l->buf)) == NULL)
@@ -4815,6 +5389,12 @@ become_client(struct listener *l)
 	/* Other clients' datagrams: this process serves one client. */
 	free_dgrams(&l->queue);
 	free(l->buf);
+	if (l->kind == K_MQUEUE) {
+		ep->listen_fd = -1;
+		if (ep->held != NULL)
+			ep->rfd = -1;	/* RECEIVE: its one message is all */
+		return;
+	}
 	socket_endpoint(ep, ep->listen_fd);
 	ep->listen_fd = -1;
 	ep->dgram = 1;
@@ -4972,6 +5552,8 @@ join_halves(struct endpoint *ep, const struct addr *writer,
 	ep->tolen = w->tolen;
 	ep->crnl |= w->crnl;
 	ep->program = (ep->program & DIR_READ) | (w->program & DIR_WRITE);
+	ep->mq = (ep->mq & DIR_READ) | (w->mq & DIR_WRITE);
+	ep->mq_prio = w->mq_prio;
 }
 
 /* ------------------------------------------------------------------ */
@@ -5132,6 +5714,11 @@ push(struct half *h)
 		return splice(h->pipe[0], NULL, h->wfd, NULL, h->len - h->off,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 #endif
+#ifdef HAVE_POSIXMQ
+	if (h->to->mq & DIR_WRITE)
+		return mq_send(h->wfd, h->buf + h->off, h->len - h->off,
+		    h->to->mq_prio) == -1 ? -1 : (ssize_t)(h->len - h->off);
+#endif
 	if (h->to->tolen != 0)
 		return sendto(h->wfd, h->buf + h->off, h->len - h->off,
 		    MSG_DONTWAIT | MSG_NOSIGNAL,
@@ -5182,6 +5769,10 @@ pull(struct half *h)
 		if (half_unsplice(h) == -1)
 			return -1;
 	}
+#endif
+#ifdef HAVE_POSIXMQ
+	if (h->from->mq & DIR_READ)
+		return mq_receive(h->rfd, h->buf, h->chunk, NULL);
 #endif
 	if (h->from->peer_only)
 		return recv_peer(h);
@@ -6082,7 +6673,7 @@ usage(void)
 		[K_DGRAM_LISTEN] = "listen", [K_RECVFROM] = "listen",
 		[K_SENDTO] = "sendto", [K_RECV] = "listen", [K_PROGRAM] = "program",
 		[K_FILE] = "file", [K_PIPE] = "pipe", [K_FD] = "fd",
-		[K_PTY] = "pty",
+		[K_PTY] = "pty", [K_PACKET] = "packet", [K_MQUEUE] = "mqueue",
 	};
 	char entry[64];
 	int wtype = 0, wname = 0, whelp = 0, n;
@@ -6252,7 +6843,8 @@ print_groups(unsigned groups)
 		{ G_CONNECT, "CONNECT" }, { G_NAMED, "NAMED" }, { G_FILE, "FILE" },
 		{ G_PROGRAM, "PROGRAM" }, { G_UDP, "UDP" },
 		{ G_IPSERVER, "IPSERVER" }, { G_TERMIOS, "TERMIOS" },
-		{ G_SESSION, "SESSION" },
+		{ G_SESSION, "SESSION" }, { G_TUN, "TUN" },
+		{ G_INTERFACE, "INTERFACE" }, { G_POSIXMQ, "POSIXMQ" },
 	};
 	size_t i;
 	int chars = 0;

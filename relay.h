@@ -49,7 +49,11 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_SESSION	0x8000	/* EXEC, SYSTEM, SHELL, PTY: setsid, ctty */
 #define G_SOCKS		0x10000	/* SOCKS4, SOCKS4A, SOCKS5-CONNECT */
 #define G_HTTP		0x20000	/* PROXY: HTTP CONNECT */
-#define G_RETRY		(G_CONNECT | G_LISTEN)
+/* The Linux packet and message queue types, from the top bit down. */
+#define G_TUN		0x40000000	/* TUN: the tunnel device's options */
+#define G_INTERFACE	0x20000000	/* TUN, INTERFACE: the iff-* flags */
+#define G_POSIXMQ	0x10000000	/* POSIXMQ-*: message queues */
+#define G_RETRY		(G_CONNECT | G_LISTEN | G_POSIXMQ)
 
 /*
  * What an address does when opened; transfer() never needs to know.
@@ -58,7 +62,9 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 enum addr_kind {
 	K_STDIO, K_STREAM_CONNECT, K_STREAM_LISTEN, K_DGRAM_CONNECT,
 	K_DGRAM_LISTEN, K_RECVFROM, K_SENDTO, K_RECV, K_PROGRAM, K_FILE,
-	K_PIPE, K_FD, K_PTY
+	K_PIPE, K_FD, K_PTY,
+	K_PACKET,	/* TUN, INTERFACE: one read is one packet */
+	K_MQUEUE	/* POSIXMQ-*: one read is one message */
 };
 
 /*
@@ -77,10 +83,11 @@ enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
  * of c_iflag, c_oflag, c_lflag, c_cflag, its optname which bits; an OT_INT
  * row sets a field of bits, csize).  OA_CONST stores the row's optname in
  * its field (one of a family: a lock kind), OA_FSFLAG adds the row's
- * optname to the file's attributes (chattr's flags).
+ * optname to the file's attributes (chattr's flags).  OA_IFFLAG sets (1)
+ * or clears (0) the row's optname in a network interface's flags (iff-*).
  */
 enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS,
-	OA_CONST, OA_FSFLAG };
+	OA_CONST, OA_FSFLAG, OA_IFFLAG };
 
 struct opt_desc {
 	const char	*name;
@@ -115,7 +122,7 @@ struct addr_settings {
 	double	 accept_timeout;	/* seconds; 0 means none */
 	char	*bind;
 	int	 unlink_early;
-	int	 unlink_close;
+	int	 unlink_close;		/* -1: the type's default (see open_posixmq) */
 	int	 mode;			/* -1: leave as created */
 	char	*user;			/* owner of a created file or socket */
 	char	*group;
@@ -167,6 +174,14 @@ struct addr_settings {
 	char	*http_version;		/* PROXY: of the CONNECT line */
 	int	 proxy_resolve;		/* PROXY: send the target's IPv4 address */
 	int	 ignorecr;		/* PROXY: a bare \n ends a reply line */
+	char	*tun_device;		/* TUN: the clone device */
+	char	*tun_name;		/* TUN: the new interface's name */
+	char	*tun_type;		/* TUN: "tun" or "tap" */
+	int	 no_pi;			/* TUN: packets without the 4-byte header */
+	unsigned iff_set, iff_clr;	/* TUN, INTERFACE: interface flags */
+	int	 mq_prio;		/* POSIXMQ: priority of the messages sent */
+	int	 mq_flush;		/* POSIXMQ: drop what the queue holds */
+	int	 mq_maxmsg, mq_msgsize;	/* POSIXMQ: of a new queue; 0: default */
 };
 
 struct addr;
@@ -212,6 +227,7 @@ struct addr_type {
 #define TV_CREATE	0x0400	/* CREATE: creat(), truncating */
 #define TV_GOPEN	0x0800	/* GOPEN: creates, appends, or connects to a
 				   UNIX socket */
+#define TV_ONE_MESSAGE	0x8000	/* POSIXMQ-RECEIVE: one message, then EOF */
 
 struct sockopt_val {
 	const struct opt_desc	*desc;
@@ -274,6 +290,8 @@ struct endpoint {
 	int			 ignoreeof;
 	int			 escape;
 	long			 left;	/* readbytes= still to read, or -1 */
+	enum dir		 mq;	/* POSIXMQ: which of rfd, wfd are queues */
+	unsigned		 mq_prio; /* POSIXMQ: priority of what is sent */
 };
 
 extern const struct addr_type addr_types[];
@@ -290,6 +308,8 @@ int parse_port(const char *s, int listen, unsigned short *port);
 int parse_time(const char *s, double *secs);
 int parse_int(const char *s, int *v);
 int parse_range(const char *s, struct addr *a);
+struct in_addr;
+int parse_if_addr(const char *s, struct in_addr *ip, struct in_addr *mask);
 int parse_vsock_number(const char *s, const char *what, unsigned *v);
 #if defined(__linux__) && defined(AF_VSOCK)
 socklen_t vsock_sockaddr(struct sockaddr_storage *ss, const char *cid,

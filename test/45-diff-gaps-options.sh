@@ -136,4 +136,33 @@ check_eq "TCP-LISTEN,accept-timeout=5, a client in time: its data" hi "$(cat "$D
 run_one_tool "$RELAY" at3 10 /dev/null -d TCP-LISTEN:$(dport),listen-timeout=0.2 -
 check_eq "listen-timeout (alias): exit code" 0 "$RUN_RC"
 
+# --- a client that the listener's filter refuses reads an EOF, no reset:
+# socat shuts the connection down before it closes it, so the FIN comes
+# before the reset that a close() with the client's data unread sends.
+# (test.sh's TCP4LOWPORT and TCP6LOWPORT need a clean EOF too.)  The
+# listener is stopped while three clients connect, send and wait (-t 5)
+# for the answer, so that their data is there, unread, when it refuses
+# them.
+for filter in lowport "range=10.0.0.0/8"; do
+	for tool in "${TOOLS[@]}"; do
+		set_tool "$tool"
+		P=$(dport)
+		tool_bg "$P" "$tool" -t 0.1 TCP4-LISTEN:$P,reuseaddr,fork,$filter PIPE
+		kill -STOP "$tpid"
+		for i in 1 2 3; do
+			bg sh -c 'echo hello | timeout 10 "$1" -t 5 - TCP4:127.0.0.1:$2 >/dev/null 2>&1; echo $? >"$3"' \
+			    refused "$tool" "$P" "$TMP/refused.$tn.$i"
+		done
+		sleep 1
+		kill -CONT "$tpid"
+		wait_until 15 "the refused clients end" has_lines "$TMP/refused.$tn.3" 1
+		wait_until 15 "the refused clients end" has_lines "$TMP/refused.$tn.1" 1
+		wait_until 15 "the refused clients end" has_lines "$TMP/refused.$tn.2" 1
+		check_eq "$w: three clients refused by $filter read an EOF and end with 0" "0 0 0" \
+		    "$(cat "$TMP/refused.$tn.1" "$TMP/refused.$tn.2" "$TMP/refused.$tn.3" | xargs)"
+		stop_tool "$tpid"
+		rm -f "$TMP"/refused.$tn.*
+	done
+done
+
 finish

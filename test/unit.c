@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include <sys/socket.h>
@@ -94,6 +95,28 @@ range_case(const char *text, const char *net, const char *mask)
 	    sizeof(gnet)) != NULL && inet_ntop(a.range_family, a.range_mask,
 	    gmask, sizeof(gmask)) != NULL && strcmp(gnet, net) == 0 &&
 	    strcmp(gmask, mask) == 0, what);
+}
+
+/*
+ * Parses TUN's parameter text; checks the address and the netmask it
+ * gives, or with ip NULL that it is refused.
+ */
+static void
+if_addr_case(const char *text, const char *ip, const char *mask)
+{
+	struct in_addr gip, gmask;
+	char what[256], sip[INET_ADDRSTRLEN], smask[INET_ADDRSTRLEN];
+	int rc = parse_if_addr(text, &gip, &gmask);
+
+	snprintf(what, sizeof(what), "TUN address \"%s\" -> %s%s%s", text,
+	    ip ? ip : "refused", ip ? " netmask " : "", ip ? mask : "");
+	if (ip == NULL) {
+		check(rc == -1, what);
+		return;
+	}
+	check(rc == 0 && inet_ntop(AF_INET, &gip, sip, sizeof(sip)) != NULL &&
+	    inet_ntop(AF_INET, &gmask, smask, sizeof(smask)) != NULL &&
+	    strcmp(sip, ip) == 0 && strcmp(smask, mask) == 0, what);
 }
 
 int
@@ -306,6 +329,62 @@ main(void)
 	free_address(&a);
 	parse_case("TCP:h:1,pf=ip5", 0, NULL, NULL, NULL);
 	parse_case("UNIX-CONNECT:/x,pf=ip4", 0, NULL, NULL, NULL);
+
+#ifdef __linux__
+	/*
+	 * TUN's parameter: the host part stays (it is the interface's own
+	 * address), socat's two spellings of the netmask.
+	 */
+	if_addr_case("10.255.255.1/24", "10.255.255.1", "255.255.255.0");
+	if_addr_case("192.168.7.9/32", "192.168.7.9", "255.255.255.255");
+	if_addr_case("10.1.2.3/0", "10.1.2.3", "0.0.0.0");
+	if_addr_case("10.1.2.3/9", "10.1.2.3", "255.128.0.0");
+	if_addr_case("10.0.0.1:255.255.0.0", "10.0.0.1", "255.255.0.0");
+	if_addr_case("localhost/8", "127.0.0.1", "255.0.0.0");
+	if_addr_case("10.0.0.1", NULL, NULL);		/* socat: no delimiter */
+	if_addr_case("10.0.0.1/33", NULL, NULL);
+	if_addr_case("10.0.0.1/-1", NULL, NULL);
+	if_addr_case("10.0.0.1/", NULL, NULL);
+	if_addr_case("10.0.0.1/2x", NULL, NULL);
+	if_addr_case("10.0.0.1:255.255", NULL, NULL);
+	if_addr_case("/24", NULL, NULL);
+	if_addr_case("", NULL, NULL);
+
+	/* TUN, INTERFACE and POSIXMQ: their parameters and options. */
+	parse_case("TUN", 1, "TUN", NULL, NULL);
+	parse_case("TUN:10.0.0.1/24,iff-up,tun-name=tun9,tun-type=tap", 1,
+	    "TUN", "10.0.0.1/24", NULL);
+	parse_case("TUN:a:b", 0, NULL, NULL, NULL);
+	parse_case("TUN,nodelay", 0, NULL, NULL, NULL);
+	parse_case("TUN,mq-prio=1", 0, NULL, NULL, NULL);
+	parse_case("INTERFACE:eth0,iff-promisc", 1, "INTERFACE", "eth0", NULL);
+	parse_case("IF:eth0", 1, "INTERFACE", "eth0", NULL);
+	parse_case("INTERFACE", 0, NULL, NULL, NULL);
+	parse_case("INTERFACE:eth0,tun-name=x", 0, NULL, NULL, NULL);
+	parse_case("POSIXMQ:/q", 1, "POSIXMQ-BIDIRECTIONAL", "/q", NULL);
+	parse_case("POSIXMQ-RECV:/q,fork,max-children=2", 1, "POSIXMQ-RECEIVE",
+	    "/q", NULL);
+	parse_case("POSIXMQ-WRITE:/q,mq-prio=3", 1, "POSIXMQ-SEND", "/q", NULL);
+	parse_case("POSIXMQ-READ:/q,fork", 0, NULL, NULL, NULL);
+	parse_case("POSIXMQ-SEND", 0, NULL, NULL, NULL);
+	parse_case("POSIXMQ-SEND:/q,iff-up", 0, NULL, NULL, NULL);
+	check(parse_address("TUN,iff-up,iff-noarp=0,up=0,promisc,no-pi", &a) == 0 &&
+	    a.set.iff_set == IFF_PROMISC && a.set.iff_clr == (IFF_NOARP | IFF_UP) &&
+	    a.set.no_pi == 1, "iff-*: =0 clears, the last word wins");
+	free_address(&a);
+	check(parse_address("POSIXMQ-SEND:/q,posixmq-priority=7,mq-maxmsg=5,"
+	    "mq-msgsize=64,mq-flush", &a) == 0 && a.set.mq_prio == 7 &&
+	    a.set.mq_maxmsg == 5 && a.set.mq_msgsize == 64 && a.set.mq_flush,
+	    "POSIXMQ: its options");
+	free_address(&a);
+	/* unlink-close: -1 (the type's default) until it is given. */
+	check(parse_address("POSIXMQ-READ:/q", &a) == 0 && a.set.unlink_close == -1,
+	    "unlink-close unset is -1");
+	free_address(&a);
+	check(parse_address("POSIXMQ-READ:/q,unlink-close", &a) == 0 &&
+	    a.set.unlink_close == 1, "unlink-close given is 1");
+	free_address(&a);
+#endif
 
 	/* VSOCK context ids and ports: C numbers modulo 2^32, as socat. */
 	{
