@@ -136,6 +136,29 @@ struct sockaddr_vm {
 #define ETH_P_ALL	0x0003
 #endif
 #endif
+/*
+ * UDP-Lite, SCTP and DCCP: Linux's, each a row on the UDP or TCP openers
+ * with its own protocol (and for DCCP its own socket type).  The UDP-Lite
+ * option numbers are the kernel's (linux/udp.h), which not every libc
+ * repeats.
+ */
+#if defined(__linux__) && defined(IPPROTO_UDPLITE)
+#define HAVE_UDPLITE 1
+#ifndef UDPLITE_SEND_CSCOV
+#define UDPLITE_SEND_CSCOV	10
+#define UDPLITE_RECV_CSCOV	11
+#endif
+#endif
+#if defined(__linux__) && defined(IPPROTO_SCTP)
+#define HAVE_SCTP 1
+#endif
+#if defined(__linux__) && defined(IPPROTO_DCCP)
+#define HAVE_DCCP 1
+#ifndef SOCK_DCCP
+#define SOCK_DCCP	6
+#endif
+#endif
+
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
 #define HAVE_SOCK_FLAGS 1
 #else
@@ -750,7 +773,7 @@ const struct opt_desc opt_descs[] = {
 	{ "interval", "intervall", G_RETRY, PH_OPEN, OT_TIME,
 	    SETTING(interval), "<seconds>" },
 	{ "ip-add-membership", "add-membership ip-membership membership",
-	    G_UDP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:interface>" },
+	    G_IP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:interface>" },
 	{ "ipv6-tclass", NULL, G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only v6only",
@@ -873,6 +896,14 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(sane), NULL },
 	{ "setsid", "sid", G_SESSION, PH_OPEN, OT_BOOL,
 	    SETTING(setsid), NULL },
+	/* All set right after socket(), as socat's setsockopt-listen. */
+	{ "setsockopt", "setsockopt-bin setsockopt-connected setsockopt-listen "
+	    "setsockopt-socket", G_SOCKET, PH_PREBIND, OT_STRING,
+	    OA_RAWOPT, 'b', 0, 0, "<level>:<name>:<bytes>" },
+	{ "setsockopt-int", NULL, G_SOCKET, PH_PREBIND, OT_STRING,
+	    OA_RAWOPT, 'i', 0, 0, "<level>:<name>:<int>" },
+	{ "setsockopt-string", NULL, G_SOCKET, PH_PREBIND, OT_STRING,
+	    OA_RAWOPT, 's', 0, 0, "<level>:<name>:<string>" },
 	{ "shut-close", NULL, G_FD, PH_OPEN, OT_BOOL,
 	    OA_CONST, 0, SH_CLOSE, FIELD(shut), NULL },
 	{ "shut-down", NULL, G_FD, PH_OPEN, OT_BOOL,
@@ -891,8 +922,12 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
 	{ "sndlowat", "so-sndlowat", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDLOWAT), "<bytes>" },
+	{ "so-protocol", "protocol", G_SOCKET, PH_OPEN, OT_INT,
+	    SETTING(protocol), "<number>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEPORT), NULL },
+	{ "so-type", "socktype type", G_SOCKET, PH_OPEN, OT_INT,
+	    SETTING(socktype), "<type>" },
 	{ "socksport", NULL, G_SOCKS, PH_OPEN, OT_STRING,
 	    SETTING(socksport), "<port>" },
 	{ "socksuser", NULL, G_SOCKS, PH_OPEN, OT_STRING,
@@ -922,6 +957,12 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(tun_name), "<if-name>" },
 	{ "tun-type", NULL, G_TUN, PH_OPEN, OT_STRING,
 	    SETTING(tun_type), "<tun|tap>" },
+#endif
+#ifdef HAVE_UDPLITE
+	{ "udplite-recv-cscov", NULL, G_UDPLITE, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_UDPLITE, UDPLITE_RECV_CSCOV), "<bytes>" },
+	{ "udplite-send-cscov", NULL, G_UDPLITE, PH_PREBIND, OT_INT,
+	    SOCKOPT(IPPROTO_UDPLITE, UDPLITE_SEND_CSCOV), "<bytes>" },
 #endif
 	{ "unicast-hops", "ipv6-unicast-hops", G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS), "<hops>" },
@@ -967,6 +1008,10 @@ static int open_interface(struct addr *, struct endpoint *);
 #ifdef HAVE_POSIXMQ
 static int open_posixmq(struct addr *, struct endpoint *);
 #endif
+static int open_rawip(struct addr *, struct endpoint *);
+static int datagram_peer(const struct addr *, struct endpoint *, int,
+    const struct sockaddr *, socklen_t);
+static int open_socket(struct addr *, struct endpoint *);
 
 #define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
 #define GR_TCP_C	(GR_TCP | G_CONNECT)
@@ -974,15 +1019,93 @@ static int open_posixmq(struct addr *, struct endpoint *);
 #define GR_UDP		(G_FD | G_SOCKET | G_IP | G_UDP)
 #define GR_UDP_C	(GR_UDP | G_CONNECT)
 #define GR_UDP_L	(GR_UDP | G_LISTEN | G_CHILD | G_IPSERVER)
+#define GR_UDP_D	(GR_UDP_C | G_IPSERVER)	/* DATAGRAM: range= on replies */
 #define GR_UNIX_C	(G_FD | G_SOCKET | G_UNIX | G_CONNECT | G_NAMED)
 #define GR_UNIX_L	(G_FD | G_SOCKET | G_UNIX | G_LISTEN | G_CHILD | G_NAMED)
 #define GR_UNIX_R	(GR_UNIX_L & ~G_CHILD)
 #define GR_FILE		(G_FD | G_FILE | G_NAMED | G_TERMIOS)
 #define GR_PROG		(G_FD | G_SOCKET | G_PROGRAM | G_TERMIOS | G_SESSION)
 #define GR_SOCKS	(GR_TCP_C | G_IP6 | G_SOCKS)
+#define GR_RAWIP	(G_FD | G_SOCKET | G_IP)
+#define GR_RAWIP_R	(GR_RAWIP | G_LISTEN | G_IPSERVER)	/* IP-RECV */
+#define GR_GEN_C	(G_FD | G_SOCKET | G_CONNECT)
+#define GR_GEN_R	(G_FD | G_SOCKET | G_LISTEN)
+#define GR_GEN_L	(GR_GEN_R | G_CHILD)
+#define GR_UDPLITE	(GR_UDP | G_UDPLITE)
+#define GR_INET_C	(G_FD | G_SOCKET | G_IP | G_CONNECT)
+#define GR_INET_L	(G_FD | G_SOCKET | G_IP | G_LISTEN | G_CHILD | G_IPSERVER)
+
+/*
+ * The rows of the families that are rows on the UDP and TCP openers, one
+ * macro a name (the rows stay sorted by name).  g6 is G_IP6 where the
+ * address may be IPv6.
+ *
+ * Raw IP, P-DATAGRAM (P-DGRAM), P-RECV, P-RECVFROM, P-SENDTO (P, P-SEND)
+ * for P = IP, IP4, IP6: the protocol is a parameter (struct addr's
+ * protocol).
+ */
+#define RAWIP_ROWS(P, family, g6) \
+	{ P "-DATAGRAM", P "-DGRAM", 2, ":<host>:<protocol>", K_SENDTO, \
+	    family, SOCK_RAW, 0, GR_RAWIP | G_IPSERVER | g6, TV_ANY_SENDER, \
+	    open_rawip }, \
+	{ P "-RECV", NULL, 1, ":<protocol>", K_RECV, \
+	    family, SOCK_RAW, 0, GR_RAWIP_R | g6, 0, open_rawip }, \
+	{ P "-RECVFROM", NULL, 1, ":<protocol>", K_RECVFROM, \
+	    family, SOCK_RAW, 0, GR_RAWIP_R | G_CHILD | g6, 0, open_rawip }, \
+	{ P "-SENDTO", P " " P "-SEND", 2, ":<host>:<protocol>", K_SENDTO, \
+	    family, SOCK_RAW, 0, GR_RAWIP | g6, 0, open_rawip }
+/*
+ * UDP-Lite, the UDP types with their own protocol: P-CONNECT (P),
+ * P-DATAGRAM (P-DGRAM), P-LISTEN (P-L), P-RECV, P-RECVFROM, P-SENDTO
+ * (P-SEND) for P = UDPLITE, UDPLITE4, UDPLITE6.
+ */
+#define UDPLITE_ROWS(P, family, g6) \
+	{ P "-CONNECT", P, 2, ":<host>:<port>", K_DGRAM_CONNECT, family, \
+	    SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE | G_CONNECT | g6, 0, \
+	    open_udp }, \
+	{ P "-DATAGRAM", P "-DGRAM", 2, ":<host>:<port>", K_SENDTO, family, \
+	    SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE | G_CONNECT | \
+	    G_IPSERVER | g6, TV_ANY_SENDER, open_udp }, \
+	{ P "-LISTEN", P "-L", 1, ":<port>", K_DGRAM_LISTEN, family, \
+	    SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDP_L | G_UDPLITE | g6, 0, \
+	    open_udp }, \
+	{ P "-RECV", NULL, 1, ":<port>", K_RECV, family, SOCK_DGRAM, \
+	    IPPROTO_UDPLITE, GR_UDPLITE | G_LISTEN | G_IPSERVER | g6, 0, \
+	    open_udp }, \
+	{ P "-RECVFROM", NULL, 1, ":<port>", K_RECVFROM, family, SOCK_DGRAM, \
+	    IPPROTO_UDPLITE, GR_UDP_L | G_UDPLITE | g6, 0, open_udp }, \
+	{ P "-SENDTO", P "-SEND", 2, ":<host>:<port>", K_SENDTO, family, \
+	    SOCK_DGRAM, IPPROTO_UDPLITE, GR_UDPLITE | G_CONNECT | g6, 0, \
+	    open_udp }
+/*
+ * A protocol on the TCP openers (SCTP, DCCP): P-CONNECT (P), P-LISTEN
+ * (P-L) and their P4- and P6- forms, groups the TCP ones' but for G_TCP's
+ * options.
+ */
+#define INET_STREAM_ROWS(P, socktype, protocol, group) \
+	{ P "-CONNECT", P, 2, ":<host>:<port>", K_STREAM_CONNECT, AF_UNSPEC, \
+	    socktype, protocol, GR_INET_C | group | G_IP6, 0, \
+	    open_inet_connect }, \
+	{ P "-LISTEN", P "-L", 1, ":<port>", K_STREAM_LISTEN, AF_UNSPEC, \
+	    socktype, protocol, GR_INET_L | group | G_IP6, 0, \
+	    open_inet_listen }, \
+	{ P "4-CONNECT", P "4", 2, ":<host>:<port>", K_STREAM_CONNECT, \
+	    AF_INET, socktype, protocol, GR_INET_C | group, 0, \
+	    open_inet_connect }, \
+	{ P "4-LISTEN", P "4-L", 1, ":<port>", K_STREAM_LISTEN, AF_INET, \
+	    socktype, protocol, GR_INET_L | group, 0, open_inet_listen }, \
+	{ P "6-CONNECT", P "6", 2, ":<host>:<port>", K_STREAM_CONNECT, \
+	    AF_INET6, socktype, protocol, GR_INET_C | group | G_IP6, 0, \
+	    open_inet_connect }, \
+	{ P "6-LISTEN", P "6-L", 1, ":<port>", K_STREAM_LISTEN, AF_INET6, \
+	    socktype, protocol, GR_INET_L | group | G_IP6, 0, \
+	    open_inet_listen }
 
 #define GR_MQ		(G_FD | G_NAMED | G_POSIXMQ)
 #define IS_ABSTRACT(a)	((a)->type->variant & TV_ABSTRACT)
+/* The raw IP types: a protocol number where the others have a port. */
+#define IS_RAWIP(a)	((a)->type->socktype == SOCK_RAW && \
+			    ((a)->type->groups & G_IP))
 
 /*
  * Address types, sorted by name.  The TCP and UDP families share their
@@ -1010,6 +1133,9 @@ const struct addr_type addr_types[] = {
 	    0, open_accept_fd },
 	{ "CREATE", "CREAT", 1, ":<filename>", K_FILE, 0, 0, 0,
 	    GR_FILE & ~G_TERMIOS, TV_CREATE, open_file },
+#ifdef HAVE_DCCP
+	INET_STREAM_ROWS("DCCP", SOCK_DCCP, IPPROTO_DCCP, G_DCCP),
+#endif
 	{ "EXEC", NULL, 1, ":<command-line>", K_PROGRAM, 0, 0, 0, GR_PROG, 0,
 	    open_program },
 	{ "FD", NULL, 1, ":<num>", K_FD, 0, 0, 0, G_FD | G_TERMIOS,
@@ -1020,6 +1146,9 @@ const struct addr_type addr_types[] = {
 	{ "INTERFACE", "IF", 1, ":<interface>", K_PACKET, AF_PACKET, SOCK_RAW,
 	    0, G_FD | G_SOCKET | G_INTERFACE, 0, open_interface },
 #endif
+	RAWIP_ROWS("IP", AF_UNSPEC, G_IP6),
+	RAWIP_ROWS("IP4", AF_INET, 0),
+	RAWIP_ROWS("IP6", AF_INET6, G_IP6),
 	{ "OPEN", "FILE", 1, ":<filename>", K_FILE, 0, 0, 0, GR_FILE, 0,
 	    open_file },
 	{ "PIPE", "ECHO", -1, "[:<filename>]", K_PIPE, 0, 0, 0, G_FD | G_NAMED,
@@ -1039,9 +1168,38 @@ const struct addr_type addr_types[] = {
 	    GR_TCP_C | G_IP6 | G_HTTP, 0, open_http_proxy },
 	{ "PTY", NULL, 0, "", K_PTY, 0, 0, 0,
 	    G_FD | G_TERMIOS | G_SESSION | G_NAMED, 0, open_pty },
+#ifdef HAVE_SCTP
+	INET_STREAM_ROWS("SCTP", SOCK_STREAM, IPPROTO_SCTP, G_SCTP),
+#endif
 	{ "SHELL", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    TV_SHELL, open_program },
-	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD, TV_SOCKETPAIR,
+	/*
+	 * The generic socket types: domain, type and protocol by number,
+	 * the address as bytes (parse_bytes()).  CONNECT and LISTEN take no
+	 * type: a stream, unless so-type= says otherwise.
+	 */
+	{ "SOCKET-CONNECT", NULL, 3, ":<domain>:<protocol>:<remote-address>",
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_C, 0,
+	    open_socket },
+	{ "SOCKET-DATAGRAM", "DATAGRAM DGRAM", 4,
+	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C | G_IPSERVER, TV_ANY_SENDER,
+	    open_socket },
+	{ "SOCKET-LISTEN", NULL, 3, ":<domain>:<protocol>:<local-address>",
+	    K_STREAM_LISTEN, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_L | G_IPSERVER, 0,
+	    open_socket },
+	{ "SOCKET-RECV", NULL, 4, ":<domain>:<type>:<protocol>:<local-address>",
+	    K_RECV, AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_R | G_IPSERVER, 0,
+	    open_socket },
+	{ "SOCKET-RECVFROM", NULL, 4,
+	    ":<domain>:<type>:<protocol>:<local-address>", K_RECVFROM,
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_L | G_IPSERVER, 0, open_socket },
+	{ "SOCKET-SENDTO", "SENDTO", 4,
+	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
+	    AF_UNSPEC, SOCK_DGRAM, 0, GR_GEN_C, 0, open_socket },
+	/* so-type= makes it a datagram or SEQPACKET pair. */
+	{ "SOCKETPAIR", NULL, 0, "", K_PIPE, 0, 0, 0, G_FD | G_SOCKET,
+	    TV_SOCKETPAIR,
 	    open_pipe },
 	{ "SOCKS4", "SOCKS", 3, ":<socks-server>:<host>:<port>",
 	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS, 0,
@@ -1088,7 +1246,7 @@ const struct addr_type addr_types[] = {
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0,
 	    open_udp },
 	{ "UDP-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO, AF_UNSPEC,
-	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, TV_ANY_SENDER,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D | G_IP6, TV_ANY_SENDER,
 	    open_udp },
 	{ "UDP-LISTEN", "UDP-L", 1, ":<port>", K_DGRAM_LISTEN, AF_UNSPEC,
 	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
@@ -1101,7 +1259,7 @@ const struct addr_type addr_types[] = {
 	{ "UDP4", "UDP4-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, 0, open_udp },
 	{ "UDP4-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO, AF_INET,
-	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C, TV_ANY_SENDER, open_udp },
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D, TV_ANY_SENDER, open_udp },
 	{ "UDP4-LISTEN", "UDP4-L", 1, ":<port>", K_DGRAM_LISTEN, AF_INET,
 	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L, 0, open_udp },
 	{ "UDP4-RECV", NULL, 1, ":<port>", K_RECV, AF_INET, SOCK_DGRAM,
@@ -1113,7 +1271,7 @@ const struct addr_type addr_types[] = {
 	{ "UDP6", "UDP6-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_INET6, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
 	{ "UDP6-DATAGRAM", NULL, 2, ":<host>:<port>", K_SENDTO, AF_INET6,
-	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, TV_ANY_SENDER,
+	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_D | G_IP6, TV_ANY_SENDER,
 	    open_udp },
 	{ "UDP6-LISTEN", "UDP6-L", 1, ":<port>", K_DGRAM_LISTEN, AF_INET6,
 	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
@@ -1123,6 +1281,11 @@ const struct addr_type addr_types[] = {
 	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_L | G_IP6, 0, open_udp },
 	{ "UDP6-SENDTO", NULL, 2, ":<host>:<port>", K_SENDTO, AF_INET6,
 	    SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0, open_udp },
+#ifdef HAVE_UDPLITE
+	UDPLITE_ROWS("UDPLITE", AF_UNSPEC, G_IP6),
+	UDPLITE_ROWS("UDPLITE4", AF_INET, 0),
+	UDPLITE_ROWS("UDPLITE6", AF_INET6, G_IP6),
+#endif
 	{ "UNIX-CLIENT", "UNIX", 1, ":<path>", K_STREAM_CONNECT, AF_UNIX,
 	    SOCK_STREAM, 0, GR_UNIX_C, TV_DGRAM_FALLBACK, open_unix_connect },
 	{ "UNIX-CONNECT", NULL, 1, ":<path>", K_STREAM_CONNECT, AF_UNIX,
@@ -1491,6 +1654,32 @@ parse_if_addr(const char *s, struct in_addr *ip, struct in_addr *mask)
 	return 0;
 }
 
+/*
+ * Parses range= of the generic SOCKET-* types, as socat: "address:mask",
+ * each in the bytes notation of their addresses (what follows the family),
+ * as long as each other.  Returns 0, or -1 if malformed.
+ */
+static int
+parse_range_bytes(const char *s, struct addr *a)
+{
+	const char *colon = strchr(s, ':');
+	char net[256];
+	size_t nlen, mlen, i;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(net))
+		return -1;
+	memcpy(net, s, (size_t)(colon - s));
+	net[colon - s] = '\0';
+	if (parse_bytes(net, a->range_net, sizeof(a->range_net), &nlen) == -1 ||
+	    parse_bytes(colon + 1, a->range_mask, sizeof(a->range_mask),
+	    &mlen) == -1 || nlen != mlen || nlen == 0)
+		return -1;
+	for (i = 0; i < nlen; i++)
+		a->range_net[i] &= a->range_mask[i];
+	a->range_bytes = (int)nlen;
+	return 0;
+}
+
 /* Returns the termios speed for a baud rate, or (speed_t)-1. */
 static speed_t
 baud_speed(long baud)
@@ -1583,6 +1772,7 @@ set_number_option(struct addr *a, const struct opt_desc *o, int v)
 		    a->set.iff_clr | o->optname;
 		return 0;
 	case OA_SOCKOPT:
+	case OA_RAWOPT:		/* (add_rawopt()'s) */
 		break;
 	}
 	if (a->nsockopts == MAX_SOCKOPTS) {
@@ -1592,6 +1782,156 @@ set_number_option(struct addr *a, const struct opt_desc *o, int v)
 	a->sockopts[a->nsockopts].desc = o;
 	a->sockopts[a->nsockopts++].value = v;
 	return 0;
+}
+
+/* Returns the byte that a backslash and c stand for in parse_bytes(). */
+static unsigned char
+escaped(char c)
+{
+	switch (c) {
+	case 'n':	return '\n';
+	case 'r':	return '\r';
+	case 't':	return '\t';
+	case 'f':	return '\f';
+	case 'b':	return '\b';
+	case 'a':	return '\a';
+	case 'e':	return 033;
+	case '0':	return 0;
+	default:	return (unsigned char)c;
+	}
+}
+
+/*
+ * Parses socat's notation for raw bytes (its "dalan"), which the generic
+ * socket addresses and setsockopt= take, into buf (size bytes at most):
+ * x and pairs of hex digits; "string" and 'c' with C's escapes (\0 too);
+ * i, I, l, L, s, S, b, B and a decimal number as an int, long, short or
+ * byte in host order.  White space separates items; an item without its
+ * letter is of the kind before it (i at first), so "x0050 7f000001" is six
+ * bytes.  Returns 0 with *len set, or -1 if malformed or too long.
+ */
+int
+parse_bytes(const char *s, unsigned char *buf, size_t size, size_t *len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *at;
+	char kind = 'i', *end;
+	size_t n = 0, w;
+	long v;
+
+	while (*s != '\0') {
+		at = s;
+		if (isspace((unsigned char)*s)) {
+			s++;
+			continue;
+		}
+		if (strchr("xiIlLsSbB\"'", *s) != NULL)
+			kind = *s++;
+		else if (kind == '"' || kind == '\'')
+			return -1;	/* text has no default */
+		switch (kind) {
+		case 'x':
+			for (; isxdigit((unsigned char)*s); s += 2) {
+				if (!isxdigit((unsigned char)s[1]) || n == size)
+					return -1;
+				buf[n++] = (unsigned char)(
+				    (strchr(hex, tolower((unsigned char)s[0])) - hex) << 4 |
+				    (strchr(hex, tolower((unsigned char)s[1])) - hex));
+			}
+			break;
+		case '"':
+		case '\'':
+			for (w = 0; *s != kind; s++, w++) {
+				if (*s == '\0' || n == size)
+					return -1;
+				if (*s != '\\')
+					buf[n++] = (unsigned char)*s;
+				else if (*++s != '\0')
+					buf[n++] = escaped(*s);
+				else
+					return -1;
+			}
+			if (kind == '\'' && w != 1)
+				return -1;
+			s++;
+			break;
+		default:
+			errno = 0;
+			v = strtol(s, &end, 10);
+			if (end == s || errno != 0)
+				return -1;
+			s = end;
+			w = kind == 'l' || kind == 'L' ? sizeof(long) :
+			    kind == 'i' || kind == 'I' ? sizeof(int) :
+			    kind == 's' || kind == 'S' ? sizeof(short) : 1;
+			if (n + w > size)
+				return -1;
+			if (w == sizeof(long))
+				memcpy(buf + n, &v, w);
+			else if (w == sizeof(int))
+				memcpy(buf + n, &(int){ (int)v }, w);
+			else if (w == sizeof(short))
+				memcpy(buf + n, &(short){ (short)v }, w);
+			else
+				buf[n] = (unsigned char)v;
+			n += w;
+		}
+		if (s == at)
+			return -1;	/* an x with no hex digits after it */
+	}
+	*len = n;
+	return 0;
+}
+
+/*
+ * Stores setsockopt=level:name:value (or -int, -string: o->level says
+ * how the value reads) for apply_sockopts().  Returns 0, or -1 after
+ * logging an E.
+ */
+static int
+add_rawopt(struct addr *a, const struct opt_desc *o, const char *value)
+{
+	struct rawopt *r = &a->rawopts[a->nrawopts];
+	const char *p = value;
+	char *end;
+	size_t len = 0;
+	long v;
+	int i;
+
+	if (a->nrawopts == MAX_RAWOPTS) {
+		logmsg(L_ERROR, "too many socket options");
+		return -1;
+	}
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < 2; i++) {
+		errno = 0;
+		v = strtol(p, &end, 0);
+		if (end == p || *end != ':' || errno != 0 || v < INT_MIN ||
+		    v > INT_MAX)
+			goto bad;
+		*(i == 0 ? &r->level : &r->name) = (int)v;
+		p = end + 1;
+	}
+	if (o->level == 'i') {
+		if (parse_int_base(p, 0, &i) == -1)
+			goto bad;
+		memcpy(r->value, &i, sizeof(i));
+		len = sizeof(i);
+	} else if (o->level == 's') {
+		len = strlen(p) + 1;	/* with its NUL, as socat */
+		if (len > sizeof(r->value))
+			goto bad;
+		memcpy(r->value, p, len);
+	} else if (parse_bytes(p, r->value, sizeof(r->value), &len) == -1) {
+		goto bad;
+	}
+	r->len = (socklen_t)len;
+	a->nrawopts++;
+	return 0;
+bad:
+	logmsg(L_ERROR, "option \"%s\": invalid value \"%s\"", o->name,
+	    value != NULL ? value : "");
+	return -1;
 }
 
 /* Stores value into a's settings or socket options.  Returns 0, or -1. */
@@ -1604,6 +1944,8 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 	char *end;
 	long l;
 
+	if (o->apply == OA_RAWOPT)
+		return add_rawopt(a, o, value);
 	switch (o->type) {
 	case OT_BOOL:
 	case OT_INT:
@@ -1675,6 +2017,21 @@ parse_family(const char *name, int *family)
 		*family = AF_INET6;
 	else {
 		logmsg(L_ERROR, "unknown protocol family \"%s\"", name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Parses the protocol of a raw IP address: a number from 0 to 255 (C's
+ * notation) into *protocol.  Returns 0, or -1 after logging an E.
+ */
+int
+parse_ip_protocol(const char *s, int *protocol)
+{
+	if (parse_int_base(s, 0, protocol) == -1 || *protocol < 0 ||
+	    *protocol > 255) {
+		logmsg(L_ERROR, "invalid IP protocol number \"%s\"", s);
 		return -1;
 	}
 	return 0;
@@ -1931,16 +2288,25 @@ check_address(struct addr *a)
 	if (a->type->groups & (G_SOCKS | G_HTTP)) {
 		if (parse_proxy_ports(a) == -1)
 			return -1;
+	} else if (IS_RAWIP(a)) {
+		if (parse_ip_protocol(a->params[a->nparams - 1],
+		    &a->protocol) == -1)
+			return -1;
 	} else if (a->type->groups & G_IP) {
 		int listen = a->type->nparams == 1;
 		const char *p = a->params[listen ? 0 : 1];
 
-		if (parse_port(p, listen, &a->port) == -1) {
+		/* Port 0 for a SENDTO too, as socat: test.sh probes so. */
+		if (parse_port(p, listen || a->type->kind == K_SENDTO,
+		    &a->port) == -1) {
 			logmsg(L_ERROR, "%s: invalid port \"%s\"", a->type->name, p);
 			return -1;
 		}
 	}
-	if (a->set.range != NULL && parse_range(a->set.range, a) == -1) {
+	/* SOCKET-*'s range= is bytes, as its addresses. */
+	if (a->set.range != NULL && (a->type->open == open_socket ?
+	    parse_range_bytes(a->set.range, a) :
+	    parse_range(a->set.range, a)) == -1) {
 		logmsg(L_ERROR, "option range: invalid value \"%s\"", a->set.range);
 		return -1;
 	}
@@ -2139,6 +2505,15 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 			return -1;
 	}
 #endif
+	for (i = 0; phase == PH_PREBIND && i < a->nrawopts; i++)
+		if (setsockopt(fd, a->rawopts[i].level, a->rawopts[i].name,
+		    a->rawopts[i].value, a->rawopts[i].len) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "setsockopt(%d, %d, %d, %u bytes)",
+			    fd, a->rawopts[i].level, a->rawopts[i].name,
+			    (unsigned)a->rawopts[i].len);
+			if (option_failed() == -1)
+				return -1;
+		}
 	return 0;
 }
 
@@ -2196,6 +2571,22 @@ release(const struct addr *a, struct addrinfo *res)
 {
 	if (res != NULL && res != a->numeric)
 		freeaddrinfo(res);
+}
+
+/*
+ * The end of an IP opener: closes fd unless it went to the endpoint (-1)
+ * and frees what lookup() and the lookup of bind= returned.  Returns rc.
+ */
+static int
+open_done(const struct addr *a, int fd, struct addrinfo *res,
+    struct addrinfo *bres, int rc)
+{
+	if (fd != -1)
+		close(fd);
+	release(a, res);
+	if (bres != NULL)
+		freeaddrinfo(bres);
+	return rc;
 }
 
 /*
@@ -2796,8 +3187,8 @@ open_pipe(struct addr *a, struct endpoint *ep)
 	int p[2];
 
 	if (a->nparams == 0) {
-		if ((socketpair_echo ? socketpair(AF_UNIX, SOCK_STREAM, 0, p) :
-		    pipe(p)) == -1) {
+		if ((socketpair_echo ? socketpair(AF_UNIX, a->set.socktype != 0 ?
+		    a->set.socktype : SOCK_STREAM, 0, p) : pipe(p)) == -1) {
 			logmsg(L_ERROR, "%s(): %s", socketpair_echo ?
 			    "socketpair" : "pipe", strerror(errno));
 			return -1;
@@ -3206,7 +3597,8 @@ open_channel(const struct addr *a, struct channel *ch)
 		ch->prog_out = pout[1];
 		break;
 	case CH_SOCKETPAIR:
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == -1) {
+		if (socketpair(AF_UNIX, a->set.socktype != 0 ? a->set.socktype :
+		    SOCK_STREAM, 0, fds) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "socketpair()");
 			goto err;
 		}
@@ -3384,10 +3776,11 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 		 * then returns at once, and one fcntl() makes the socket
 		 * non-blocking (cheaper than EINPROGRESS, poll, SO_ERROR).
 		 */
-		if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
-		    IPPROTO_TCP)) == -1) {
-			logmsg(L_ERROR | L_ERRNO,
-			    "socket(%d, SOCK_STREAM, IPPROTO_TCP)", ai->ai_family);
+		/* TCP's, or SCTP's or DCCP's from their rows. */
+		if ((fd = socket(ai->ai_family, a->type->socktype | SOCK_CLOEXEC,
+		    a->type->protocol)) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "socket(%d, %d, %d)",
+			    ai->ai_family, a->type->socktype, a->type->protocol);
 			goto err;
 		}
 		if (apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
@@ -3425,12 +3818,7 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 	fd = -1;
 	rc = 0;
 err:
-	if (fd != -1)
-		close(fd);
-	release(a, res);
-	if (bres != NULL)
-		freeaddrinfo(bres);
-	return rc;
+	return open_done(a, fd, res, bres, rc);
 }
 
 /*
@@ -4103,6 +4491,8 @@ open_unix_connect(struct addr *a, struct endpoint *ep)
 	char buf[160];
 	const char *named;
 
+	if (a->set.socktype != 0)	/* so-type=5: SEQPACKET */
+		type = a->set.socktype;
 	if ((len = unix_sockaddr(&sun, a->params[0], IS_ABSTRACT(a))) == 0)
 		goto err;
 	logmsg(L_NOTICE, "opening connection to %s",
@@ -4139,13 +4529,15 @@ again:
 		memcpy(&ep->to, &sun, len);
 		ep->tolen = len;
 	} else if (connect_within(fd, (struct sockaddr *)&sun, len, a) == -1) {
-		if (errno == EPROTOTYPE && type == SOCK_STREAM &&
-		    (a->type->variant & TV_DGRAM_FALLBACK)) {
+		/* As socat: a stream, then SEQPACKET, then datagrams. */
+		if (errno == EPROTOTYPE && type != SOCK_DGRAM &&
+		    a->set.socktype == 0 &&
+		    (a->type->variant & (TV_DGRAM_FALLBACK | TV_GOPEN))) {
 			close(fd);
 			if (bound)
 				(void)unlink(a->set.bind);	/* bound again */
 			bound = 0;
-			type = SOCK_DGRAM;
+			type = type == SOCK_STREAM ? SOCK_SEQPACKET : SOCK_DGRAM;
 			goto again;
 		}
 		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
@@ -4175,6 +4567,20 @@ err:
 	return -1;
 }
 
+/*
+ * Whether fd is a socket that connects (stream, SEQPACKET, DCCP): one that
+ * listens for connections, where datagram and raw sockets take packets.
+ */
+static int
+connection_based(int fd)
+{
+	int type = SOCK_DGRAM;
+
+	(void)getsockopt(fd, SOL_SOCKET, SO_TYPE, &type,
+	    &(socklen_t){ sizeof(type) });
+	return type != SOCK_DGRAM && type != SOCK_RAW;
+}
+
 /* Binds fd, listens and logs it.  Returns 0, or -1 after logging an E. */
 static int
 bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr *a)
@@ -4188,13 +4594,13 @@ bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const struct addr 
 		    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len);
 		return -1;
 	}
-	if (sa->sa_family == AF_UNIX && !IS_ABSTRACT(a)) {
+	if (a->type->family == AF_UNIX && !IS_ABSTRACT(a)) {
 		if (a->set.unlink_close)
 			add_cleanup(a->params[0]);
 		if (set_owner_mode(a, a->params[0], -1) == -1)
 			return -1;
 	}
-	if (a->type->socktype == SOCK_STREAM && listen(fd, a->set.backlog) == -1) {
+	if (connection_based(fd) && listen(fd, a->set.backlog) == -1) {
 		logmsg(L_ERROR | L_ERRNO, "listen(%d, %d)", fd, a->set.backlog);
 		return -1;
 	}
@@ -4230,7 +4636,9 @@ open_inet_listen(struct addr *a, struct endpoint *ep)
 	if (family == AF_UNSPEC && bhost[0] == '\0')
 		family = (env = getenv("SOCAT_DEFAULT_LISTEN_IP")) != NULL &&
 		    strcmp(env, "6") == 0 ? AF_INET6 : AF_INET;
-	if ((res = resolve(bhost, a->port, family, a->type->socktype, 1)) == NULL)
+	/* (A DCCP address resolves as a TCP one: not every libc knows it.) */
+	if ((res = resolve(bhost, a->port, family, a->type->socktype ==
+	    SOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM, 1)) == NULL)
 		goto err;
 	if ((fd = socket(res->ai_family, a->type->socktype | SOCK_CLOEXEC,
 	    a->type->protocol)) == -1) {
@@ -4416,7 +4824,8 @@ open_unix_listen(struct addr *a, struct endpoint *ep)
 		rc = OPEN_FINAL;
 		goto err;
 	}
-	if ((fd = socket(AF_UNIX, a->type->socktype | SOCK_CLOEXEC, 0)) == -1) {
+	if ((fd = socket(AF_UNIX, (a->set.socktype != 0 ? a->set.socktype :
+	    a->type->socktype) | SOCK_CLOEXEC, 0)) == -1) {
 		logmsg(L_ERROR | L_ERRNO, "socket(AF_UNIX)");
 		goto err;
 	}
@@ -4459,10 +4868,11 @@ open_udp(struct addr *a, struct endpoint *ep)
 		family = bres->ai_family;
 	if ((res = lookup(a, family, SOCK_DGRAM)) == NULL)
 		goto err;
+	/* UDP's, or UDP-Lite's from its rows. */
 	if ((fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    IPPROTO_UDP)) == -1) {
-		logmsg(L_ERROR | L_ERRNO, "socket(%d, SOCK_DGRAM)",
-		    res->ai_family);
+	    a->type->protocol)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(%d, SOCK_DGRAM, %d)",
+		    res->ai_family, a->type->protocol);
 		goto err;
 	}
 #ifndef HAVE_SOCK_FLAGS
@@ -4497,11 +4907,185 @@ open_udp(struct addr *a, struct endpoint *ep)
 	}
 	rc = 0;
 err:
+	return open_done(a, fd, res, bres, rc);
+}
+
+/*
+ * Opens the raw IP types: IP-SENDTO and IP-DATAGRAM send to <host> with
+ * the address's protocol, IP-RECVFROM and IP-RECV take in what comes with
+ * it, on bind='s address (or any).  A raw IPv4 socket reads each datagram
+ * with its IP header, which relay drops as socat does (ep->check).
+ * Names resolve as for UDP: the kernel ignores the port of a raw socket.
+ * Returns 0, or -1 after logging.
+ */
+static int
+open_rawip(struct addr *a, struct endpoint *ep)
+{
+	struct addrinfo *res = NULL, *bres = NULL;
+	const struct addrinfo *ai;
+	int family = addr_family(a), listener = a->type->nparams == 1;
+	int protocol = a->set.protocol != 0 ? a->set.protocol : a->protocol;
+	int fd = -1, rc = -1;
+	char buf[128], bhost[256] = "";
+	unsigned short bport = 0;
+
+	if (a->set.bind != NULL &&
+	    split_bind(a->set.bind, bhost, sizeof(bhost), &bport) == -1)
+		goto out;
+	if (listener && family == AF_UNSPEC && bhost[0] == '\0')
+		family = AF_INET;	/* as a UDP listener */
+	if ((bhost[0] != '\0' || listener) &&
+	    (bres = resolve(bhost, 0, family, SOCK_DGRAM, 1)) == NULL)
+		goto out;
+	if (family == AF_UNSPEC && bres != NULL)
+		family = bres->ai_family;
+	if (!listener && (res = lookup(a, family, SOCK_DGRAM)) == NULL)
+		goto out;
+	ai = listener ? bres : res;
+	if ((fd = socket(ai->ai_family, SOCK_RAW | SOCK_CLOEXEC, protocol)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(%d, SOCK_RAW, %d)",
+		    ai->ai_family, protocol);
+		goto out;
+	}
+	if (set_fd_flags(fd) == -1 ||
+	    apply_sockopts(fd, a, ai->ai_family, PH_PREBIND) == -1)
+		goto out;
+	if (listener) {
+		if (bind_listen(fd, bres->ai_addr, bres->ai_addrlen, a) == -1)
+			goto out;
+		ep->listen_fd = fd;
+	} else {
+		if (bres != NULL && bind(fd, bres->ai_addr, bres->ai_addrlen) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "bind(%d, {%s})", fd,
+			    format_sockaddr(bres->ai_addr, bres->ai_addrlen,
+			    buf, sizeof(buf)));
+			goto out;
+		}
+		if (datagram_peer(a, ep, fd, res->ai_addr, res->ai_addrlen) == -1)
+			goto out;
+	}
+	ep->check = a;
+	fd = -1;	/* now ep's */
+	rc = 0;
+out:
+	return open_done(a, fd, res, bres, rc);
+}
+
+/*
+ * Fills ep for fd, a datagram socket of a SENDTO or DATAGRAM address that
+ * sends to sa (kept in ep->to), or of another that connects to it.
+ * Returns 0, or -1 after logging.
+ */
+static int
+datagram_peer(const struct addr *a, struct endpoint *ep, int fd,
+    const struct sockaddr *sa, socklen_t len)
+{
+	char buf[160];
+
+	if (!sends_to(a) && connect(fd, sa, len) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
+		    format_sockaddr(sa, len, buf, sizeof(buf)), (unsigned)len);
+		return -1;
+	}
+	socket_endpoint(ep, fd);
+	ep->dgram = 1;
+	ep->shut = SHUT_NOTHING;
+	if (sends_to(a)) {
+		memcpy(&ep->to, sa, len);
+		ep->tolen = len;
+		ep->peer_only = !(a->type->variant & TV_ANY_SENDER);
+	}
+	return 0;
+}
+
+/*
+ * Fills *ss with a generic socket address: family domain, then the bytes
+ * text gives (parse_bytes()), as socat's SOCKET-* types.  Returns its
+ * length, or 0 after logging an E.
+ */
+socklen_t
+generic_sockaddr(struct sockaddr_storage *ss, int domain, const char *text)
+{
+	size_t len;
+
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = (sa_family_t)domain;
+	if (parse_bytes(text, (unsigned char *)ss + sizeof(sa_family_t),
+	    sizeof(*ss) - sizeof(sa_family_t), &len) == -1) {
+		logmsg(L_ERROR, "invalid socket address \"%s\"", text);
+		return 0;
+	}
+	return (socklen_t)(sizeof(sa_family_t) + len);
+}
+
+/*
+ * Opens the generic SOCKET-* types: a socket of the domain, type and
+ * protocol the parameters give by number, its address in socat's bytes
+ * notation (bind= too).  Returns 0, or -1 after logging.
+ */
+static int
+open_socket(struct addr *a, struct endpoint *ep)
+{
+	struct sockaddr_storage ss, bss;
+	socklen_t len, blen = 0;
+	int typed = a->nparams == 4;	/* <domain>:<type>:<protocol>:... */
+	int domain, type = a->type->socktype, protocol, fd = -1, rc = -1;
+	char buf[160];
+
+	if (parse_int_base(a->params[0], 0, &domain) == -1 ||
+	    (typed && parse_int_base(a->params[1], 0, &type) == -1) ||
+	    parse_int_base(a->params[typed ? 2 : 1], 0, &protocol) == -1) {
+		logmsg(L_ERROR, "%s: invalid domain, type or protocol in \"%s\"",
+		    a->type->name, a->text);
+		return -1;
+	}
+	if (a->set.socktype != 0)
+		type = a->set.socktype;
+	if (a->set.protocol != 0)
+		protocol = a->set.protocol;
+	if ((len = generic_sockaddr(&ss, domain, a->params[a->nparams - 1])) == 0 ||
+	    (a->set.bind != NULL &&
+	    (blen = generic_sockaddr(&bss, domain, a->set.bind)) == 0))
+		return -1;
+	if ((fd = socket(domain, type | SOCK_CLOEXEC, protocol)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "socket(%d, %d, %d)", domain, type,
+		    protocol);
+		goto out;
+	}
+	if (set_fd_flags(fd) == -1 ||
+	    apply_sockopts(fd, a, domain, PH_PREBIND) == -1)
+		goto out;
+	if (a->type->groups & G_LISTEN) {
+		if (bind_listen(fd, (struct sockaddr *)&ss, len, a) == -1)
+			goto out;
+		ep->listen_fd = fd;
+		fd = -1;	/* now ep's */
+		rc = 0;
+		goto out;
+	}
+	if (blen != 0 && bind(fd, (struct sockaddr *)&bss, blen) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "bind(%d, {%s}, %u)", fd, format_sockaddr(
+		    (struct sockaddr *)&bss, blen, buf, sizeof(buf)), (unsigned)blen);
+		goto out;
+	}
+	logmsg(L_NOTICE, "opening connection to %s", format_sockaddr(
+	    (struct sockaddr *)&ss, len, buf, sizeof(buf)));
+	if (type != SOCK_STREAM) {
+		if (datagram_peer(a, ep, fd, (struct sockaddr *)&ss, len) == -1)
+			goto out;
+	} else if (connect_within(fd, (struct sockaddr *)&ss, len, a) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "connect(%d, %s, %u)", fd,
+		    format_sockaddr((struct sockaddr *)&ss, len, buf,
+		    sizeof(buf)), (unsigned)len);
+		goto out;
+	} else {
+		socket_endpoint(ep, fd);
+	}
+	fd = -1;	/* now ep's */
+	rc = 0;
+out:
 	if (fd != -1)
 		close(fd);
-	release(a, res);
-	if (bres != NULL)
-		freeaddrinfo(bres);
 	return rc;
 }
 
@@ -4918,6 +5502,12 @@ client_allowed(const struct addr *a, const struct sockaddr *peer, socklen_t plen
 			family = AF_INET;
 		}
 	}
+	/* SOCKET-*: the bytes after the family, masked. */
+	for (i = 0; i < a->range_bytes; i++)
+		if ((socklen_t)(sizeof(sa_family_t) + i) >= plen ||
+		    (((const unsigned char *)peer)[sizeof(sa_family_t) + i] &
+		    a->range_mask[i]) != a->range_net[i])
+			goto deny;
 	if (a->range_family != AF_UNSPEC) {
 		if (ip == NULL || family != a->range_family)
 			goto deny;
@@ -5044,6 +5634,25 @@ accept_one(const struct addr *a, int lfd, int wait)
 }
 
 /*
+ * Drops the IP header that a raw IPv4 socket reads before each datagram's
+ * payload, as socat does.  Returns the payload's length (moved to the
+ * start of buf), or 0 for a datagram with no payload.
+ */
+static ssize_t
+drop_ip_header(char *buf, ssize_t n)
+{
+	ssize_t hlen;
+
+	if (n <= 0)
+		return n;
+	hlen = (buf[0] & 0x0f) * 4;	/* IHL: in 32-bit words */
+	if (n <= hlen)
+		return 0;
+	memmove(buf, buf + hlen, (size_t)(n - hlen));
+	return n - hlen;
+}
+
+/*
  * Takes the next datagram waiting on a UDP listener, without waiting if
  * flags say MSG_DONTWAIT.  Returns it, or NULL if there was none, it
  * failed (logged) or range= and the like refused its sender (logged).
@@ -5057,6 +5666,8 @@ receive_dgram(const struct addr *a, int lfd, int flags, char *buf)
 	ssize_t n;
 
 	n = recvfrom(lfd, buf, 65536, flags, (struct sockaddr *)&from, &fromlen);
+	if (a->type->socktype == SOCK_RAW && from.ss_family == AF_INET)
+		n = drop_ip_header(buf, n);
 	if (n == -1) {
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
 			logmsg(L_ERROR | L_ERRNO, "recvfrom(%d)", lfd);
@@ -5481,6 +6092,15 @@ open_once(struct addr *a, struct endpoint *ep)
 		g.retrying = 0;
 	if (rc != 0)
 		return -1;
+	/* so-type=2 or 5: each read a datagram or record, kept whole. */
+	if (a->set.socktype == SOCK_DGRAM || a->set.socktype == SOCK_SEQPACKET)
+		ep->dgram = 1;
+	/* RECV and DATAGRAM: range= and the like judge each sender. */
+	if ((a->type->kind == K_RECV || (a->type->kind == K_SENDTO &&
+	    (a->type->variant & TV_ANY_SENDER))) &&
+	    (a->range_family != AF_UNSPEC || a->range_bytes != 0 ||
+	    a->set.sourceport != 0 || a->set.lowport))
+		ep->check = a;
 	ep->crnl = a->set.crnl;
 	/*
 	 * An empty datagram is no EOF but for the connected kinds, as socat,
@@ -5604,6 +6224,36 @@ recv_peer(struct half *h)
 		return -1;
 	}
 	return n;
+}
+
+/*
+ * Reads the next datagram of a RECV or DATAGRAM address whose senders
+ * range= and the like filter, or of a raw socket: the IP header that a raw
+ * IPv4 one reads first is dropped.  Returns its length, or -1 (EAGAIN for
+ * a datagram that is dropped).
+ */
+static ssize_t
+recv_filtered(struct half *h)
+{
+	const struct addr *a = h->from->check;
+	struct sockaddr_storage from;
+	socklen_t len = sizeof(from);
+	ssize_t n;
+
+	from.ss_family = AF_UNSPEC;
+	if (h->from->peer_only) {	/* SENDTO: from its peer, h->from->to */
+		n = recv_peer(h);
+		from.ss_family = h->from->to.ss_family;
+	} else {
+		n = recvfrom(h->rfd, h->buf, h->chunk, MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &len);
+		if (n != -1 && !client_allowed(a, (struct sockaddr *)&from, len)) {
+			errno = EAGAIN;
+			return -1;
+		}
+	}
+	return a->type->socktype == SOCK_RAW && from.ss_family == AF_INET ?
+	    drop_ip_header(h->buf, n) : n;
 }
 
 /* Passes EOF on to h's writer, once all its data is out; ends h. */
@@ -5774,6 +6424,8 @@ pull(struct half *h)
 	if (h->from->mq & DIR_READ)
 		return mq_receive(h->rfd, h->buf, h->chunk, NULL);
 #endif
+	if (h->from->check != NULL)
+		return recv_filtered(h);
 	if (h->from->peer_only)
 		return recv_peer(h);
 	if (h->rsock)
@@ -6845,6 +7497,8 @@ print_groups(unsigned groups)
 		{ G_IPSERVER, "IPSERVER" }, { G_TERMIOS, "TERMIOS" },
 		{ G_SESSION, "SESSION" }, { G_TUN, "TUN" },
 		{ G_INTERFACE, "INTERFACE" }, { G_POSIXMQ, "POSIXMQ" },
+		{ G_SESSION, "SESSION" }, { G_UDPLITE, "UDPLITE" },
+		{ G_SCTP, "SCTP" }, { G_DCCP, "DCCP" },
 	};
 	size_t i;
 	int chars = 0;

@@ -17,6 +17,8 @@
 #define MAX_PARAMS	4	/* most parameters any address type takes */
 #define MAX_SOCKOPTS	16	/* socket options one address may carry */
 #define MAX_OPTIONS	256	/* options of one address, all kinds */
+#define MAX_RAWOPTS	4	/* setsockopt=level:name:value of one address */
+#define MAX_RAWOPTLEN	64	/* bytes of one such value */
 
 /*
  * How an address is used, as bits: read (A of "A!!B", -u's right side),
@@ -53,6 +55,9 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_TUN		0x40000000	/* TUN: the tunnel device's options */
 #define G_INTERFACE	0x20000000	/* TUN, INTERFACE: the iff-* flags */
 #define G_POSIXMQ	0x10000000	/* POSIXMQ-*: message queues */
+#define G_UDPLITE	0x1000000 /* UDP-Lite: the checksum coverage */
+#define G_SCTP		0x2000000
+#define G_DCCP		0x4000000
 #define G_RETRY		(G_CONNECT | G_LISTEN | G_POSIXMQ)
 
 /*
@@ -85,9 +90,11 @@ enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
  * its field (one of a family: a lock kind), OA_FSFLAG adds the row's
  * optname to the file's attributes (chattr's flags).  OA_IFFLAG sets (1)
  * or clears (0) the row's optname in a network interface's flags (iff-*).
+ * OA_RAWOPT is setsockopt=level:name:value, the value as the row's level
+ * says: 'b' bytes (parse_bytes()), 'i' an int, 's' a string.
  */
 enum opt_apply { OA_FIELD, OA_SOCKOPT, OA_OFLAG, OA_ACCMODE, OA_TERMIOS,
-	OA_CONST, OA_FSFLAG, OA_IFFLAG };
+	OA_CONST, OA_FSFLAG, OA_IFFLAG, OA_RAWOPT };
 
 struct opt_desc {
 	const char	*name;
@@ -182,6 +189,8 @@ struct addr_settings {
 	int	 mq_prio;		/* POSIXMQ: priority of the messages sent */
 	int	 mq_flush;		/* POSIXMQ: drop what the queue holds */
 	int	 mq_maxmsg, mq_msgsize;	/* POSIXMQ: of a new queue; 0: default */
+	int	 socktype;		/* so-type=: 0 for the type's own */
+	int	 protocol;		/* so-protocol=: 0 for the type's own */
 };
 
 struct addr;
@@ -234,6 +243,14 @@ struct sockopt_val {
 	int			 value;
 };
 
+/* setsockopt=level:name:value and its siblings: a socket option by number. */
+struct rawopt {
+	int		 level;
+	int		 name;
+	socklen_t	 len;
+	unsigned char	 value[MAX_RAWOPTLEN];
+};
+
 /* One parsed address; a dual address "A!!B" reads A and writes B. */
 struct addr {
 	const char		*text;		/* as given on the command line */
@@ -247,6 +264,7 @@ struct addr {
 	int			 family;	/* pf=, parsed; AF_UNSPEC: none */
 	struct addrinfo		*numeric;	/* a numeric host, resolved once */
 	int			 range_family;	/* range=, parsed once */
+	int			 range_bytes;	/* SOCKET-*: range= as bytes */
 	unsigned char		 range_net[16];
 	unsigned char		 range_mask[16];
 	struct addr_settings	 set;
@@ -254,6 +272,9 @@ struct addr {
 	const struct endpoint	*first;
 	int			 nsockopts;
 	struct sockopt_val	 sockopts[MAX_SOCKOPTS];
+	int			 protocol;	/* raw IP: the protocol parameter */
+	int			 nrawopts;
+	struct rawopt		 rawopts[MAX_RAWOPTS];
 };
 
 /*
@@ -286,9 +307,16 @@ struct endpoint {
 	socklen_t		 tolen;	/* 0: the socket is connected */
 	int			 peer_only; /* SENDTO: reads from "to" only */
 	struct dgram		*held;	/* datagrams read before transfer */
-	int			 crnl;
-	int			 ignoreeof;
+	unsigned char		 crnl;	/* (chars: see check) */
+	unsigned char		 ignoreeof;
 	int			 escape;
+	/*
+	 * Raw IP, and RECV or DATAGRAM with range= and the like: the address
+	 * each datagram read is checked against (recv_filtered()).  It costs
+	 * the endpoint no byte: run()'s stack, two endpoints among it, stays
+	 * in one page, which a fork child then shares with its listener.
+	 */
+	const struct addr	*check;
 	long			 left;	/* readbytes= still to read, or -1 */
 	enum dir		 mq;	/* POSIXMQ: which of rfd, wfd are queues */
 	unsigned		 mq_prio; /* POSIXMQ: priority of what is sent */
@@ -307,6 +335,10 @@ void free_address(struct addr *a);
 int parse_port(const char *s, int listen, unsigned short *port);
 int parse_time(const char *s, double *secs);
 int parse_int(const char *s, int *v);
+int parse_bytes(const char *s, unsigned char *buf, size_t size, size_t *len);
+int parse_ip_protocol(const char *s, int *protocol);
+socklen_t generic_sockaddr(struct sockaddr_storage *ss, int domain,
+    const char *text);
 int parse_range(const char *s, struct addr *a);
 struct in_addr;
 int parse_if_addr(const char *s, struct in_addr *ip, struct in_addr *mask);

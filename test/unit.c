@@ -419,6 +419,125 @@ main(void)
 	}
 #endif
 
+	/* socat's bytes notation, for SOCKET-* addresses and setsockopt=. */
+	{
+		unsigned char b[32];
+		size_t n = 0;
+		int i = 0;
+		short sh = 0;
+
+		check(parse_bytes("x00507f000001", b, sizeof(b), &n) == 0 &&
+		    n == 6 && memcmp(b, "\x00\x50\x7f\x00\x00\x01", 6) == 0,
+		    "bytes: x00507f000001 is 6 bytes");
+		check(parse_bytes("x0050 7F000001x00", b, sizeof(b), &n) == 0 &&
+		    n == 7 && memcmp(b, "\x00\x50\x7f\x00\x00\x01\x00", 7) == 0,
+		    "bytes: a bare item continues the hex, upper case too");
+		check(parse_bytes("\"/tmp/s\\0\"", b, sizeof(b), &n) == 0 &&
+		    n == 7 && memcmp(b, "/tmp/s", 7) == 0,
+		    "bytes: a string with \\0");
+		check(parse_bytes("'a'\"\\n\\x\"", b, sizeof(b), &n) == 0 &&
+		    n == 3 && memcmp(b, "a\nx", 3) == 0,
+		    "bytes: a character, escapes");
+		check(parse_bytes("512", b, sizeof(b), &n) == 0 &&
+		    n == sizeof(int) && (memcpy(&i, b, sizeof(i)), i == 512),
+		    "bytes: a bare number is an int");
+		check(parse_bytes("s-2 B7", b, sizeof(b), &n) == 0 &&
+		    n == sizeof(short) + 1 && (memcpy(&sh, b, sizeof(sh)),
+		    sh == -2) && b[2] == 7, "bytes: a short and a byte");
+		check(parse_bytes("", b, sizeof(b), &n) == 0 && n == 0,
+		    "bytes: empty is none");
+		check(parse_bytes("x123", b, sizeof(b), &n) == -1,
+		    "bytes: odd hex digits refused");
+		check(parse_bytes("x00zz", b, sizeof(b), &n) == -1,
+		    "bytes: garbage after hex refused");
+		check(parse_bytes("/tmp/sock", b, sizeof(b), &n) == -1,
+		    "bytes: a bare path refused (no kind)");
+		check(parse_bytes("\"open", b, sizeof(b), &n) == -1,
+		    "bytes: unterminated string refused");
+		check(parse_bytes("\"ab\\", b, sizeof(b), &n) == -1,
+		    "bytes: trailing backslash refused");
+		check(parse_bytes("'ab'", b, sizeof(b), &n) == -1,
+		    "bytes: two characters in quotes refused");
+		check(parse_bytes("x000102", b, 2, &n) == -1,
+		    "bytes: longer than the buffer refused");
+		check(parse_bytes("i1 i2", b, 6, &n) == -1,
+		    "bytes: an int that does not fit refused");
+	}
+	{
+		struct sockaddr_storage ss;
+		const struct sockaddr_in *sin = (const void *)&ss;
+
+		check(generic_sockaddr(&ss, AF_INET, "x1f907f000001x0000000000000000")
+		    == sizeof(struct sockaddr_in) && sin->sin_family == AF_INET &&
+		    ntohs(sin->sin_port) == 8080 &&
+		    ntohl(sin->sin_addr.s_addr) == 0x7f000001,
+		    "generic_sockaddr: 127.0.0.1:8080 as bytes");
+		check(generic_sockaddr(&ss, AF_UNIX, "\"x\\0\"") == 4 &&
+		    ss.ss_family == AF_UNIX, "generic_sockaddr: a UNIX path");
+		check(generic_sockaddr(&ss, 2, "x1") == 0,
+		    "generic_sockaddr: malformed");
+	}
+	{
+		int proto = -1;
+
+		check(parse_ip_protocol("254", &proto) == 0 && proto == 254,
+		    "ip protocol 254");
+		check(parse_ip_protocol("0x11", &proto) == 0 && proto == 17,
+		    "ip protocol 0x11");
+		check(parse_ip_protocol("256", &proto) == -1, "ip protocol 256");
+		check(parse_ip_protocol("-1", &proto) == -1, "ip protocol -1");
+		check(parse_ip_protocol("udp", &proto) == -1, "ip protocol name");
+	}
+	parse_case("IP4-SENDTO:127.0.0.1:254", 1, "IP4-SENDTO", "127.0.0.1", "254");
+	parse_case("IP:[::1]:200", 1, "IP-SENDTO", "[::1]", "200");
+	parse_case("IP6-RECVFROM:58,bind=[::1],range=[::1]/128", 1,
+	    "IP6-RECVFROM", "58", NULL);
+	parse_case("IP4-RECV:300", 0, NULL, NULL, NULL);
+	parse_case("IP4-DATAGRAM:1.2.3.4", 0, NULL, NULL, NULL);
+	parse_case("IP4-SENDTO:h:1,fork", 0, NULL, NULL, NULL);
+	check(parse_address("IP4-DATAGRAM:h:0x2f,ttl=3", &a) == 0 &&
+	    a.protocol == 47 && a.type->kind == K_SENDTO, "IP4-DATAGRAM protocol");
+	free_address(&a);
+	parse_case("SOCKET-CONNECT:2:6:x00507f000001x0000000000000000", 1,
+	    "SOCKET-CONNECT", "2", "6");
+	parse_case("SOCKET-LISTEN:1:0:\"/tmp/x\",so-type=5", 1, "SOCKET-LISTEN",
+	    "1", "0");
+	parse_case("DATAGRAM:2:2:17:x00", 1, "SOCKET-DATAGRAM", "2", "2");
+	parse_case("SENDTO:2:2:17", 0, NULL, NULL, NULL);
+	check(parse_address("SOCKET-LISTEN:2:6:x0050x00000000,"
+	    "range=x0000x7f000000:x0000xffffff00", &a) == 0 &&
+	    a.range_bytes == 6 && a.range_net[2] == 0x7f &&
+	    a.range_mask[5] == 0, "SOCKET-LISTEN range= as bytes");
+	free_address(&a);
+	parse_case("SOCKET-LISTEN:2:6:x00,range=x00:x0000", 0, NULL, NULL, NULL);
+	parse_case("SOCKET-LISTEN:2:6:x00,range=x00", 0, NULL, NULL, NULL);
+	parse_case("UNIX-CONNECT:/x,socktype=5", 1, "UNIX-CONNECT", "/x", NULL);
+	parse_case("SOCKETPAIR,socktype=2", 1, "SOCKETPAIR", NULL, NULL);
+	check(parse_address("TCP:h:1,setsockopt=6:2:512", &a) == 0 &&
+	    a.nrawopts == 1 && a.rawopts[0].level == 6 &&
+	    a.rawopts[0].name == 2 && a.rawopts[0].len == sizeof(int),
+	    "setsockopt=6:2:512");
+	free_address(&a);
+	check(parse_address("TCP:h:1,setsockopt-string=1:25:lo", &a) == 0 &&
+	    a.rawopts[0].len == 3 && memcmp(a.rawopts[0].value, "lo", 3) == 0,
+	    "setsockopt-string keeps its NUL");
+	free_address(&a);
+	parse_case("TCP:h:1,setsockopt=6:2", 0, NULL, NULL, NULL);
+	parse_case("TCP:h:1,setsockopt-int=6:2:x", 0, NULL, NULL, NULL);
+	parse_case("TCP:h:1,setsockopt-listen=a:2:1", 0, NULL, NULL, NULL);
+#ifdef IPPROTO_UDPLITE
+	parse_case("UDPLITE4-SENDTO:h:53,udplite-send-cscov=8", 1,
+	    "UDPLITE4-SENDTO", "h", "53");
+	parse_case("UDP4-SENDTO:h:53,udplite-send-cscov=8", 0, NULL, NULL, NULL);
+#endif
+#ifdef IPPROTO_SCTP
+	parse_case("SCTP4:h:80", 1, "SCTP4-CONNECT", "h", "80");
+	parse_case("SCTP-L:80,nodelay", 0, NULL, NULL, NULL);
+#endif
+#ifdef IPPROTO_DCCP
+	parse_case("DCCP6-L:80,fork", 1, "DCCP6-LISTEN", "80", NULL);
+#endif
+
 	printf("# %d failures\n", failures);
 	return failures != 0;
 }
