@@ -247,14 +247,8 @@ for tool in "${TOOLS[@]}"; do
 done
 
 # --- backlog=: the listen queue length (ss shows it as Send-Q)
-for tool in "${TOOLS[@]}"; do
-	set_tool "$tool"
-	for b in 3 17; do
-		P=$(dport)
-		tool_bg "$P" "$tool" TCP-LISTEN:$P,backlog=$b,reuseaddr - </dev/null
-		check_eq "$w: backlog=$b: listen queue" "$b" "$(ss -Hltn "sport = :$P" | awk '{print $3}')"
-		stop_tool "$tpid"
-	done
+for b in 3 17; do
+	dlisten "backlog=$b" --is "listen queue" "$b" "ss -Hltn 'sport = :@P@' | awk '{print \$3}'" -- TCP-LISTEN:@P@,backlog=$b,reuseaddr -
 done
 
 # --- the default backlog: socat's is 5, relay's 4096 (a deliberate
@@ -422,14 +416,8 @@ for tool in "${TOOLS[@]}"; do
 done
 
 # --- mode=: the socket file's permissions
-for tool in "${TOOLS[@]}"; do
-	set_tool "$tool"
-	for m in 600 0640 777; do
-		U=$TMP/mode.$tn.$m.sock
-		tool_bg "$U" "$tool" UNIX-LISTEN:$U,mode=$m - </dev/null
-		check_eq "$w: UNIX-LISTEN mode=$m: socket file mode" "${m#0}" "$(stat -c %a "$U" 2>/dev/null)"
-		stop_tool "$tpid"
-	done
+for m in 600 0640 777; do
+	dlisten "UNIX-LISTEN mode=$m" --at @U@ --is "socket file mode" "${m#0}" "stat -c %a @U@ 2>/dev/null" -- UNIX-LISTEN:@U@,mode=$m -
 done
 
 # --- ipv6-v6only=

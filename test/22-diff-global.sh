@@ -253,24 +253,16 @@ for tool in "${TOOLS[@]}"; do
 done
 
 # ---------------------------------------------------------------- -4 / -6
+# fam_case OPTION WANT-ADDRESS CLIENT-TYPE CLIENT-ADDRESS
+fam_case() {
+	dlisten "${1:-no -4/-6} TCP-LISTEN" --is "listening address" "$2" "ss -Hltn 'sport = :@P@' | awk '{print \$4}'" \
+		--is "an $3 client is served" 0 "timeout 10 \"\$SOCAT\" -t 5 STDIO $4 </dev/null >/dev/null 2>&1; echo \$?" -- $1 TCP-LISTEN:@P@,reuseaddr STDIO
+}
+fam_case "" 0.0.0.0:@P@ IPv4 TCP4:127.0.0.1:@P@
+fam_case -4 0.0.0.0:@P@ IPv4 TCP4:127.0.0.1:@P@
+fam_case -6 '*:@P@' IPv6 'TCP6:[::1]:@P@'
 for tool in "${TOOLS[@]}"; do
 	set_tool "$tool"
-	for fam in "" -4 -6; do
-		P=$(dport)
-		tool_bg "$P" "$tool" $fam TCP-LISTEN:$P,reuseaddr STDIO
-		la=$(ss -Hltn "sport = :$P" | awk '{print $4}')
-		case $fam in
-		-6) want="*:$P" ;;
-		*) want="0.0.0.0:$P" ;;
-		esac
-		check_eq "$w: ${fam:-no -4/-6} TCP-LISTEN: listening address" "$want" "$la"
-		if [ "$fam" = -6 ]; then
-			check_eq "$w: -6 TCP-LISTEN: an IPv6 client is served" 0 "$(timeout 10 "$SOCAT" -t 5 STDIO TCP6:[::1]:$P </dev/null >/dev/null 2>&1; echo $?)"
-		else
-			check_eq "$w: ${fam:-no -4/-6} TCP-LISTEN: an IPv4 client is served" 0 "$(timeout 10 "$SOCAT" -t 5 STDIO TCP4:127.0.0.1:$P </dev/null >/dev/null 2>&1; echo $?)"
-		fi
-		wait_gone "$tpid" 10 || stop_tool "$tpid"
-	done
 	# A literal address has its own family: -6 does not stop TCP:127.0.0.1,
 	# nor -4 TCP:[::1] (both only a preference, as in socat).
 	for pair in "-6 TCP:127.0.0.1 TCP4-LISTEN" "-4 TCP:[::1] TCP6-LISTEN"; do
@@ -388,14 +380,12 @@ done
 check_eq "relay: -hhh: relay knows every option it lists" "" "$unknown"
 
 # ---------------------------------------------------------------- signals
+dlisten "SIGTERM to a TCP listener" --kill TERM 143 -- TCP-LISTEN:@P@,reuseaddr STDIO
+for sig in TERM INT HUP; do
+	dlisten "SIG$sig to a UNIX listener" --at @U@ --kill $sig $((128 + $(kill -l $sig))) --is "socket file removed" no "exists @U@" -- UNIX-LISTEN:@U@ STDIO
+done
 for tool in "${TOOLS[@]}"; do
 	set_tool "$tool"
-	P=$(dport)
-	tool_bg "$P" "$tool" TCP-LISTEN:$P,reuseaddr STDIO
-	kill -TERM "$tpid"
-	wait_gone "$tpid" 5 || kill -KILL "$tpid"
-	wait "$tpid"
-	check_eq "$w: SIGTERM to a TCP listener: exit code" 143 "$?"
 	# during a transfer
 	Q=$(dport)
 	full_server "$Q" "$TMP/sig.$tn.recv"
@@ -410,17 +400,6 @@ for tool in "${TOOLS[@]}"; do
 	wait "$tpid"
 	check_eq "$w: SIGTERM during a transfer: exit code" 143 "$?"
 	kill "$wpid" 2>/dev/null
-	for sig in TERM INT HUP; do
-		U=$TMP/sig.$tn.$sig.sock
-		tool_bg "$U" "$tool" UNIX-LISTEN:$U STDIO
-		kill -$sig "$tpid"
-		wait_gone "$tpid" 5 || kill -KILL "$tpid"
-		wait "$tpid"
-		rc=$?
-		check_eq "$w: SIG$sig to a UNIX listener: exit code" $((128 + $(kill -l $sig))) "$rc"
-		if [ -e "$U" ]; then left=yes; else left=no; fi
-		check_eq "$w: SIG$sig to a UNIX listener: socket file removed" no "$left"
-	done
 	# The "exiting on signal" line has socat's level: W for SIGTERM, N for
 	# SIGINT and SIGHUP, E for SIGQUIT.  And an EXEC program does not
 	# outlive the tool (socat leaves it on SIGQUIT, relay ends it then too).

@@ -67,18 +67,11 @@ dcase "SYSTEM without stderr" --rc - --outis out --is "the child's stderr is the
 printf 'hi\n' >"$TMP/hi"
 dcase "nofork on the first address" --in "$TMP/hi" --rc 1 --elog -- EXEC:cat,nofork -
 dcase "- EXEC:cat,nofork" --in "$TMP/hi" --outis hi -- - EXEC:cat,nofork
-for tool in "${TOOLS[@]}"; do
-	set_tool "$tool"
-	P=$(dport)
-	tool_bg "$P" "$tool" TCP-LISTEN:$P,reuseaddr EXEC:"$ENVSH",nofork 2>"$TMP/nofork.$tn.err"
-	echo_client TCP:127.0.0.1:$P x 20 >"$TMP/nofork.$tn.out" 2>&1
-	f=$TMP/nofork.$tn.out
-	check_eq "$w: TCP-LISTEN EXEC,nofork: the program runs in the tool's process" "$tpid" "$(field ME "$f")"
-	check_eq "$w: TCP-LISTEN EXEC,nofork: its stdin is the connection (a socket)" socket "$(field IN "$f")"
-	check_eq "$w: TCP-LISTEN EXEC,nofork: SOCAT_PID is the program's own pid" yes "$(field PIDISME "$f")"
-	check_eq "$w: TCP-LISTEN EXEC,nofork: SOCAT_PEERADDR" 127.0.0.1 "$(field PEERADDR "$f")"
-	tool_ends "$w: TCP-LISTEN EXEC,nofork: exit code (the program's)"
-done
+F=@D@/child.report
+dlisten "TCP-LISTEN EXEC,nofork" --do "echo_client TCP:127.0.0.1:@P@ x 20 >$F 2>&1" \
+	--is "the program runs in the tool's process" @T@ "field ME $F" --is "its stdin is the connection (a socket)" socket "field IN $F" \
+	--is "SOCAT_PID is the program's own pid" yes "field PIDISME $F" --is SOCAT_PEERADDR 127.0.0.1 "field PEERADDR $F" \
+	--ends 0 -- TCP-LISTEN:@P@,reuseaddr EXEC:"$ENVSH",nofork
 
 # --- EXEC's command line: socat splits it into words after the address
 # parser has taken its own quotes and backslashes off.  So "a b" reaches the
@@ -100,37 +93,28 @@ EOF
 dcase "EXEC:printf [%s] a,b (the comma starts an unknown option)" --rc 1 --elog --outis "" -- - 'EXEC:printf [%s] a,b'
 
 # --- the child's environment behind a listener
-for tool in "${TOOLS[@]}"; do
-	set_tool "$tool"
-	for kind in EXEC SYSTEM; do
-		P=$(dport)
-		R=$(dport)
-		tool_bg "$P" "$tool" -t 5 TCP-LISTEN:$P,reuseaddr $kind:"$ENVSH"
-		f=$TMP/env.$tn.$kind
-		echo_client TCP:127.0.0.1:$P,bind=127.0.0.1:$R x 20 >"$f" 2>&1
-		check_eq "$w: TCP-LISTEN $kind: SOCAT_PEERADDR" 127.0.0.1 "$(field PEERADDR "$f")"
-		check_eq "$w: TCP-LISTEN $kind: SOCAT_PEERPORT (the client's port)" "$R" "$(field PEERPORT "$f")"
-		check_eq "$w: TCP-LISTEN $kind: SOCAT_SOCKADDR" 127.0.0.1 "$(field SOCKADDR "$f")"
-		check_eq "$w: TCP-LISTEN $kind: SOCAT_SOCKPORT" "$P" "$(field SOCKPORT "$f")"
-		check_eq "$w: TCP-LISTEN $kind: SOCAT_PID is a number" yes "$(field PIDNUM "$f")"
-		for v in PEERADDR PEERPORT SOCKADDR SOCKPORT PID; do
-			case ",$(field NAMES "$f")" in
-			*,SOCAT_$v,*) ok "$w: TCP-LISTEN $kind: SOCAT_$v is set" ;;
-			*) not_ok "$w: TCP-LISTEN $kind: SOCAT_$v is set (got $(field NAMES "$f"))" ;;
-			esac
-		done
-		[ $kind = EXEC ] && check_eq "$w: TCP-LISTEN EXEC: SOCAT_PID is the program's parent" yes "$(field PIDISPPID "$f")"
-		wait_gone "$tpid" 10 || stop_tool "$tpid"
+# has_name NAME FILE: "yes" when the child's report FILE lists the variable
+# NAME, else what it lists.
+has_name() {
+	case ",$(field NAMES "$2")" in
+	*,"$1",*) echo yes ;;
+	*) echo "no (got $(field NAMES "$2"))" ;;
+	esac
+}
+for kind in EXEC SYSTEM; do
+	st=(--do "echo_client TCP:127.0.0.1:@P@,bind=127.0.0.1:@Q@ x 20 >$F 2>&1" \
+		--is SOCAT_PEERADDR 127.0.0.1 "field PEERADDR $F" --is "SOCAT_PEERPORT (the client's port)" @Q@ "field PEERPORT $F" \
+		--is SOCAT_SOCKADDR 127.0.0.1 "field SOCKADDR $F" --is SOCAT_SOCKPORT @P@ "field SOCKPORT $F" \
+		--is "SOCAT_PID is a number" yes "field PIDNUM $F")
+	for v in PEERADDR PEERPORT SOCKADDR SOCKPORT PID; do
+		st+=(--is "SOCAT_$v is set" yes "has_name SOCAT_$v $F")
 	done
-	# -lp NAME: the prefix becomes NAME in upper case
-	P=$(dport)
-	tool_bg "$P" env ENV_PREFIX=MYRELAY "$tool" -t 5 -lp myrelay TCP-LISTEN:$P,reuseaddr EXEC:"$ENVSH"
-	f=$TMP/envlp.$tn
-	echo_client TCP:127.0.0.1:$P x 20 >"$f" 2>&1
-	check_eq "$w: -lp myrelay: MYRELAY_SOCKPORT" "$P" "$(field SOCKPORT "$f")"
-	check_eq "$w: -lp myrelay: MYRELAY_PEERADDR" 127.0.0.1 "$(field PEERADDR "$f")"
-	wait_gone "$tpid" 10 || stop_tool "$tpid"
+	[ $kind = EXEC ] && st+=(--is "SOCAT_PID is the program's parent" yes "field PIDISPPID $F")
+	dlisten "TCP-LISTEN $kind" "${st[@]}" -- -t 5 TCP-LISTEN:@P@,reuseaddr $kind:"$ENVSH"
 done
+# -lp NAME: the prefix becomes NAME in upper case (ENV_PREFIX tells $ENVSH)
+ENV_PREFIX=MYRELAY dlisten "-lp myrelay" --do "echo_client TCP:127.0.0.1:@P@ x 20 >$F 2>&1" \
+	--is MYRELAY_SOCKPORT @P@ "field SOCKPORT $F" --is MYRELAY_PEERADDR 127.0.0.1 "field PEERADDR $F" -- -t 5 -lp myrelay TCP-LISTEN:@P@,reuseaddr EXEC:"$ENVSH"
 
 # --- exit status when the child fails.  socat 1.7.4: a non-zero status is
 # logged as "E waitpid(): child N exited with status 3" and gives exit 1 only
@@ -262,6 +246,10 @@ done
 # socat 1.7.4 exits 1 here only when it notices its child's exit status in
 # time (a race, like above); relay follows 1.8: always 1.
 dcase "- EXEC:<missing>" --in "$TMP/x" --rc-relay 1 --elog --outis "" -- - EXEC:"$TMP/no-such-program"
+# a fork listener whose program writes first then echoes
+st=()
+for i in 1 2 3; do st+=(--is "client $i" "$(printf 'hi\nclient %s' $i)" "echo_client TCP:127.0.0.1:@P@ 'client $i' 20"); done
+dlisten "TCP-LISTEN:P,fork SYSTEM:'echo hi; cat'" "${st[@]}" --alive "listener still running" -- -t 5 TCP-LISTEN:@P@,fork,reuseaddr SYSTEM:'echo hi; cat'
 for tool in "${TOOLS[@]}"; do
 	set_tool "$tool"
 	P=$(dport)
@@ -275,15 +263,6 @@ for tool in "${TOOLS[@]}"; do
 		check "$w: TCP-LISTEN fork EXEC:<missing>: listener still serving after client $i" kill -0 "$tpid"
 	done
 	check "$w: TCP-LISTEN fork EXEC:<missing>: E log line" has_elog "$TMP/mfork.$tn.err"
-	stop_tool "$tpid"
-
-	# a fork listener whose program writes first then echoes
-	P=$(dport)
-	tool_bg "$P" "$tool" -t 5 TCP-LISTEN:$P,fork,reuseaddr SYSTEM:'echo hi; cat'
-	for i in 1 2 3; do
-		check_eq "$w: TCP-LISTEN:P,fork SYSTEM:'echo hi; cat': client $i" "$(printf 'hi\nclient %s' $i)" "$(echo_client TCP:127.0.0.1:$P "client $i" 20)"
-	done
-	check "$w: TCP-LISTEN:P,fork SYSTEM:'echo hi; cat': listener still running" kill -0 "$tpid"
 	stop_tool "$tpid"
 
 	# HTTP served by SYSTEM: curl, and the tool itself as the client

@@ -216,34 +216,18 @@ done
 
 # --- UDP-RECVFROM: one datagram per child; replies go back to the sender
 RSIZES="1 500 9000 65507"
+# (-t 5: a child's program starts only after the datagram (its EOF) and
+# must be done within -t; the child still ends as soon as it is.)
+dlisten "-u UDP-RECVFROM:P,fork SYSTEM:'wc -c >>f'" --at udp:@P@ --do "peer send 127.0.0.1 @P@ @D@/none 0 $RSIZES; wait_file_size @D@/rf.count 16 10; sleep 0.3" \
+	--is "one child per datagram, each whole" "$(printf '%s\n' $RSIZES)" "sort -n @D@/rf.count | tr -d ' '" --alive "listener still running" -- -b 65536 -t 5 -u UDP-RECVFROM:@P@,fork SYSTEM:"wc -c >>@D@/rf.count"
+dlisten "UDP-RECVFROM:P,fork SYSTEM:'wc -c'" --at udp:@P@ --do "peer send 127.0.0.1 @P@ @D@/rf.rep 1.5 $RSIZES" \
+	--is "each reply goes back to the sender" "$(printf '%s\n' $RSIZES)" "awk '{print \$3}' @D@/rf.rep | sort -n" -- -b 65536 -t 5 UDP-RECVFROM:@P@,fork SYSTEM:'wc -c'
+# without fork: one datagram, one reply, then the tool ends
+dlisten "UDP4-RECVFROM:P (no fork)" --at udp:@P@ --do "peer send 127.0.0.1 @P@ @D@/rf.one 1 321" --ends 0 \
+	--is "the reply" 321 "awk '{print \$3}' @D@/rf.one" -- -b 65536 -t 5 UDP4-RECVFROM:@P@ SYSTEM:'wc -c'
 for tool in "${TOOLS[@]}"; do
 	set_tool "$tool"
-	P=$(dport)
 	f=$TMP/c.$tn
-	: >"$f.count"
-	# -t 5: a child's program starts only after the datagram (its EOF) and
-	# must be done within -t; the child still ends as soon as it is.
-	tool_bg udp:$P "$tool" -b 65536 -t 5 -u UDP-RECVFROM:$P,fork SYSTEM:"wc -c >>$f.count"
-	peer send 127.0.0.1 "$P" "$f.none" 0 $RSIZES
-	wait_file_size "$f.count" 16 10
-	sleep 0.3
-	check_eq "$w: -u UDP-RECVFROM:P,fork SYSTEM:'wc -c >>f': one child per datagram, each whole" "$(printf '%s\n' $RSIZES)" "$(sort -n "$f.count" | tr -d ' ')"
-	check "$w: UDP-RECVFROM,fork: listener still running" kill -0 "$tpid"
-	stop_tool "$tpid"
-
-	P=$(dport)
-	tool_bg udp:$P "$tool" -b 65536 -t 5 UDP-RECVFROM:$P,fork SYSTEM:'wc -c'
-	peer send 127.0.0.1 "$P" "$f.rep" 1.5 $RSIZES
-	check_eq "$w: UDP-RECVFROM:P,fork SYSTEM:'wc -c': each reply goes back to the sender" "$(printf '%s\n' $RSIZES)" "$(awk '{print $3}' "$f.rep" | sort -n)"
-	stop_tool "$tpid"
-
-	# without fork: one datagram, one reply, then the tool ends
-	P=$(dport)
-	tool_bg udp:$P "$tool" -b 65536 -t 5 UDP4-RECVFROM:$P SYSTEM:'wc -c'
-	peer send 127.0.0.1 "$P" "$f.one" 1 321
-	tool_ends "$w: UDP4-RECVFROM:P (no fork): exit code"
-	check_eq "$w: UDP4-RECVFROM:P (no fork): the reply" 321 "$(awk '{print $3}' "$f.one")"
-
 	# default -b: socat 1.7.4 truncates a 60000-byte datagram to its 8192-byte
 	# buffer.  relay delivers datagrams whole (nothing is lost silently), so
 	# relay is checked against 60000: a deliberate difference from 1.7.4.
@@ -332,23 +316,13 @@ for tool in "${TOOLS[@]}"; do
 	wait_until 10 "no rightpeer" grep -qx rightpeer "$f.dual"
 	check_eq "$w: -u 'UDP-SENDTO:h:Q,bind=:R!!STDOUT' STDOUT: only the peer's datagram" "rightpeer" "$(cat "$f.dual")"
 	stop_tool "$tpid"
-
-	P=$(dport)
-	# -T 4: each python sender must start within -T of the previous datagram
-	tool_bg udp:$P "$tool" -u -T 4 UDP-RECV:$P OPEN:"$f.recv",creat
-	peer send 127.0.0.1 "$P" "$f.none" 0 10 20 0 30
-	peer send 127.0.0.1 "$P" "$f.none" 0 40
-	tool_ends "$w: -u UDP-RECV:P OPEN:f: exit code after -T"
-	check_eq "$w: -u UDP-RECV:P: every datagram from every sender, in order (an empty one is no EOF)" 100 "$(wc -c <"$f.recv" 2>/dev/null)"
-
-	# UDP-RECVFROM skips an empty datagram and serves the next one.
-	P=$(dport)
-	tool_bg udp:$P "$tool" -u UDP-RECVFROM:$P OPEN:"$f.rf",creat
-	peer send 127.0.0.1 "$P" "$f.none" 0 0 25
-	wait_gone "$tpid" 10
-	check_eq "$w: -u UDP-RECVFROM:P: an empty datagram is skipped, the next one is served" 25 "$(wc -c <"$f.rf" 2>/dev/null)"
-	stop_tool "$tpid"
 done
+# -T 4: each python sender must start within -T of the previous datagram
+dlisten "-u UDP-RECV:P OPEN:f" --at udp:@P@ --do "peer send 127.0.0.1 @P@ @D@/none 0 10 20 0 30; peer send 127.0.0.1 @P@ @D@/none 0 40" --ends 0 \
+	--is "every datagram from every sender, in order (an empty one is no EOF)" 100 "wc -c <@D@/udprecv 2>/dev/null" -- -u -T 4 UDP-RECV:@P@ OPEN:@D@/udprecv,creat
+# UDP-RECVFROM skips an empty datagram and serves the next one.
+dlisten "-u UDP-RECVFROM:P" --at udp:@P@ --do "peer send 127.0.0.1 @P@ @D@/none 0 0 25; wait_gone @T@ 10" \
+	--is "an empty datagram is skipped, the next one is served" 25 "wc -c <@D@/udprf 2>/dev/null" -- -u UDP-RECVFROM:@P@ OPEN:@D@/udprf,creat
 
 # --- EOF from the other side.  relay then sends an empty datagram, so that
 # a UDP peer learns of the end; socat 1.7.4 does that only with the option

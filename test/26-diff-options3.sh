@@ -175,14 +175,8 @@ rcase "lowport, client from an ephemeral port" "TCP-LISTEN:@P@,reuseaddr,fork,lo
 rcase "lowport, client from port 1024" "TCP-LISTEN:@P@,reuseaddr,fork,lowport" "TCP:127.0.0.1:@P@,bind=127.0.0.1:1024,reuseaddr" no
 
 # --- su= and su-d=: connections are served as that user
-for tool in "${TOOLS[@]}"; do
-	set_tool "$tool"
-	for o in su su-d; do
-		P=$(dport)
-		tool_bg "$P" "$tool" -t 5 TCP-LISTEN:$P,reuseaddr,fork,$o=$SU_USER SYSTEM:'id -un; id -u' 2>"$TMP/su.$tn.err"
-		check_eq "$w: TCP-LISTEN,fork,$o=$SU_USER SYSTEM:'id -un': served as $SU_USER" "$SU_USER $(id -u $SU_USER)" "$(echo_client TCP:127.0.0.1:$P x | tr '\n' ' ' | sed 's/ $//')"
-		stop_tool "$tpid"
-	done
+for o in su su-d; do
+	dlisten "TCP-LISTEN,fork,$o=$SU_USER SYSTEM:'id -un'" --is "served as $SU_USER" "$SU_USER $(id -u $SU_USER)" "echo_client TCP:127.0.0.1:@P@ x | tr '\n' ' ' | sed 's/ \$//'" -- -t 5 TCP-LISTEN:@P@,reuseaddr,fork,$o=$SU_USER SYSTEM:'id -un; id -u'
 done
 
 # --- crlf: \n becomes \r\n on the way out, \r\n becomes \n on the way in

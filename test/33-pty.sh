@@ -18,6 +18,18 @@ pair() { # pair TOOL OPTS: a PTY pair with links $TMP/ttyA, $TMP/ttyB
 }
 
 head -c 4096 /dev/urandom >"$TMP/bin"
+# pass FROM TO OUT TEXT HEAD-ARGS...: TEXT (a printf format) written to the
+# link $TMP/FROM arrives at the link $TMP/TO; what "head HEAD-ARGS" reads
+# there within 5 s goes to OUT.
+pass() {
+	local from=$1 to=$2 out=$3 text=$4 r
+	shift 4
+	timeout 5 head "$@" "$TMP/$to" >"$out" &
+	r=$!
+	sleep 0.3
+	printf "$text" >"$TMP/$from"
+	wait $r
+}
 for tool in "$SOCAT" "$RELAY"; do
 	w=$(basename "$tool")
 	check "$w: a raw PTY pair comes up with both links" pair "$tool" raw,echo=0
@@ -28,29 +40,17 @@ for tool in "$SOCAT" "$RELAY"; do
 	cat "$TMP/bin" >"$TMP/ttyA"
 	wait $r
 	check "$w raw: 4 KiB of binary data from link A arrive at link B unchanged" cmp -s "$TMP/bin" "$TMP/gotB.$w"
-	timeout 5 head -c 6 "$TMP/ttyA" >"$TMP/gotA.$w" &
-	r=$!
-	sleep 0.3
-	printf 'back\r\n' >"$TMP/ttyB"
-	wait $r
+	pass ttyB ttyA "$TMP/gotA.$w" 'back\r\n' -c 6
 	check_eq "$w raw: and back from B to A, \\r\\n kept" "$(printf 'back\r\n' | od -c)" "$(od -c <"$TMP/gotA.$w")"
 	# A client may close and another come: the line stays up.
-	timeout 5 head -c 5 "$TMP/ttyB" >"$TMP/again.$w" &
-	r=$!
-	sleep 0.3
-	printf 'again' >"$TMP/ttyA"
-	wait $r
+	pass ttyA ttyB "$TMP/again.$w" again -c 5
 	check_eq "$w raw: a second client on the same links" again "$(cat "$TMP/again.$w")"
 	kill "$PAIR"
 	wait "$PAIR" 2>/dev/null
 	check "$w: the links are removed at exit" test ! -e "$TMP/ttyA" -a ! -e "$TMP/ttyB"
 	# Canonical mode: a line is delivered when it is complete.
 	check "$w: a canonical PTY pair comes up" pair "$tool" icanon=1,echo=0
-	timeout 5 head -n 1 "$TMP/ttyB" >"$TMP/line.$w" &
-	r=$!
-	sleep 0.3
-	printf 'one line\n' >"$TMP/ttyA"
-	wait $r
+	pass ttyA ttyB "$TMP/line.$w" 'one line\n' -n 1
 	check_eq "$w canonical: the line arrives" "one line" "$(tr -d '\r' <"$TMP/line.$w")"
 	kill "$PAIR"
 	wait "$PAIR" 2>/dev/null

@@ -277,3 +277,66 @@ PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 peer() { timeout -k 2 "${PEER_SECS:-20}" "$PY" "$PEER" "$@"; }
 # bgpeer SECS ARGS...: the peer in the background (its pid in $BG_PID).
 bgpeer() { local s=$1; shift; bg timeout -k 2 "$s" "$PY" "$PEER" "$@"; }
+
+# dlisten DESC [steps] -- ARGS...: one differential case for a listener:
+# "TOOL ARGS" runs in the background with each tool of $TOOLS in turn, the
+# reference first, until it listens at --at (default @P@: TCP; udp:@P@ for
+# UDP, or a UNIX socket path).  @P@ in ARGS, --at and the steps stands for a
+# fresh TCP port (one per tool) and @Q@ for a second one, @U@ for the socket
+# path $TMP/<tool>/dl<number>.sock, @D@ for $TMP/<tool>; @T@ in a step for
+# the listener's pid.  --err FILE: its stderr
+# goes to FILE (default /dev/null).  The steps, in the order given, each
+# check named "<tool>: DESC: ...":
+#   --do CMD            runs CMD (a client whose output a later step reads)
+#   --is WHAT WANT CMD  CMD's output (a client, ss, stat...) is WANT
+#   --alive WHAT        the listener is still running
+#   --ends RC           it ends by itself (within 10 s) with exit code RC
+#   --kill SIG RC       SIG ends it with exit code RC
+# Last, a listener still running is stopped.
+DL_N=0
+dlisten() {
+	local desc=$1 at=@P@ err=/dev/null
+	local -a steps=()
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--at|--err) printf -v "${1#--}" %s "$2"; shift 2 ;;
+		--is) steps+=(is "$2" "$3" "$4"); shift 4 ;;
+		--alive) steps+=(alive "$2" - -); shift 2 ;;
+		--do) steps+=(do "$2" - -); shift 2 ;;
+		--ends) steps+=(ends "$2" - -); shift 2 ;;
+		--kill) steps+=(kill "$2" "$3" -); shift 3 ;;
+		--) shift; break ;;
+		*) echo "# dlisten: bad argument $1" >&2; return 2 ;;
+		esac
+	done
+	DL_N=$((DL_N + 1))
+	local tool tn w d a i P Q U ended
+	local -a args sub
+	for tool in "${TOOLS[@]}"; do
+		set_tool "$tool"
+		d=$TMP/$tn P=$(dport) Q=$(dport) ended=""
+		U=$d/dl$DL_N.sock
+		mkdir -p "$d"
+		# sub: the steps' fields and --at with @P@, @U@ and @D@ replaced
+		sub=()
+		for a in "$at" "$err" "${steps[@]}" "$@"; do a=${a//@P@/$P}; a=${a//@Q@/$Q}; a=${a//@U@/$U}; sub+=("${a//@D@/$d}"); done
+		args=("${sub[@]:$((2 + ${#steps[@]}))}")
+		tool_bg "${sub[0]}" "$tool" "${args[@]}" </dev/null 2>"${sub[1]}"
+		for ((i = 2; i < 2 + ${#steps[@]}; i += 4)); do
+			case ${sub[i]} in
+			do) eval "${sub[i + 1]//@T@/$tpid}" ;;
+			is) check_eq "$w: $desc: ${sub[i + 1]}" "${sub[i + 2]//@T@/$tpid}" "$(eval "${sub[i + 3]//@T@/$tpid}")" ;;
+			alive) check "$w: $desc: ${sub[i + 1]}" kill -0 "$tpid" ;;
+			ends) tool_ends "$w: $desc: exit code" "${sub[i + 1]}"; ended=1 ;;
+			kill)
+				kill -"${sub[i + 1]}" "$tpid"
+				wait_gone "$tpid" 5 || kill -KILL "$tpid"
+				wait "$tpid"
+				check_eq "$w: $desc: exit code" "${sub[i + 2]}" "$?"
+				ended=1 ;;
+			esac
+		done
+		[ -n "$ended" ] || stop_tool "$tpid"
+	done
+}
