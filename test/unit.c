@@ -426,42 +426,50 @@ main(void)
 		int i = 0;
 		short sh = 0;
 
-		check(parse_bytes("x00507f000001", b, sizeof(b), &n) == 0 &&
-		    n == 6 && memcmp(b, "\x00\x50\x7f\x00\x00\x01", 6) == 0,
-		    "bytes: x00507f000001 is 6 bytes");
-		check(parse_bytes("x0050 7F000001x00", b, sizeof(b), &n) == 0 &&
-		    n == 7 && memcmp(b, "\x00\x50\x7f\x00\x00\x01\x00", 7) == 0,
-		    "bytes: a bare item continues the hex, upper case too");
-		check(parse_bytes("\"/tmp/s\\0\"", b, sizeof(b), &n) == 0 &&
-		    n == 7 && memcmp(b, "/tmp/s", 7) == 0,
-		    "bytes: a string with \\0");
-		check(parse_bytes("'a'\"\\n\\x\"", b, sizeof(b), &n) == 0 &&
-		    n == 3 && memcmp(b, "a\nx", 3) == 0,
-		    "bytes: a character, escapes");
+		/* Inputs that give exactly these bytes. */
+		static const struct {
+			const char *in, *want;
+			size_t n;
+			const char *name;
+		} same[] = {
+			{ "x00507f000001", "\x00\x50\x7f\x00\x00\x01", 6,
+			    "bytes: x00507f000001 is 6 bytes" },
+			{ "x0050 7F000001x00", "\x00\x50\x7f\x00\x00\x01\x00", 7,
+			    "bytes: a bare item continues the hex, upper case too" },
+			{ "\"/tmp/s\\0\"", "/tmp/s", 7, "bytes: a string with \\0" },
+			{ "'a'\"\\n\\x\"", "a\nx", 3, "bytes: a character, escapes" },
+			{ "", "", 0, "bytes: empty is none" },
+		};
+		/* Inputs refused, with the room given. */
+		static const struct {
+			const char *in;
+			size_t room;
+			const char *name;
+		} refused[] = {
+			{ "x123", 32, "bytes: odd hex digits refused" },
+			{ "x00zz", 32, "bytes: garbage after hex refused" },
+			{ "/tmp/sock", 32, "bytes: a bare path refused (no kind)" },
+			{ "\"open", 32, "bytes: unterminated string refused" },
+			{ "\"ab\\", 32, "bytes: trailing backslash refused" },
+			{ "'ab'", 32, "bytes: two characters in quotes refused" },
+			{ "x000102", 2, "bytes: longer than the buffer refused" },
+			{ "i1 i2", 6, "bytes: an int that does not fit refused" },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(same) / sizeof(same[0]); k++)
+			check(parse_bytes(same[k].in, b, sizeof(b), &n) == 0 &&
+			    n == same[k].n && memcmp(b, same[k].want, n) == 0,
+			    same[k].name);
+		for (k = 0; k < sizeof(refused) / sizeof(refused[0]); k++)
+			check(parse_bytes(refused[k].in, b, refused[k].room, &n) == -1,
+			    refused[k].name);
 		check(parse_bytes("512", b, sizeof(b), &n) == 0 &&
 		    n == sizeof(int) && (memcpy(&i, b, sizeof(i)), i == 512),
 		    "bytes: a bare number is an int");
 		check(parse_bytes("s-2 B7", b, sizeof(b), &n) == 0 &&
 		    n == sizeof(short) + 1 && (memcpy(&sh, b, sizeof(sh)),
 		    sh == -2) && b[2] == 7, "bytes: a short and a byte");
-		check(parse_bytes("", b, sizeof(b), &n) == 0 && n == 0,
-		    "bytes: empty is none");
-		check(parse_bytes("x123", b, sizeof(b), &n) == -1,
-		    "bytes: odd hex digits refused");
-		check(parse_bytes("x00zz", b, sizeof(b), &n) == -1,
-		    "bytes: garbage after hex refused");
-		check(parse_bytes("/tmp/sock", b, sizeof(b), &n) == -1,
-		    "bytes: a bare path refused (no kind)");
-		check(parse_bytes("\"open", b, sizeof(b), &n) == -1,
-		    "bytes: unterminated string refused");
-		check(parse_bytes("\"ab\\", b, sizeof(b), &n) == -1,
-		    "bytes: trailing backslash refused");
-		check(parse_bytes("'ab'", b, sizeof(b), &n) == -1,
-		    "bytes: two characters in quotes refused");
-		check(parse_bytes("x000102", b, 2, &n) == -1,
-		    "bytes: longer than the buffer refused");
-		check(parse_bytes("i1 i2", b, 6, &n) == -1,
-		    "bytes: an int that does not fit refused");
 	}
 	{
 		struct sockaddr_storage ss;
