@@ -1014,7 +1014,7 @@ static int datagram_peer(const struct addr *, struct endpoint *, int,
 static int open_socket(struct addr *, struct endpoint *);
 
 #define GR_TCP		(G_FD | G_SOCKET | G_IP | G_TCP)
-#define GR_TCP_C	(GR_TCP | G_CONNECT)
+#define GR_TCP_C	(GR_TCP | G_CONNECT | G_CHILD)
 #define GR_TCP_L	(GR_TCP | G_LISTEN | G_CHILD | G_IPSERVER)
 #define GR_UDP		(G_FD | G_SOCKET | G_IP | G_UDP)
 #define GR_UDP_C	(GR_UDP | G_CONNECT)
@@ -1032,7 +1032,7 @@ static int open_socket(struct addr *, struct endpoint *);
 #define GR_GEN_R	(G_FD | G_SOCKET | G_LISTEN)
 #define GR_GEN_L	(GR_GEN_R | G_CHILD)
 #define GR_UDPLITE	(GR_UDP | G_UDPLITE)
-#define GR_INET_C	(G_FD | G_SOCKET | G_IP | G_CONNECT)
+#define GR_INET_C	(G_FD | G_SOCKET | G_IP | G_CONNECT | G_CHILD)
 #define GR_INET_L	(G_FD | G_SOCKET | G_IP | G_LISTEN | G_CHILD | G_IPSERVER)
 
 /*
@@ -1179,7 +1179,7 @@ const struct addr_type addr_types[] = {
 	 * type: a stream, unless so-type= says otherwise.
 	 */
 	{ "SOCKET-CONNECT", NULL, 3, ":<domain>:<protocol>:<remote-address>",
-	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_C, 0,
+	    K_STREAM_CONNECT, AF_UNSPEC, SOCK_STREAM, 0, GR_GEN_C | G_CHILD, 0,
 	    open_socket },
 	{ "SOCKET-DATAGRAM", "DATAGRAM DGRAM", 4,
 	    ":<domain>:<type>:<protocol>:<remote-address>", K_SENDTO,
@@ -3769,8 +3769,14 @@ open_inet_connect(struct addr *a, struct endpoint *ep)
 
 	/* With bind=, family is bind's: every address here can use it. */
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		logmsg(L_NOTICE, "opening connection to %s",
-		    format_sockaddr(ai->ai_addr, ai->ai_addrlen, buf, sizeof(buf)));
+		/*
+		 * (Formatted only if logged: snprintf()'s deep stack would
+		 * cost each fork child a page; see run_at_page_top().)
+		 */
+		if (g.loglevel <= L_NOTICE)
+			logmsg(L_NOTICE, "opening connection to %s",
+			    format_sockaddr(ai->ai_addr, ai->ai_addrlen, buf,
+			    sizeof(buf)));
 		/*
 		 * Blocking until connected: on loopback or a LAN, connect()
 		 * then returns at once, and one fcntl() makes the socket
@@ -5783,6 +5789,57 @@ struct listener {
 	double		 not_before;	/* POSIXMQ-SEND: the next child's time */
 };
 
+/*
+ * Readies the process to fork a child for each client of a: -lm's switch
+ * to syslog, rseq, and who reaps the children.  Returns 1 if the kernel
+ * reaps them (SIGCHLD is ignored), else 0.
+ */
+static int
+start_forking(const struct addr *a)
+{
+	mixed_log_switch();
+	stop_rseq();
+	/*
+	 * Only max-children counts the children.  Otherwise the kernel reaps
+	 * them, and a busy listener is not woken by a SIGCHLD for each.
+	 */
+	if (a->set.max_children == 0 && nprograms == 0) {
+		catch_sigchld(0);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Forks the child that serves the client just taken, and in the parent
+ * counts and logs it.  Returns fork()'s value, -1 after logging.
+ */
+static pid_t
+fork_for_client(void)
+{
+	pid_t pid;
+
+	if ((pid = fork_child()) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "fork()");	/* client lost */
+	} else if (pid != 0) {
+		children_forked++;
+		logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
+	}
+	return pid;
+}
+
+/* In a new child: undoes for it what start_forking() set up. */
+static void
+enter_child(int kernel_reaps)
+{
+	/* Its own program's exit status matters. */
+	if (kernel_reaps)
+		catch_sigchld(1);
+	/* The parent's program is not the child's to end. */
+	if (nprograms != 0)
+		nprograms = 0;
+}
+
 /* Sets l up to serve a's listening socket in ep.  Returns 0, or -1. */
 static int
 listener_init(struct listener *l, struct addr *a, struct endpoint *ep)
@@ -5800,8 +5857,7 @@ listener_init(struct listener *l, struct addr *a, struct endpoint *ep)
 	}
 	if (!a->set.fork)
 		return 0;
-	mixed_log_switch();
-	stop_rseq();
+	l->kernel_reaps = start_forking(a);
 	/*
 	 * A fork listener takes every connection already queued before it
 	 * forks for the first: forking is slow, and a burst of clients would
@@ -5812,14 +5868,6 @@ listener_init(struct listener *l, struct addr *a, struct endpoint *ep)
 	if (l->kind == K_STREAM_LISTEN && a->set.max_children == 0 &&
 	    set_fd_flags(ep->listen_fd) == 0)
 		l->burst = ACCEPT_BURST;
-	/*
-	 * Only max-children counts the children.  Otherwise the kernel reaps
-	 * them, and a busy listener is not woken by a SIGCHLD for each.
-	 */
-	if (a->set.max_children == 0 && nprograms == 0) {
-		catch_sigchld(0);
-		l->kernel_reaps = 1;
-	}
 	return 0;
 }
 
@@ -5983,12 +6031,8 @@ become_client(struct listener *l)
 	/* The connections held for the next children. */
 	for (i = l->taken; i < l->nheld; i++)
 		close(l->held[i]);
-	/* Its own program's exit status matters. */
-	if (l->kernel_reaps)
-		catch_sigchld(1);
-	/* The listener's program is not the child's to end. */
-	if (nprograms != 0)
-		nprograms = 0;
+	if (l->a->set.fork)
+		enter_child(l->kernel_reaps);
 	if (l->kind == K_STREAM_LISTEN) {
 		close(ep->listen_fd);
 		ep->listen_fd = -1;
@@ -6031,7 +6075,6 @@ static int __attribute__((noinline))
 accept_clients(struct addr *a, struct endpoint *ep)
 {
 	struct listener l;
-	pid_t pid;
 
 	if (listener_init(&l, a, ep) == -1)
 		return -1;
@@ -6040,17 +6083,8 @@ accept_clients(struct addr *a, struct endpoint *ep)
 			wait_for_child_slot(a->set.max_children);
 		if (next_client(&l) == -1)
 			continue;
-		if (!a->set.fork)
+		if (!a->set.fork || fork_for_client() == 0)
 			break;
-		if ((pid = fork_child()) == 0)
-			break;
-		if (pid == -1) {
-			logmsg(L_ERROR | L_ERRNO, "fork()");	/* client lost */
-		} else {
-			children_forked++;
-			logmsg(L_NOTICE, "forked off child process %ld",
-			    (long)pid);
-		}
 		release_client(&l);
 	}
 	become_client(&l);
@@ -6131,6 +6165,31 @@ open_once(struct addr *a, struct endpoint *ep)
 		ep->dgram = 1;
 		ep->shut = SHUT_NOTHING;
 	}
+	return 0;
+}
+
+/*
+ * fork on a connecting address, socat's connect loop: the connection that
+ * open_once() made in ep goes to a child, and the parent connects again
+ * interval= later (and once max-children allows), forever.  Returns 0 in
+ * each child, with ep its connection; in the parent only -1, when a
+ * connection failed for good (retry= and forever= as for the first),
+ * which ends it while its children go on.
+ */
+static int __attribute__((noinline))
+fork_connections(struct addr *a, struct endpoint *ep)
+{
+	int kernel_reaps = start_forking(a);
+
+	while (fork_for_client() != 0) {
+		close(ep->rfd);		/* the child's, or lost */
+		poll(NULL, 0, poll_ms(a->set.interval));
+		if (a->set.max_children > 0)
+			wait_for_child_slot(a->set.max_children);
+		if (open_once(a, ep) == -1)
+			return -1;
+	}
+	enter_child(kernel_reaps);
 	return 0;
 }
 
@@ -7765,8 +7824,13 @@ run(struct addr *addrs)
 		    a = a->writer, e = &writer) {
 			if (open_once(a, e) == -1)
 				relay_exit(g.sloppy ? 255 : 1);
-			/* The accept-and-fork loop; with fork it ends in a child. */
-			if (e->listen_fd != -1 && accept_clients(a, e) == -1)
+			/*
+			 * The accept-and-fork loop, or with fork on a
+			 * connecting address the connect-and-fork loop; with
+			 * fork either ends in a child.
+			 */
+			if (e->listen_fd != -1 ? accept_clients(a, e) == -1 :
+			    a->set.fork && fork_connections(a, e) == -1)
 				relay_exit(g.sloppy ? 255 : 1);
 		}
 		ep[i].shut = shut_wanted(&addrs[i], &ep[i]);

@@ -165,4 +165,83 @@ for filter in lowport "range=10.0.0.0/8"; do
 	done
 done
 
+# --- fork on a connecting address, socat's connect loop: the parent
+# connects again interval= after each child it forks, forever, and a
+# connection that fails ends it (exit 1) while its children go on.  Each
+# child's program sends the first record left in a queue (claimed by mv, so
+# no two send the same one) and exits.  (No quotes in it: the address
+# lexers of both tools take them.)
+queue_sender() {
+	printf '%s' "f=\$(ls $1/q | head -n 1); [ x\$f != x ] && mv $1/q/\$f $1/\$f && cat $1/\$f${2:+; $2}"
+}
+for tool in "${TOOLS[@]}"; do
+	set_tool "$tool"
+	d=$TMP/cf.$tn
+	mkdir -p "$d/q"
+	for r in 1 2 3; do echo "record $r" >"$d/q/$r"; done
+	P=$(dport)
+	bg "$SOCAT" -d -d -u TCP-LISTEN:$P,fork,reuseaddr OPEN:"$d/got",creat,append 2>"$d/server.err"
+	wait_listen "$P"
+	run_one_tool "$tool" cf 3 /dev/null TCP:127.0.0.1:$P,fork,interval=0.2 SYSTEM:"$(queue_sender "$d")"
+	check_eq "$w: TCP:...,fork: still connecting when stopped" 124 "$RUN_RC"
+	wait_until 10 "the three records arrive" has_lines "$d/got" 3
+	check_eq "$w: TCP:...,fork: each record over a connection of its own, once" \
+	    "record 1 record 2 record 3" "$(sort "$d/got" | xargs)"
+	check "$w: TCP:...,fork: it went on connecting once the queue was empty" \
+	    test "$(grep -c 'accepting connection' "$d/server.err")" -ge 5
+	stop_tool "$BG_PID"
+
+	# A listener without fork: the connection after the first is refused.
+	P=$(dport)
+	bg "$SOCAT" -u TCP-LISTEN:$P,reuseaddr OPEN:"$d/once",creat
+	wait_listen "$P"
+	run_one_tool "$tool" cfr 10 /dev/null TCP:127.0.0.1:$P,fork,interval=0.2 SYSTEM:"echo one; sleep 1"
+	check_eq "$w: TCP:...,fork: a refused connection ends the parent: exit code" 1 "$RUN_RC"
+	check_eq "$w: TCP:...,fork: the refusal is an E line" "Connection refused" \
+	    "$(elines "$DR_DIR/cfr.$tn.err" | grep -oF 'Connection refused' | head -n 1)"
+	wait_until 10 "the first child's line arrives" has_lines "$d/once" 1
+	check_eq "$w: TCP:...,fork: the child went on after its parent ended" one "$(cat "$d/once")"
+done
+# fork is still refused where socat refuses it.
+for addr in UNIX-CONNECT:$TMP/none.sock UDP:127.0.0.1:9 OPEN:/dev/null; do
+	dcase "$addr,fork: refused" --rc 1 --elog -- "$addr,fork" -
+done
+
+# max-children on a connecting address is socat 1.8's (1.7.4's child
+# refuses it): the second connection waits until the first child is gone.
+# The test writes a line of its own between the first and second record.
+S18=$("$TOP/test/socat18" 2>/dev/null) || S18=""
+[ -x "$S18" ] || not_ok "socat 1.8 (the reference for max-children) is built by test/socat18"
+for tool in ${S18:+"$S18"} "$RELAY"; do
+	set_tool "$tool"
+	d=$TMP/cm.$tn
+	mkdir -p "$d/q"
+	for r in 1 2; do echo "record $r" >"$d/q/$r"; done
+	P=$(dport)
+	bg "$SOCAT" -u TCP-LISTEN:$P,fork,reuseaddr OPEN:"$d/got",creat,append
+	wait_listen "$P"
+	bg "$tool" TCP:127.0.0.1:$P,fork,interval=0.1,max-children=1 SYSTEM:"$(queue_sender "$d" "sleep 2")"
+	tpid=$BG_PID
+	wait_until 10 "the first record arrives" has_lines "$d/got" 1
+	echo between >>"$d/got"
+	check_eq "$w: TCP:...,fork,max-children=1: the parent holds no connection of its children" \
+	    0 "$(ss -Htnp state established "( dport = :$P )" | grep -c "pid=$tpid,")"
+	wait_until 15 "the second record arrives" has_lines "$d/got" 3
+	check_eq "$w: TCP:...,fork,max-children=1: the second connection waits for the first child" \
+	    "record 1 between record 2" "$(xargs <"$d/got")"
+	stop_tool "$tpid"
+done
+
+# A program on the first address with a listener without fork: its exit
+# status is reported as socat does (relay lost it before 2026-12-07).
+dlisten "SYSTEM:...,exit 3 and TCP-LISTEN without fork" --err @D@/ps.err \
+	--do "exec 7<>/dev/tcp/127.0.0.1/@P@" --ends 1 \
+	-- SYSTEM:"sleep 0.5; exit 3" TCP-LISTEN:@P@,reuseaddr
+exec 7>&-
+for tool in "${TOOLS[@]}"; do
+	set_tool "$tool"
+	check_eq "$w: SYSTEM:...,exit 3 and TCP-LISTEN without fork: the program's status" \
+	    "exited with status 3" "$(elines "$TMP/$tn/ps.err" | grep -o 'exited with status 3')"
+done
+
 finish
