@@ -120,9 +120,9 @@ ENV_PREFIX=MYRELAY dlisten "-lp myrelay" --do "echo_client TCP:127.0.0.1:@P@ x 2
 # logged as "E waitpid(): child N exited with status 3" and gives exit 1 only
 # when socat notices the child before it ends (a race: about 1 run in 6 exits
 # 0); death by a signal is only a warning ("W ... returned with status 9")
-# and exit 0.  relay follows socat 1.8: it logs E and exits 1 in both
-# cases, so relay's exit code is checked against that directly and socat's
-# run only has its bytes checked.
+# and exit 0.  relay exits 1 in both cases, as socat 1.8 does (1.8 logs
+# the line as a W, relay as 1.7.4's E), so relay's exit code is checked
+# against that directly and socat's run only has its bytes checked.
 printf 'x\n' >"$TMP/x"
 # socat 1.7.4 itself can lose the bytes when the child exits right after
 # them (seen in up to half the runs on a loaded machine): its run is tried up
