@@ -62,6 +62,13 @@
 #define MSG_NOSIGNAL 0		/* SIGPIPE is ignored anyway */
 #endif
 
+/* chdir= comes back through a directory it need not be able to read. */
+#ifdef O_PATH
+#define O_PATH_OR_RDONLY O_PATH
+#else
+#define O_PATH_OR_RDONLY O_RDONLY
+#endif
+
 /*
  * Linux fast paths: splice() moves socket data through a pipe without a
  * copy to user space, and socket()/accept4() take the fd flags at once.
@@ -626,6 +633,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_BROADCAST), NULL },
 	{ "cfmakeraw", "rawer termios-cfmakeraw termios-rawer",
 	    G_TERMIOS, PH_OPEN, OT_BOOL, SETTING(rawer), NULL },
+	{ "chdir", "cd", G_FD, PH_OPEN, OT_STRING,
+	    SETTING(chdir), "<directory>" },
 	{ "clocal", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CLOCAL, 0, "<0|1>" },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
@@ -964,6 +973,8 @@ const struct opt_desc opt_descs[] = {
 	{ "udplite-send-cscov", NULL, G_UDPLITE, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_UDPLITE, UDPLITE_SEND_CSCOV), "<bytes>" },
 #endif
+	{ "umask", NULL, G_FD, PH_OPEN, OT_MODE,
+	    SETTING(umask), "<octal>" },
 	{ "unicast-hops", "ipv6-unicast-hops", G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS), "<hops>" },
 	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
@@ -2132,7 +2143,7 @@ address_defaults(struct addr *a, const char *text)
 	a->text = text;
 	a->dir = DIR_BOTH;
 	a->set.backlog = DEFAULT_BACKLOG;
-	a->set.mode = -1;
+	a->set.mode = a->set.umask = -1;
 	a->set.unlink_close = -1;	/* yes, but for POSIXMQ: see there */
 	a->set.accmode = -1;
 	a->set.interval = 1;
@@ -6092,6 +6103,39 @@ accept_clients(struct addr *a, struct endpoint *ep)
 }
 
 /*
+ * chdir=: changes to dir.  Returns a descriptor of the directory it left,
+ * for leave_dir(), or -1 after logging.
+ */
+static int
+enter_dir(const char *dir)
+{
+	int home;
+
+	if ((home = open(".", O_PATH_OR_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "open(\".\")");
+		return -1;
+	}
+	if (chdir(dir) == -1) {
+		logmsg(L_ERROR | L_ERRNO, "chdir(\"%s\")", dir);
+		close(home);
+		return -1;
+	}
+	return home;
+}
+
+/* Goes back to the directory home (from enter_dir()).  Returns 0, or -1. */
+static int
+leave_dir(int home)
+{
+	int rc = fchdir(home);
+
+	if (rc == -1)
+		logmsg(L_ERROR | L_ERRNO, "fchdir(%d)", home);
+	close(home);
+	return rc;
+}
+
+/*
  * Opens address a into *ep, retrying as retry=, interval= and forever say.
  * A listening address is left with its socket in ep->listen_fd, for
  * accept_clients().  Returns 0, or -1 after logging.
@@ -6099,7 +6143,8 @@ accept_clients(struct addr *a, struct endpoint *ep)
 static int
 open_once(struct addr *a, struct endpoint *ep)
 {
-	int attempt, rc;
+	int attempt, rc, home = -1;
+	mode_t mask = 0;
 
 	memset(ep, 0, sizeof(*ep));
 	ep->listen_fd = -1;
@@ -6108,6 +6153,15 @@ open_once(struct addr *a, struct endpoint *ep)
 		take_lock(a->set.lockfile, 0);
 	if (a->set.waitlock != NULL)
 		take_lock(a->set.waitlock, 1);
+	/*
+	 * chdir= and umask= hold while a opens, as in socat 1.8: a file or
+	 * socket file it makes, and a program it starts, get them; the other
+	 * address and what follows do not.
+	 */
+	if (a->set.chdir != NULL && (home = enter_dir(a->set.chdir)) == -1)
+		return -1;
+	if (a->set.umask != -1)
+		mask = umask((mode_t)a->set.umask);
 	for (attempt = 0;; attempt++) {
 		/*
 		 * A failed attempt that will be retried is only a notice.
@@ -6124,6 +6178,10 @@ open_once(struct addr *a, struct endpoint *ep)
 	}
 	if (g.retrying)
 		g.retrying = 0;
+	if (a->set.umask != -1)
+		umask(mask);
+	if (home != -1 && leave_dir(home) == -1)
+		rc = -1;
 	if (rc != 0)
 		return -1;
 	/* so-type=2 or 5: each read a datagram or record, kept whole. */

@@ -131,6 +131,8 @@ struct addr_settings {
 	int	 unlink_early;
 	int	 unlink_close;		/* -1: the type's default (see open_posixmq) */
 	int	 mode;			/* -1: leave as created */
+	int	 umask;			/* -1: the process's, while it opens */
+	char	*chdir;			/* the directory it opens in */
 	char	*user;			/* owner of a created file or socket */
 	char	*group;
 	int	 oflags;		/* open() flags added by options */

@@ -244,4 +244,29 @@ for tool in "${TOOLS[@]}"; do
 	    "exited with status 3" "$(elines "$TMP/$tn/ps.err" | grep -o 'exited with status 3')"
 done
 
+# --- umask= and chdir= (socat 1.8: for any address; 1.7.4 knows umask
+# only for files and sockets, chdir not at all): they hold while the address
+# opens, so a file, a socket file or a program it makes gets them, and the
+# other address the process's own.  Against socat 1.8.
+if [ -x "$S18" ]; then
+	TOOLS=("$S18" "$RELAY")
+	dcase "CREATE,umask=027: the file's mode" --is "mode" 640 "stat -c %a @D@/um1" \
+		-- -u /dev/null CREATE:@D@/um1,umask=027
+	dcase "SYSTEM,umask=027 and SYSTEM: each address its own" --rc 0 \
+		--is "the first program's umask" 0027 "cat @D@/um2" \
+		--is "the second program's umask" "$(umask)" "cat @D@/um3" \
+		-- SYSTEM:"umask >@D@/um2; sleep 0.2",umask=027 SYSTEM:"umask >@D@/um3; sleep 0.2"
+	dlisten "UNIX-LISTEN,umask=077: the socket file's mode" --at @U@ \
+		--is "mode" 700 "stat -c %a @U@" -- UNIX-LISTEN:@U@,umask=077 /dev/null
+	dcase "CREATE,chdir=DIR: relative to DIR; SYSTEM:pwd where it was" --rc 0 --cd / \
+		--is "the file in DIR" "/" "cat @D@/cd1" \
+		-- -U CREATE:cd1,chdir=@D@ SYSTEM:pwd
+	dcase "SHELL,cd=DIR: the program runs in DIR" --rc 0 \
+		--is "where it runs" yes "[ \"\$(cat @O@)\" = @D@ ] && echo yes" \
+		-- -u SHELL:pwd,cd=@D@ -
+	dcase "chdir to a missing directory" --rc 1 --emsg 'chdir("/nonexistent")' \
+		-- -u /dev/null CREATE:x,chdir=/nonexistent
+	TOOLS=("$SOCAT" "$RELAY")
+fi
+
 finish
