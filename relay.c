@@ -885,6 +885,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_RCVBUF), "<bytes>" },
 	{ "rcvlowat", "so-rcvlowat", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_RCVLOWAT), "<bytes>" },
+	{ "rcvtimeo", "so-rcvtimeo", G_SOCKET, PH_PREBIND, OT_TIME,
+	    SOCKOPT(SOL_SOCKET, SO_RCVTIMEO), "<seconds>" },
 	{ "rdonly", "o-rdonly o_rdonly", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_ACCMODE, 0, O_RDONLY, 0, NULL },
 	{ "rdwr", "o-rdwr o_rdwr", G_FILE, PH_OPEN, OT_BOOL,
@@ -931,6 +933,8 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_SNDBUF), "<bytes>" },
 	{ "sndlowat", "so-sndlowat", G_SOCKET, PH_PREBIND, OT_INT,
 	    SOCKOPT(SOL_SOCKET, SO_SNDLOWAT), "<bytes>" },
+	{ "sndtimeo", "so-sndtimeo", G_SOCKET, PH_PREBIND, OT_TIME,
+	    SOCKOPT(SOL_SOCKET, SO_SNDTIMEO), "<seconds>" },
 	{ "so-protocol", "protocol", G_SOCKET, PH_OPEN, OT_INT,
 	    SETTING(protocol), "<number>" },
 	{ "so-reuseport", "reuseport", G_SOCKET, PH_PREBIND, OT_BOOL,
@@ -1945,6 +1949,32 @@ bad:
 	return -1;
 }
 
+/*
+ * Stores a time for a socket option that takes a struct timeval
+ * (so-rcvtimeo, so-sndtimeo) for apply_sockopts().  Returns 0, or -1 after
+ * logging an E.
+ */
+static int
+add_time_sockopt(struct addr *a, const struct opt_desc *o, double t)
+{
+	struct rawopt *r = &a->rawopts[a->nrawopts];
+	struct timeval tv;
+
+	if (a->nrawopts == MAX_RAWOPTS) {
+		logmsg(L_ERROR, "too many socket options");
+		return -1;
+	}
+	tv.tv_sec = (time_t)t;
+	tv.tv_usec = (suseconds_t)((t - (double)tv.tv_sec) * 1e6);
+	memset(r, 0, sizeof(*r));
+	r->level = o->level;
+	r->name = (int)o->optname;
+	memcpy(r->value, &tv, sizeof(tv));
+	r->len = (socklen_t)sizeof(tv);
+	a->nrawopts++;
+	return 0;
+}
+
 /* Stores value into a's settings or socket options.  Returns 0, or -1. */
 static int
 set_option(struct addr *a, const struct opt_desc *o, const char *value)
@@ -1978,6 +2008,8 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 			    o->name, value);
 			return -1;
 		}
+		if (o->apply == OA_SOCKOPT)
+			return add_time_sockopt(a, o, t);
 		*(double *)(void *)field = t;
 		return 0;
 	case OT_STRING:

@@ -57,14 +57,14 @@ sockopts() {
 	echo $? >"$TMP/$name.$tn.rc"
 	sed -E 's/^[0-9]+ +//; s/setsockopt\([0-9]+,/setsockopt(FD,/' "$TMP/$name.$tn.st" | grep '^setsockopt' | sort
 }
-# same_sockopts NAME ARGS...
+# same_sockopts NAME ARGS...: the reference is $REF (default socat 1.7.4).
 same_sockopts() {
-	local name=$1 want
+	local name=$1 want ref=${REF:-$SOCAT}
 	shift
-	want=$(sockopts "$name" "$SOCAT" "$@")
-	check "$name: socat (reference) sets socket options" test -n "$want"
-	check_eq "$name: $*: relay's setsockopt() calls as socat's" "$want" "$(sockopts "$name" "$RELAY" "$@")"
-	check_eq "$name: exit code as socat's" "$(cat "$TMP/$name.socat.rc")" "$(cat "$TMP/$name.relay.rc")"
+	want=$(sockopts "$name" "$ref" "$@")
+	check "$name: $(tool_name "$ref") (reference) sets socket options" test -n "$want"
+	check_eq "$name: $*: relay's setsockopt() calls as $(tool_name "$ref")'s" "$want" "$(sockopts "$name" "$RELAY" "$@")"
+	check_eq "$name: exit code as $(tool_name "$ref")'s" "$(cat "$TMP/$name.$(tool_name "$ref").rc")" "$(cat "$TMP/$name.relay.rc")"
 }
 same_sockopts so-tcp - TCP4:127.0.0.1:$D,so-reuseaddr,so-keepalive,tcp-nodelay,tcp-keepidle=30,tcp-keepintvl=5,tcp-keepcnt=3,so-rcvbuf=65536,so-sndbuf=65536,ip-ttl=9
 same_sockopts so-extra - TCP4:127.0.0.1:$D,ip-tos=16,iptos=8,so-linger=3,tcp-maxseg=1000,tcp-cork,ip-freebind,so-priority=2,tcp-syncnt=2,tcp-window-clamp=5000,so-debug=0,so-dontroute,so-oobinline,tcp-quickack,tcp-linger2=4
@@ -264,6 +264,8 @@ if [ -x "$S18" ]; then
 	dcase "SHELL,cd=DIR: the program runs in DIR" --rc 0 \
 		--is "where it runs" yes "[ \"\$(cat @O@)\" = @D@ ] && echo yes" \
 		-- -u SHELL:pwd,cd=@D@ -
+	# socat 1.8's timeouts of a socket (a struct timeval each)
+	REF=$S18 same_sockopts so-time - UDP4:127.0.0.1:$D,so-rcvtimeo=1.5,sndtimeo=2,rcvtimeo=0.25,so-sndtimeo=0.000001
 	dcase "chdir to a missing directory" --rc 1 --emsg 'chdir("/nonexistent")' \
 		-- -u /dev/null CREATE:x,chdir=/nonexistent
 	TOOLS=("$SOCAT" "$RELAY")
