@@ -679,6 +679,10 @@ const struct opt_desc opt_descs[] = {
 	    OA_CONST, 0, LK_SETLKW_RD, FIELD(lock), NULL },
 	{ "f-setlkw-wr", "f-setlkw setlkw setlkw-wr lock lockw", G_FD, PH_OPEN, OT_BOOL,
 	    OA_CONST, 0, LK_SETLKW_WR, FIELD(lock), NULL },
+	{ "fdin", NULL, G_PROGRAM, PH_OPEN, OT_INT,
+	    SETTING(fdin), "<fd>" },
+	{ "fdout", NULL, G_PROGRAM, PH_OPEN, OT_INT,
+	    SETTING(fdout), "<fd>" },
 	{ "flock-ex", "flock", G_FD, PH_OPEN, OT_BOOL,
 	    OA_CONST, 0, LK_FLOCK_EX, FIELD(lock), NULL },
 	{ "flock-ex-nb", "flock-nb", G_FD, PH_OPEN, OT_BOOL,
@@ -2176,6 +2180,7 @@ address_defaults(struct addr *a, const char *text)
 	a->dir = DIR_BOTH;
 	a->set.backlog = DEFAULT_BACKLOG;
 	a->set.mode = a->set.umask = -1;
+	a->set.fdout = 1;
 	a->set.unlink_close = -1;	/* yes, but for POSIXMQ: see there */
 	a->set.accmode = -1;
 	a->set.interval = 1;
@@ -3502,9 +3507,9 @@ exec_failed(const struct addr *a)
 }
 
 /*
- * In the child, on fds in and out: puts them on 0 and 1 (and 2 with
- * stderr), sets the session and environment up and runs the program.
- * Never returns.
+ * In the child, on fds in and out: puts them on 0 and 1, or the fds that
+ * fdin= and fdout= name (and 2 with stderr), sets the session and
+ * environment up and runs the program.  Never returns.
  */
 static void __attribute__((noreturn))
 exec_program(const struct addr *a, int in, int out)
@@ -3512,24 +3517,31 @@ exec_program(const struct addr *a, int in, int out)
 	sigset_t none;
 	const char *sh, *name;
 	char **argv;
-	int fl;
+	int i, fdin = a->set.fdin, fdout = a->set.fdout, ends[2];
 
-	/* in or out is -1 where the program keeps relay's own fd. */
-	if ((in > 0 && dup2(in, 0) == -1) || (out != -1 && out != 1 &&
-	    dup2(out, 1) == -1) || (a->set.stderr_too && dup2(1, 2) == -1)) {
-		logmsg(L_ERROR | L_ERRNO, "dup2()");
-		exec_failed(a);
-	}
+	/*
+	 * in or out is -1 where the program keeps relay's own fd.  The
+	 * program reads fd fdin and writes fdout (fdin=, fdout=; 0 and 1 by
+	 * default).  out is saved first where in's move would close it.
+	 */
+	if (out != -1 && out != in && out == fdin && (out = dup(out)) == -1)
+		goto dup_failed;
+	if ((in != -1 && in != fdin && dup2(in, fdin) == -1) ||
+	    (out != -1 && out != fdout && dup2(out, fdout) == -1) ||
+	    (a->set.stderr_too && dup2(fdout, 2) == -1))
+		goto dup_failed;
 	/*
 	 * relay's sockets are non-blocking, a program expects blocking fds;
-	 * and an fd that was 0 or 1 already kept its close-on-exec.
+	 * and an fd that already had its number kept its close-on-exec.
 	 */
-	for (fl = 0; fl < 2; fl++) {
-		int f = fcntl(fl, F_GETFL);
+	ends[0] = fdin;
+	ends[1] = fdout;
+	for (i = 0; i < 2; i++) {
+		int f = fcntl(ends[i], F_GETFL);
 
 		if (f != -1 && (f & O_NONBLOCK))
-			(void)fcntl(fl, F_SETFL, f & ~O_NONBLOCK);
-		(void)fcntl(fl, F_SETFD, 0);
+			(void)fcntl(ends[i], F_SETFL, f & ~O_NONBLOCK);
+		(void)fcntl(ends[i], F_SETFD, 0);
 	}
 	/* exec keeps ignored signals ignored: give the program its own. */
 	signal(SIGPIPE, SIG_DFL);
@@ -3548,9 +3560,9 @@ exec_program(const struct addr *a, int in, int out)
 	 * Else the program would hold its channel twice, and miss its EOF.
 	 * (Not before: with nofork, the environment comes from in's socket.)
 	 */
-	if (in > 2)
+	if (in > 2 && in != fdin && in != fdout)
 		close(in);
-	if (out > 2 && out != in)
+	if (out > 2 && out != in && out != fdin && out != fdout)
 		close(out);
 	if (a->type->variant & (TV_SYSTEM | TV_SHELL)) {
 		sh = a->type->variant & TV_SYSTEM ? "/bin/sh" : getenv("SHELL");
@@ -3566,6 +3578,9 @@ exec_program(const struct addr *a, int in, int out)
 	logmsg(L_NOTICE, "execvp'ing \"%s\"", argv[0]);
 	execvp(argv[0], argv);
 	logmsg(L_ERROR | L_ERRNO, "execvp(\"%s\")", argv[0]);
+	exec_failed(a);
+dup_failed:
+	logmsg(L_ERROR | L_ERRNO, "dup2()");
 	exec_failed(a);
 }
 
@@ -3745,6 +3760,18 @@ open_program(struct addr *a, struct endpoint *ep)
 
 	if ((a->type->variant & TV_SHELL) && getenv("SHELL") == NULL) {
 		logmsg(L_ERROR, "SHELL variable undefined");
+		return -1;
+	}
+	/* An end the program does not get has no fd to move, as socat says. */
+	if ((a->set.fdin != 0 && !(a->dir & DIR_WRITE)) ||
+	    (a->set.fdout != 1 && !(a->dir & DIR_READ))) {
+		logmsg(L_ERROR, "option %s is useless in %s mode",
+		    a->set.fdin != 0 && !(a->dir & DIR_WRITE) ? "fdin" : "fdout",
+		    a->dir & DIR_WRITE ? "write-only" : "read-only");
+		return -1;
+	}
+	if (a->set.fdin < 0 || a->set.fdout < 0) {
+		logmsg(L_ERROR, "option fdin or fdout: invalid fd");
 		return -1;
 	}
 	if (a->set.nofork) {

@@ -3,7 +3,8 @@
 # sigint, sighup, sigquit (the signal goes to the program, the tool goes on
 # until it ends), the man page's recipe EXEC:bash,pty,stderr,setsid,sigint,
 # sane; su= on any address (a program runs as the user; after another
-# address is open the tool goes on as the user).  Each case runs with socat (the reference) and relay.
+# address is open the tool goes on as the user); fdin=, fdout=.  Each case
+# runs with socat (the reference) and relay.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diff.sh"
 require bash
@@ -93,5 +94,19 @@ if [ "$(id -u)" = 0 ] && id -u nobody >/dev/null 2>&1; then
 else
 	ok "# SKIP su=: not root"
 fi
+
+# --- fdin= and fdout=: the program reads and writes other fds than 0 and
+# 1 (socketpair, pipes, a dual address's halves, and the two swapped); an
+# end the program does not get is refused.
+printf 'line one\nline two\n' >"$TMP/two-lines"
+for spec in 'SYSTEM:cat <&3 >&4,fdin=3,fdout=4' 'SYSTEM:cat <&8 >&9,pipes,fdin=8,fdout=9' \
+    'SYSTEM:cat >&6,fdout=6!!SYSTEM:cat <&7,fdin=7' 'SYSTEM:cat <&1 >&0,fdin=1,fdout=0'; do
+	dcase "$spec: the lines come back" --in "$TMP/two-lines" --out "$TMP/two-lines" \
+		-- -t 1 - "$spec"
+done
+dcase "fdin= on a program only read from" --rc 1 --emsg "option fdin is useless" \
+	-- -U - SYSTEM:"echo x",fdin=3
+dcase "fdout= on a program only written to" --rc 1 --emsg "option fdout is useless" \
+	-- -u - SYSTEM:"cat >/dev/null",fdout=3
 
 finish
