@@ -665,7 +665,7 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(SOL_SOCKET, SO_DONTROUTE), NULL },
 	{ "echo", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 2, ECHO, 0, "<0|1>" },
-	{ "end-close", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
+	{ "end-close", NULL, G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(end_close), NULL },
 	{ "escape", NULL, G_FD, PH_OPEN, OT_INT,
 	    SETTING(escape), "<code>" },
@@ -831,7 +831,7 @@ const struct opt_desc opt_descs[] = {
 	{ "null-eof", NULL, G_SOCKET, PH_OPEN, OT_BOOL,
 	    SETTING(null_eof), NULL },
 #ifdef O_NOATIME
-	{ "o-noatime", "noatime", G_FILE, PH_OPEN, OT_BOOL,
+	{ "o-noatime", "noatime", G_FD, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_NOATIME, 0, NULL },
 #endif
 	{ "oobinline", "so-oobinline", G_SOCKET, PH_PREBIND, OT_BOOL,
@@ -905,11 +905,11 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_IP, IP_RECVTTL), NULL },
 	{ "retry", NULL, G_RETRY, PH_OPEN, OT_INT,
 	    SETTING(retry), "<count>" },
-	{ "reuseaddr", "so-reuseaddr", G_SOCKET, PH_PREBIND, OT_BOOL,
+	{ "reuseaddr", "so-reuseaddr", G_SOCKET, PH_PREBIND, OT_INT_NULL,
 	    SOCKOPT(SOL_SOCKET, SO_REUSEADDR), NULL },
 	{ "sane", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(sane), NULL },
-	{ "setsid", "sid", G_SESSION, PH_OPEN, OT_BOOL,
+	{ "setsid", "sid", G_SESSION | G_PROCESS, PH_OPEN, OT_BOOL,
 	    SETTING(setsid), NULL },
 	/* All set right after socket(), as socat's setsockopt-listen. */
 	{ "setsockopt", "setsockopt-bin setsockopt-connected setsockopt-listen "
@@ -1234,11 +1234,11 @@ const struct addr_type addr_types[] = {
 	    AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, GR_SOCKS, TV_SOCKS5_BIND,
 	    open_socks5 },
 	{ "STDERR", NULL, 0, "", K_FD, 0, 0, 0, G_FD, TV_WRITE, open_fd },
-	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, TV_READ,
+	{ "STDIN", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS | G_PROCESS, TV_READ,
 	    open_stdio },
-	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS,
+	{ "STDIO", "-", 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS | G_PROCESS,
 	    TV_READ | TV_WRITE, open_stdio },
-	{ "STDOUT", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS, TV_WRITE,
+	{ "STDOUT", NULL, 0, "", K_STDIO, 0, 0, 0, G_FD | G_TERMIOS | G_PROCESS, TV_WRITE,
 	    open_stdio },
 	{ "SYSTEM", NULL, 1, ":<shell-command>", K_PROGRAM, 0, 0, 0, GR_PROG,
 	    TV_SYSTEM, open_program },
@@ -1259,7 +1259,7 @@ const struct addr_type addr_types[] = {
 	    SOCK_STREAM, IPPROTO_TCP, GR_TCP_L | G_IP6, 0, open_inet_listen },
 #ifdef HAVE_PACKET
 	{ "TUN", NULL, -1, "[:<if-addr>/<bits>]", K_PACKET, 0, 0, 0,
-	    G_FD | G_TUN | G_INTERFACE, 0, open_tun },
+	    G_FD | G_TUN | G_INTERFACE | G_PROCESS, 0, open_tun },
 #endif
 	{ "UDP", "UDP-CONNECT", 2, ":<host>:<port>", K_DGRAM_CONNECT,
 	    AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, GR_UDP_C | G_IP6, 0,
@@ -1992,6 +1992,11 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 	if (o->apply == OA_RAWOPT)
 		return add_rawopt(a, o, value);
 	switch (o->type) {
+	case OT_INT_NULL:
+		/* "reuseaddr=": not set at all. */
+		if (value != NULL && *value == '\0')
+			return 0;
+		/* FALLTHROUGH */
 	case OT_BOOL:
 	case OT_INT:
 		/*
@@ -6162,6 +6167,36 @@ accept_clients(struct addr *a, struct endpoint *ep)
 }
 
 /*
+ * setsid on relay itself: it leads a new session.  A process group leader
+ * (a shell's job) cannot, and moves to its parent's group first, as socat
+ * does.
+ */
+static void
+lead_session(void)
+{
+	if (setsid() == -1 && (setpgid(0, getppid()) == -1 || setsid() == -1))
+		logmsg(L_WARN | L_ERRNO, "setsid()");
+}
+
+/* Adds the file status flags fl to ep's fds.  Returns 0, or -1 after logging. */
+static int
+add_fd_flags(const struct endpoint *ep, int fl)
+{
+	int fds[2] = { ep->rfd, ep->wfd }, i, old;
+
+	for (i = 0; i < 2; i++) {
+		if (fds[i] == -1 || (i == 1 && fds[1] == fds[0]))
+			continue;
+		if ((old = fcntl(fds[i], F_GETFL)) == -1 ||
+		    fcntl(fds[i], F_SETFL, old | fl) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "fcntl(%d, F_SETFL)", fds[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * chdir=: changes to dir.  Returns a descriptor of the directory it left,
  * for leave_dir(), or -1 after logging.
  */
@@ -6264,6 +6299,15 @@ open_once(struct addr *a, struct endpoint *ep)
 	if (apply_lock(ep->listen_fd != -1 ? ep->listen_fd :
 	    ep->rfd != -1 ? ep->rfd : ep->wfd, a) == -1)
 		return -1;
+	/* setsid on STDIO or TUN is relay's own (socat's process options). */
+	if (a->set.setsid && (a->type->groups & G_PROCESS))
+		lead_session();
+#ifdef O_NOATIME
+	/* o-noatime on an fd that relay did not open: fcntl(), as socat. */
+	if ((a->set.oflags & O_NOATIME) && a->type->kind != K_FILE &&
+	    add_fd_flags(ep, O_NOATIME) == -1 && option_failed() == -1)
+		return -1;
+#endif
 	/*
 	 * su=: a listener drops to the user before its first accept, any
 	 * other address but a program (which drops in its own process) once
@@ -7673,7 +7717,8 @@ print_groups(unsigned groups)
 		{ G_IPSERVER, "IPSERVER" }, { G_TERMIOS, "TERMIOS" },
 		{ G_SESSION, "SESSION" }, { G_TUN, "TUN" },
 		{ G_INTERFACE, "INTERFACE" }, { G_POSIXMQ, "POSIXMQ" },
-		{ G_SESSION, "SESSION" }, { G_UDPLITE, "UDPLITE" },
+		{ G_SOCKS, "SOCKS" }, { G_HTTP, "HTTP" },
+		{ G_PROCESS, "PROCESS" }, { G_UDPLITE, "UDPLITE" },
 		{ G_SCTP, "SCTP" }, { G_DCCP, "DCCP" },
 	};
 	size_t i;
@@ -7715,7 +7760,7 @@ help_tables(int with_aliases)
 	static const char *const type[] = {
 		[OT_BOOL] = "BOOL", [OT_INT] = "INT",
 		[OT_TIME] = "STRUCT-TIMEVAL", [OT_STRING] = "STRING",
-		[OT_MODE] = "MODE_T",
+		[OT_MODE] = "MODE_T", [OT_INT_NULL] = "INT/NULL",
 	};
 	struct help_name *list = NULL;
 	const struct addr_type *t;

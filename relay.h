@@ -51,6 +51,7 @@ enum log_level { L_DEBUG, L_INFO, L_NOTICE, L_WARN, L_ERROR, L_FATAL };
 #define G_SESSION	0x8000	/* EXEC, SYSTEM, SHELL, PTY: setsid, ctty */
 #define G_SOCKS		0x10000	/* SOCKS4, SOCKS4A, SOCKS5-CONNECT */
 #define G_HTTP		0x20000	/* PROXY: HTTP CONNECT */
+#define G_PROCESS	0x40000	/* STDIO, TUN: setsid is relay's own */
 /* The Linux packet and message queue types, from the top bit down. */
 #define G_TUN		0x40000000	/* TUN: the tunnel device's options */
 #define G_INTERFACE	0x20000000	/* TUN, INTERFACE: the iff-* flags */
@@ -79,7 +80,8 @@ enum addr_kind {
  */
 enum opt_phase { PH_OPEN, PH_PREBIND, PH_BOUND, PH_ACCEPT };
 
-enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE };
+/* OT_INT_NULL: a number, or an empty value that sets nothing (socat 1.8's). */
+enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE, OT_INT_NULL };
 
 /*
  * How an option is applied: setsockopt() from the row, a settings field,

@@ -264,11 +264,33 @@ if [ -x "$S18" ]; then
 	dcase "SHELL,cd=DIR: the program runs in DIR" --rc 0 \
 		--is "where it runs" yes "[ \"\$(cat @O@)\" = @D@ ] && echo yes" \
 		-- -u SHELL:pwd,cd=@D@ -
+	# reuseaddr= (empty): socat 1.8 sets no SO_REUSEADDR (its listeners
+	# have one by default; relay's, as 1.7.4's, have none)
+	REF=$S18 same_sockopts so-reuseaddr-empty - TCP4:127.0.0.1:$D,reuseaddr=,keepalive
 	# socat 1.8's timeouts of a socket (a struct timeval each)
 	REF=$S18 same_sockopts so-time - UDP4:127.0.0.1:$D,so-rcvtimeo=1.5,sndtimeo=2,rcvtimeo=0.25,so-sndtimeo=0.000001
 	dcase "chdir to a missing directory" --rc 1 --emsg 'chdir("/nonexistent")' \
 		-- -u /dev/null CREATE:x,chdir=/nonexistent
 	TOOLS=("$SOCAT" "$RELAY")
 fi
+
+# --- options socat applies to its own process or fd: setsid on STDIO
+# (the tool leads a session of its own, so its program is in that one, not
+# the test's), o-noatime on STDIO (reading the file leaves its access time),
+# end-close on a socket and a pty (taken: the tool only closes at the end).
+sid=$(ps -o sid= -p $$ | tr -d ' ')
+dcase "-,setsid: a session of its own" --outis new-session \
+	-- -U -,setsid SYSTEM:"[ \$(ps -o sid= -p \$\$) != $sid ] && echo new-session"
+for tool in "${TOOLS[@]}"; do
+	set_tool "$tool"
+	printf 'data\n' >"$TMP/na.$tn"
+	touch -a -d 2000-01-01 "$TMP/na.$tn"
+	run_one_tool "$tool" na 10 "$TMP/na.$tn" -u -,o-noatime /dev/null
+	check_eq "$w: -,o-noatime: exit code" 0 "$RUN_RC"
+	check_eq "$w: -,o-noatime: reading stdin leaves its access time" 2000-01-01 "$(stat -c %x "$TMP/na.$tn" | cut -c1-10)"
+done
+D=$(dport)
+dcase "TCP4:...,end-close: taken" --rc 1 --emsg "Connection refused" -- - TCP4:127.0.0.1:$D,end-close
+dcase "PTY,end-close: taken" --rc 0 -- -t 0.5 /dev/null PTY,end-close
 
 finish
