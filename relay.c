@@ -985,6 +985,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(umask), "<octal>" },
 	{ "unicast-hops", "ipv6-unicast-hops", G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_UNICAST_HOPS), "<hops>" },
+	{ "unix-bind-tempname", "bind-tempname", G_UNIX, PH_OPEN,
+	    OT_STRING_NULL, SETTING(bind_tempname), "[<path-XXXXXX>]" },
 	{ "unlink-close", NULL, G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_close), NULL },
 	{ "unlink-early", "new", G_NAMED, PH_OPEN, OT_BOOL,
@@ -2022,8 +2024,11 @@ set_option(struct addr *a, const struct opt_desc *o, const char *value)
 		*(double *)(void *)field = t;
 		return 0;
 	case OT_STRING:
-		if (value == NULL)
+	case OT_STRING_NULL:
+		if (value == NULL && o->type == OT_STRING)
 			goto missing;
+		if (value == NULL)
+			value = "";
 		free(*(char **)(void *)field);
 		if ((*(char **)(void *)field = strdup(value)) == NULL) {
 			logmsg(L_ERROR, "out of memory");
@@ -2126,6 +2131,7 @@ free_address(struct addr *a)
 	for (i = 0; i < a->nparams && i < MAX_PARAMS; i++)
 		free(a->params[i]);
 	free(a->set.bind);
+	free(a->set.bind_tempname);
 	free(a->set.user);
 	free(a->set.group);
 	free(a->set.range);
@@ -4557,6 +4563,68 @@ unix_sockaddr(struct sockaddr_un *sun, const char *path, int abstract)
 }
 
 /*
+ * Binds fd to a name made from unix-bind-tempname's template, its first
+ * XXXXXX replaced by random letters and digits (tried again while the name
+ * is taken): a socket file that did not exist, or with abstract a name in
+ * Linux's abstract namespace.  Without a template, socat 1.8's default,
+ * /tmp/socat-bind.XXXXXX; the caller makes that abstract, as socat does
+ * for UNIX-SENDTO and UNIX-CLIENT.  Fills *sun.  Returns the address
+ * length, or 0 after logging an E.
+ */
+static socklen_t
+bind_tempname(int fd, const struct addr *a, struct sockaddr_un *sun,
+    int abstract)
+{
+	static const char chars[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	const char *tmpl = *a->set.bind_tempname != '\0' ?
+	    a->set.bind_tempname : "/tmp/socat-bind.XXXXXX";
+	struct timespec ts;
+	struct stat st;
+	uint64_t seed, v;
+	socklen_t len;
+	char *x, buf[160];
+	long tries;
+	int i;
+
+	if (strstr(tmpl, "XXXXXX") == NULL) {
+		errno = EINVAL;
+		logmsg(L_ERROR | L_ERRNO, "tempnam(\"%s\")", tmpl);
+		return 0;
+	}
+	if ((len = unix_sockaddr(sun, tmpl, abstract)) == 0)
+		return 0;
+	x = strstr(sun->sun_path + (abstract != 0), "XXXXXX");
+	/* Fork children start from the same state: the pid tells them apart. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	seed = (uint64_t)ts.tv_sec << 30 ^ (uint64_t)ts.tv_nsec ^
+	    (uint64_t)getpid() << 40;
+	for (tries = 0; tries < TMP_MAX; tries++) {
+		/* splitmix64: every bit of the seed stirs all six letters */
+		v = (seed += 0x9e3779b97f4a7c15ULL);
+		v = (v ^ v >> 30) * 0xbf58476d1ce4e5b9ULL;
+		v = (v ^ v >> 27) * 0x94d049bb133111ebULL;
+		v ^= v >> 31;
+		for (i = 0; i < 6; i++, v /= sizeof(chars) - 1)
+			x[i] = chars[v % (sizeof(chars) - 1)];
+		/* bind() would take no file's place, but not a dangling link's. */
+		if (!abstract && lstat(sun->sun_path, &st) == 0)
+			continue;
+		if (bind(fd, (struct sockaddr *)sun, len) == 0)
+			return len;
+		if (errno != EADDRINUSE) {
+			logmsg(L_ERROR | L_ERRNO, "bind(%d, {%s}, %u)", fd,
+			    format_sockaddr((struct sockaddr *)sun, len, buf,
+			    sizeof(buf)), (unsigned)len);
+			return 0;
+		}
+	}
+	errno = EEXIST;
+	logmsg(L_ERROR | L_ERRNO, "tempnam(\"%s\")", tmpl);
+	return 0;
+}
+
+/*
  * Connects to a UNIX stream socket; UNIX-CLIENT falls back to a datagram
  * socket when the path is one, as socat does.  UNIX-SENDTO only notes
  * the path to send to.  Returns 0, or -1 after logging an E.
@@ -4568,7 +4636,14 @@ open_unix_connect(struct addr *a, struct endpoint *ep)
 	socklen_t len, blen;
 	/* GOPEN's row has no socket type: a stream first, as UNIX-CLIENT. */
 	int fd = -1, type = a->type->kind == K_SENDTO ? SOCK_DGRAM : SOCK_STREAM;
-	int bound = 0;	/* a socket file bind= made, to remove on failure */
+	int bound = 0;	/* a socket file it bound (bsun), to remove on failure */
+	/*
+	 * unix-bind-tempname binds an abstract name on ABSTRACT-*, and on
+	 * UNIX-* without a template, as socat 1.8's UNIX-SENDTO and
+	 * UNIX-CLIENT do (its UNIX-CONNECT fails there).
+	 */
+	int babstract = IS_ABSTRACT(a) || (a->set.bind_tempname != NULL &&
+	    *a->set.bind_tempname == '\0');
 	char buf[160];
 	const char *named;
 
@@ -4576,6 +4651,10 @@ open_unix_connect(struct addr *a, struct endpoint *ep)
 		type = a->set.socktype;
 	if ((len = unix_sockaddr(&sun, a->params[0], IS_ABSTRACT(a))) == 0)
 		goto err;
+	if (a->set.bind != NULL && a->set.bind_tempname != NULL) {
+		logmsg(L_ERROR, "do not use both options bind and unix-bind-tempname");
+		goto err;
+	}
 	logmsg(L_NOTICE, "opening connection to %s",
 	    format_sockaddr((struct sockaddr *)&sun, len, buf, sizeof(buf)));
 again:
@@ -4585,7 +4664,14 @@ again:
 	}
 	if (apply_sockopts(fd, a, AF_UNIX, PH_PREBIND) == -1)
 		goto err;
-	if (a->set.bind != NULL) {
+	if (a->set.bind_tempname != NULL) {
+		/* A new name each time: the last one was removed. */
+		if (bind_tempname(fd, a, &bsun, babstract) == 0)
+			goto err;
+		bound = !babstract;
+		if (bound && set_owner_mode(a, bsun.sun_path, -1) == -1)
+			goto err;
+	} else if (a->set.bind != NULL) {
 		if ((blen = unix_sockaddr(&bsun, a->set.bind, IS_ABSTRACT(a))) == 0)
 			goto err;
 		if (a->set.unlink_early && !IS_ABSTRACT(a))
@@ -4610,13 +4696,19 @@ again:
 		memcpy(&ep->to, &sun, len);
 		ep->tolen = len;
 	} else if (connect_within(fd, (struct sockaddr *)&sun, len, a) == -1) {
-		/* As socat: a stream, then SEQPACKET, then datagrams. */
-		if (errno == EPROTOTYPE && type != SOCK_DGRAM &&
+		/*
+		 * As socat: a stream, then SEQPACKET, then datagrams.  An
+		 * abstract name of another type refuses the connection
+		 * instead: socat 1.8 goes on there too (1.7.4 does not).
+		 */
+		if ((errno == EPROTOTYPE ||
+		    (errno == ECONNREFUSED && IS_ABSTRACT(a))) &&
+		    type != SOCK_DGRAM &&
 		    a->set.socktype == 0 &&
 		    (a->type->variant & (TV_DGRAM_FALLBACK | TV_GOPEN))) {
 			close(fd);
 			if (bound)
-				(void)unlink(a->set.bind);	/* bound again */
+				(void)unlink(bsun.sun_path);	/* bound again */
 			bound = 0;
 			type = type == SOCK_STREAM ? SOCK_SEQPACKET : SOCK_DGRAM;
 			goto again;
@@ -4629,9 +4721,12 @@ again:
 	/* Only now: a non-blocking connect fails at once on a full backlog. */
 	if (set_fd_flags(fd) == -1)
 		goto err;
-	/* A socket file bind= made is removed at exit, as socat does. */
+	/*
+	 * A socket file bind= or unix-bind-tempname made is removed at exit,
+	 * as socat does (but for UNIX-CLIENT's: socat leaves those).
+	 */
 	if (bound && a->set.unlink_close)
-		add_cleanup(a->set.bind);
+		add_cleanup(bsun.sun_path);
 	socket_endpoint(ep, fd);
 	if (a->type->kind == K_SENDTO) {
 		ep->dgram = 1;
@@ -4644,7 +4739,7 @@ err:
 		close(fd);
 	/* Or a retry, and the next fork child, would find it in the way. */
 	if (bound)
-		(void)unlink(a->set.bind);
+		(void)unlink(bsun.sun_path);
 	return -1;
 }
 
@@ -7760,6 +7855,7 @@ help_tables(int with_aliases)
 	static const char *const type[] = {
 		[OT_BOOL] = "BOOL", [OT_INT] = "INT",
 		[OT_TIME] = "STRUCT-TIMEVAL", [OT_STRING] = "STRING",
+		[OT_STRING_NULL] = "STRING-NULL",
 		[OT_MODE] = "MODE_T", [OT_INT_NULL] = "INT/NULL",
 	};
 	struct help_name *list = NULL;

@@ -80,8 +80,12 @@ enum addr_kind {
  */
 enum opt_phase { PH_OPEN, PH_PREBIND, PH_BOUND, PH_ACCEPT };
 
-/* OT_INT_NULL: a number, or an empty value that sets nothing (socat 1.8's). */
-enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_MODE, OT_INT_NULL };
+/*
+ * OT_INT_NULL: a number, or an empty value that sets nothing (socat 1.8's);
+ * OT_STRING_NULL: a string that may be left out ("name" alone stores "").
+ */
+enum opt_type { OT_BOOL, OT_INT, OT_TIME, OT_STRING, OT_STRING_NULL, OT_MODE,
+	OT_INT_NULL };
 
 /*
  * How an option is applied: setsockopt() from the row, a settings field,
@@ -130,6 +134,7 @@ struct addr_settings {
 	double	 connect_timeout;	/* seconds; 0 means none */
 	double	 accept_timeout;	/* seconds; 0 means none */
 	char	*bind;
+	char	*bind_tempname;		/* unix-bind-tempname: "" for the default */
 	int	 unlink_early;
 	int	 unlink_close;		/* -1: the type's default (see open_posixmq) */
 	int	 mode;			/* -1: leave as created */

@@ -3,9 +3,10 @@
 # datagram, and fork: a child per datagram), UNIX-RECV, their ABSTRACT-*
 # forms (Linux's abstract namespace), the socket files they bind (removed at
 # exit; an existing path is an error without unlink-early), their options
-# (bind=, mode=, unlink-early, unlink-close, fork) and their errors.  Each
-# case runs with socat 1.7.4 (the reference: its assertions check the case
-# itself) and then with relay.  The peers are a small Python program ($PEER)
+# (bind=, mode=, unlink-early, unlink-close, fork, unix-bind-tempname) and
+# their errors.  Each case runs with socat 1.7.4 (the reference: its
+# assertions check the case itself; socat 1.8 for unix-bind-tempname, its
+# option) and then with relay.  The peers are a small Python program ($PEER)
 # that records every datagram it gets as "LEN DATA SOURCE" (DATA with \n for
 # a newline, "-" when empty; SOURCE "-" for an unbound sender, "@name" for an
 # abstract one), so the boundaries, contents and source addresses of the
@@ -580,5 +581,137 @@ for tool in "${TOOLS[@]}"; do
 	tool_rc "$tpid"
 	check_eq "$w: UNIX-SENDTO: an empty datagram from the peer is no EOF" "one|after" "$(lines "$r.out")"
 done
+
+# === 9. unix-bind-tempname (socat 1.8) ======================================
+# A client binds a name made from a template, its XXXXXX replaced by six
+# letters and digits (a file named like the template itself is not in the
+# way): UNIX-SENDTO's source is then such a socket file, removed at exit;
+# ABSTRACT-SENDTO's an abstract name; without a template an abstract
+# /tmp/socat-bind.XXXXXX, no file.  What it is for: datagram clients in
+# fork children, each with a name of its own that replies come back to.
+# Against socat 1.8 (1.7.4 has no such option).
+S18=$("$TOP/test/socat18" 2>/dev/null) || S18=""
+[ -x "$S18" ] || not_ok "socat 1.8 (the reference for unix-bind-tempname) is built by test/socat18"
+# src N FILE: the source of the Nth datagram the peer recorded in FILE,
+# without the NULs socat 1.8 binds after an abstract name.
+src() { sed -n "$1p" "$2" 2>/dev/null | tr -d '\000' | awk '{ print $3 }'; }
+# like DESC GOT ERE: GOT matches ERE.
+like() {
+	if printf '%s\n' "$2" | grep -Eqx -- "$3"; then
+		ok "$1"
+	else
+		not_ok "$1 (got \"$2\", expected /$3/)"
+	fi
+}
+R6='[A-Za-z0-9]{6}'
+for tool in ${S18:+"$S18"} "$RELAY"; do
+	set_tool "$tool"
+	d=$TMP/bt.$tn
+	mkdir -p "$d"
+	touch "$d/c.XXXXXX"
+	r=$d/r
+	bgpeer 30 recv "$r" "$r.got" 20 echo
+	ppid=$BG_PID
+	wait_bound "$r"
+	run "$tool" bt1 10 "$TMP/hi" -t 1 - UNIX-SENDTO:"$r",bind-tempname="$d/c.XXXXXX"
+	check_eq "$w: - UNIX-SENDTO:r,bind-tempname=d/c.XXXXXX: exit code" 0 "$RUN_RC"
+	check_eq "$w: UNIX-SENDTO,bind-tempname=d/c.XXXXXX: the echo reaches stdout" hi "$(cat "$O")"
+	no_log "$w: UNIX-SENDTO,bind-tempname=d/c.XXXXXX: no log line" "$E"
+	like "$w: UNIX-SENDTO,bind-tempname=d/c.XXXXXX: the receiver saw d/c.<6 random>" "$(src 1 "$r.got")" "$d/c\\.$R6"
+	check "$w: UNIX-SENDTO,bind-tempname: the socket file is removed at exit" test ! -e "$(src 1 "$r.got")"
+	check_eq "$w: UNIX-SENDTO,bind-tempname: the file named like the template is left alone" \
+		"c.XXXXXX" "$(cd "$d" && ls -d c.*)"
+
+	# Without a template: an abstract /tmp/socat-bind.XXXXXX.  (socat 1.8
+	# then logs W unlink(""), a file it never made: not compared.)
+	run "$tool" bt2 10 "$TMP/hi" -t 1 - UNIX-SENDTO:"$r",bind-tempname
+	check_eq "$w: - UNIX-SENDTO:r,bind-tempname (no template): exit code" 0 "$RUN_RC"
+	check_eq "$w: UNIX-SENDTO,bind-tempname (no template): the echo reaches stdout" hi "$(cat "$O")"
+	like "$w: UNIX-SENDTO,bind-tempname (no template): an abstract /tmp/socat-bind.<6 random>" \
+		"$(src 2 "$r.got")" "@/tmp/socat-bind\\.$R6"
+	b=$(src 2 "$r.got")
+	check "$w: UNIX-SENDTO,bind-tempname (no template): no file" test ! -e "${b#@}"
+
+	# The purpose: TCP4-LISTEN,fork to UNIX-SENDTO,bind-tempname; two
+	# clients at once each get the echo of their own line (with bind= the
+	# second child would find the name taken, without it no reply comes).
+	P=$(dport)
+	bg_io /dev/null /dev/null "$d/l.err" "$tool" TCP4-LISTEN:$P,reuseaddr,fork UNIX-SENDTO:"$r",bind-tempname="$d/f.XXXXXX"
+	lpid=$BG_PID
+	wait_listen "$P"
+	bg sh -c '{ echo one; sleep 3; } | timeout 10 "$1" -t 1 - TCP4:127.0.0.1:$2 >"$3"' fa "$SOCAT" "$P" "$d/fa.out"
+	fa=$BG_PID
+	wait_until 10 "the first client's line arrives" grep -q '^4 one' "$r.got"
+	got=$(echo two | timeout 10 "$SOCAT" -t 1 - TCP4:127.0.0.1:$P 2>/dev/null)
+	wait_gone "$fa" 10
+	check_eq "$w: TCP4-LISTEN,fork UNIX-SENDTO,bind-tempname: the second client gets its echo" two "$got"
+	check_eq "$w: TCP4-LISTEN,fork UNIX-SENDTO,bind-tempname: the first client gets its echo" one "$(cat "$d/fa.out")"
+	like "$w: fork children: two sources d/f.<6 random>, not the same" \
+		"$(src 3 "$r.got") $(src 4 "$r.got")" "($d/f\\.$R6) ($d/f\\.$R6)"
+	check "$w: fork children: two sources, not the same" test "$(src 3 "$r.got")" != "$(src 4 "$r.got")"
+	stop_tool "$lpid"
+	check_eq "$w: fork children: their socket files are removed" "" "$(cd "$d" && ls -d f.* 2>/dev/null)"
+	kill "$ppid" 2>/dev/null
+
+	# ABSTRACT-SENDTO: an abstract name from the template, nothing on disk.
+	n=$AB-bt-$tn
+	bgpeer 15 recv "@$n" "$d/a.got" 5 echo
+	ppid=$BG_PID
+	wait_bound "@$n"
+	run "$tool" bt3 10 "$TMP/hi" -t 1 - ABSTRACT-SENDTO:"$n",bind-tempname="$n-c.XXXXXX"
+	check_eq "$w: - ABSTRACT-SENDTO:n,bind-tempname=m.XXXXXX: exit code" 0 "$RUN_RC"
+	check_eq "$w: ABSTRACT-SENDTO,bind-tempname: the echo reaches stdout" hi "$(cat "$O")"
+	like "$w: ABSTRACT-SENDTO,bind-tempname: the receiver saw the abstract m.<6 random>" \
+		"$(src 1 "$d/a.got")" "@$n-c\\.$R6"
+	# ABSTRACT-CLIENT to a datagram socket: its stream connect is
+	# refused, it goes on to datagrams (socat 1.8; 1.7.4 gives up there).
+	run "$tool" bt3c 10 "$TMP/hi" -t 1 - ABSTRACT-CLIENT:"$n",bind-tempname="$n-k.XXXXXX"
+	check_eq "$w: - ABSTRACT-CLIENT:n (datagrams),bind-tempname=m.XXXXXX: exit code" 0 "$RUN_RC"
+	check_eq "$w: ABSTRACT-CLIENT (datagrams),bind-tempname: the echo reaches stdout" hi "$(cat "$O")"
+	like "$w: ABSTRACT-CLIENT (datagrams),bind-tempname: the receiver saw the abstract m.<6 random>" \
+		"$(src 2 "$d/a.got")" "@$n-k\\.$R6"
+	check_eq "$w: ABSTRACT-*,bind-tempname: nothing on disk" "" "$(ls -A "$T_CWD")"
+	kill "$ppid" 2>/dev/null
+
+	# Stream clients: UNIX-CONNECT and UNIX-CLIENT to a listener that
+	# writes back the client's address (socat 1.7.4's SOCAT_PEERADDR).
+	s=$d/s
+	bg_io /dev/null /dev/null /dev/null "$SOCAT" UNIX-LISTEN:"$s",fork SYSTEM:'echo $SOCAT_PEERADDR'
+	spid=$BG_PID
+	wait_unix "$s"
+	for t in UNIX-CONNECT UNIX-CLIENT; do
+		run "$tool" bt4 10 /dev/null - $t:"$s",bind-tempname="$d/k.XXXXXX"
+		check_eq "$w: - $t:s,bind-tempname=d/k.XXXXXX: exit code" 0 "$RUN_RC"
+		like "$w: $t,bind-tempname=d/k.XXXXXX: the listener's peer is d/k.<6 random>" "$(cat "$O")" "$d/k\\.$R6"
+		# socat 1.8 leaves UNIX-CLIENT's socket file, as its bind='s;
+		# relay removes both: shown, not compared.
+		if [ $t = UNIX-CLIENT ] && [ "$tn" != relay ]; then
+			echo "# $w: $t,bind-tempname: left at exit: $(cd "$d" && ls -d k.* 2>/dev/null | xargs)"
+		else
+			check "$w: $t,bind-tempname: the socket file is removed at exit" test ! -e "$(cat "$O")"
+		fi
+		rm -f "$d"/k.*
+	done
+	stop_tool "$spid"
+done
+# The template's errors: E, exit 1, nothing bound.
+if [ -x "$S18" ]; then
+	TOOLS=("$S18" "$RELAY")
+	for t in UNIX-SENDTO UNIX-CONNECT UNIX-CLIENT ABSTRACT-SENDTO; do
+		for x in /nonexistent/c.XXXXX /nonexistent/c; do
+			dcase "$t,bind-tempname=$x (not 6 X)" --in "$TMP/hi" --rc 1 \
+				--is "the E line" "tempnam(\"$x\"): Invalid argument" "elines @E@" \
+				-- - $t:"$TMP/nothere",bind-tempname=$x
+		done
+		dcase "$t,bind-tempname and bind=" --in "$TMP/hi" --rc 1 --emsg 'do not use both options bind and' \
+			-- - $t:"$TMP/nothere",bind-tempname=/nonexistent/c.XXXXXX,bind=/nonexistent/b
+	done
+	dcase "UNIX-SENDTO,bind-tempname in a missing directory" --in "$TMP/hi" --rc 1 \
+		--emsg 'No such file or directory' -- - UNIX-SENDTO:"$TMP/nothere",bind-tempname=/nonexistent/c.XXXXXX
+	# taken (and of no use) where nothing connects
+	dcase "UNIX-RECV,bind-tempname: taken" --rc 0 --is "no log line" "" "log2 @E@" \
+		-- -u -T 0.3 UNIX-RECV:@D@/rv,bind-tempname -
+	TOOLS=("$SOCAT" "$RELAY")
+fi
 
 finish
