@@ -7241,6 +7241,9 @@ transfer(struct endpoint *left, struct endpoint *right)
 		}
 		if (read_without_poll(h) == -1)
 			goto out;
+		/* (readbytes= may have ended the last direction there.) */
+		if (h[0].done && h[1].done)
+			break;
 		/* No clock read per move until a timer needs one. */
 		if (!timed && h[0].done + h[1].done > ruled_out) {
 			timed = 1;

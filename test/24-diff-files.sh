@@ -195,6 +195,10 @@ for tool in "${TOOLS[@]}"; do
 	run_one_tool "$tool" rbq 20 /dev/null -u TCP:127.0.0.1:$Q,readbytes=3 STDOUT
 	check_eq "$w: -u TCP:...,readbytes=3 STDOUT from a peer that then waits: exit code" 0 "$(rc_text "$RUN_RC")"
 	check_eq "$w: ... the 3 bytes" abc "$(cat "$DR_DIR/rbq.$tn.out")"
+	# Ending there is the end of the transfer: no -t wait follows (the
+	# SOCKS5 test server's helpers each waited 0.5 s with relay).
+	run_one_tool "$tool" rbt 10 /dev/null -t 20 -u SYSTEM:"printf abc; sleep 30",readbytes=3 STDOUT
+	check_eq "$w: -t 20 -u SYSTEM:...,readbytes=3 STDOUT: ends at the third byte, not after -t" 0 "$(rc_text "$RUN_RC")"
 	for env in "" RELAY_NO_SPLICE=1; do
 		Q=$(free_port)
 		bg "$SOCAT" -u OPEN:"$NUMS" TCP-LISTEN:$Q,reuseaddr
