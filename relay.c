@@ -683,6 +683,10 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(fdin), "<fd>" },
 	{ "fdout", NULL, G_PROGRAM, PH_OPEN, OT_INT,
 	    SETTING(fdout), "<fd>" },
+#ifdef F_SETPIPE_SZ
+	{ "f-setpipe-sz", "pipesz", G_FD, PH_OPEN, OT_INT,
+	    SETTING(pipesz), "<bytes>" },
+#endif
 	{ "flock-ex", "flock", G_FD, PH_OPEN, OT_BOOL,
 	    OA_CONST, 0, LK_FLOCK_EX, FIELD(lock), NULL },
 	{ "flock-ex-nb", "flock-nb", G_FD, PH_OPEN, OT_BOOL,
@@ -6291,6 +6295,30 @@ add_fd_flags(const struct endpoint *ep, int fl)
 	return 0;
 }
 
+#ifdef F_SETPIPE_SZ
+/*
+ * f-setpipe-sz: sets the size of the pipes ep reads and writes (a program's
+ * with pipes, a pipe on STDIO) to size bytes, as socat does for any fd.
+ * Returns 0, or -1 after logging.
+ */
+static int
+set_pipe_size(const struct endpoint *ep, int size)
+{
+	int fds[2] = { ep->rfd, ep->wfd }, i;
+
+	for (i = 0; i < 2; i++) {
+		if (fds[i] == -1 || (i == 1 && fds[1] == fds[0]))
+			continue;
+		if (fcntl(fds[i], F_SETPIPE_SZ, size) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "fcntl(%d, F_SETPIPE_SZ, %d)",
+			    fds[i], size);
+			return -1;
+		}
+	}
+	return 0;
+}
+#endif
+
 /*
  * chdir=: changes to dir.  Returns a descriptor of the directory it left,
  * for leave_dir(), or -1 after logging.
@@ -6397,6 +6425,11 @@ open_once(struct addr *a, struct endpoint *ep)
 	/* setsid on STDIO or TUN is relay's own (socat's process options). */
 	if (a->set.setsid && (a->type->groups & G_PROCESS))
 		lead_session();
+#ifdef F_SETPIPE_SZ
+	if (a->set.pipesz != 0 && set_pipe_size(ep, a->set.pipesz) == -1 &&
+	    option_failed() == -1)
+		return -1;
+#endif
 #ifdef O_NOATIME
 	/* o-noatime on an fd that relay did not open: fcntl(), as socat. */
 	if ((a->set.oflags & O_NOATIME) && a->type->kind != K_FILE &&

@@ -139,6 +139,7 @@ struct addr_settings {
 	int	 unlink_close;		/* -1: the type's default (see open_posixmq) */
 	int	 mode;			/* -1: leave as created */
 	int	 umask;			/* -1: the process's, while it opens */
+	int	 pipesz;		/* f-setpipe-sz: 0, or a pipe's size */
 	char	*chdir;			/* the directory it opens in */
 	char	*user;			/* owner of a created file or socket */
 	char	*group;

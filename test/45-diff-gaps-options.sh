@@ -269,6 +269,14 @@ if [ -x "$S18" ]; then
 	REF=$S18 same_sockopts so-reuseaddr-empty - TCP4:127.0.0.1:$D,reuseaddr=,keepalive
 	# socat 1.8's timeouts of a socket (a struct timeval each)
 	REF=$S18 same_sockopts so-time - UDP4:127.0.0.1:$D,so-rcvtimeo=1.5,sndtimeo=2,rcvtimeo=0.25,so-sndtimeo=0.000001
+	# f-setpipe-sz (pipesz): the program's pipe is that big (python3 asks
+	# with F_GETPIPE_SZ, 1032, and answers on its output)
+	printf '#!/bin/sh\nexec python3 -c "import fcntl; print(fcntl.fcntl(0, 1032))"\n' >"$TMP/pipesz.sh"
+	chmod +x "$TMP/pipesz.sh"
+	dcase "EXEC,pipes,f-setpipe-sz=262144: the program's pipe" --outis 262144 \
+		-- -t 5 - EXEC:"$TMP/pipesz.sh",pipes,f-setpipe-sz=262144
+	dcase "f-setpipe-sz on a socket: refused by the kernel" --rc 1 --elog \
+		-- -u - SYSTEM:cat,pipesz=262144
 	dcase "chdir to a missing directory" --rc 1 --emsg 'chdir("/nonexistent")' \
 		-- -u /dev/null CREATE:x,chdir=/nonexistent
 	TOOLS=("$SOCAT" "$RELAY")
