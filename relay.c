@@ -3581,8 +3581,9 @@ describe_cmsg(const struct cmsghdr *c, struct anc_value *v)
 
 /*
  * Goes through the ancillary data in ctl (len bytes, as recvmsg() left
- * them, at any alignment): logs each value at info level, or (env) sets
- * it as the variable of a program about to start.
+ * them, at any alignment): logs each value at info level, after socat
+ * 1.8's notice for IP_PKTINFO, IP_TTL and IP_TOS, or (env) sets it as the
+ * variable of a program about to start.
  */
 static void
 each_ancillary(const void *ctl, size_t len, int env)
@@ -3593,7 +3594,7 @@ each_ancillary(const void *ctl, size_t len, int env)
 	struct anc_value v[3];
 	int i, n;
 
-	if (len == 0 || len > sizeof(buf) || (!env && g.loglevel > L_INFO))
+	if (len == 0 || len > sizeof(buf) || (!env && g.loglevel > L_NOTICE))
 		return;
 	memcpy(buf.b, ctl, len);
 	memset(&m, 0, sizeof(m));
@@ -3601,6 +3602,15 @@ each_ancillary(const void *ctl, size_t len, int env)
 	m.msg_controllen = len;
 	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
 		n = describe_cmsg(c, v);
+		if (!env && c->cmsg_level == IPPROTO_IP && n == 3)
+			logmsg(L_NOTICE, "Ancillary message: interface \"%s\", "
+			    "locaddr=%s, dstaddr=%s", v[0].value, v[1].value,
+			    v[2].value);
+		else if (!env && c->cmsg_level == IPPROTO_IP &&
+		    (c->cmsg_type == IP_TTL || c->cmsg_type == IP_TOS) &&
+		    v[0].value[0] != 'x')
+			logmsg(L_NOTICE, "Ancillary message: %s=%s", v[0].name,
+			    v[0].value);
 		for (i = 0; i < n; i++) {
 			if (env)
 				set_program_var("", v[i].var, v[i].value);

@@ -44,10 +44,10 @@ bound() {
 		/proc/net/udp /proc/net/udp6 /proc/net/raw /proc/net/raw6
 }
 unbound() { ! bound "$1"; }
-# anc_lines FILE: FILE's "ancillary message" log lines, the message only,
-# a timestamp's value masked.
+# anc_lines FILE: FILE's "ancillary message" log lines (info, and socat
+# 1.8's notices), level and message only, a timestamp's value masked.
 anc_lines() {
-	sed -nE 's/^.*\] I (ancillary message: .*)$/\1/p' "$1" |
+	sed -nE 's/^.*\] ([IN] [Aa]ncillary message: .*)$/\1/p' "$1" |
 		sed -E 's/(timestamp=).*/\1<time>/'
 }
 # TIME_RE: a timestamp's value, as socat writes it.
@@ -116,17 +116,18 @@ IP6OPTS=so-timestamp,ipv6-recvpktinfo,ipv6-recvhoplimit,ipv6-recvtclass
 
 # --- RECV: the log lines
 recv_case udp4 5001 UDP4-RECV:5001,reuseaddr,$IP4OPTS UDP4-SENDTO:127.0.0.1:5001,ip-ttl=53,ip-tos=7 \
-	"ancillary message: IP_TTL: ttl=53"
+	"I ancillary message: IP_TTL: ttl=53"
+check "udp4: socat 1.8 (reference) notices the TTL" grep -qxF "N Ancillary message: ttl=53" "$D/udp4.socat18.anc"
 check "udp4: relay's timestamp in socat's form" grep -Eq "ancillary message: SCM_TIMESTAMP: timestamp=$TIME_RE\$" "$D/udp4.relay.err"
 recv_case udp4-none 5002 UDP4-RECV:5002 UDP4-SENDTO:127.0.0.1:5002,ip-ttl=53 ""
 recv_case udp4-pktinfo 5003 UDP4-RECV:5003,ip-pktinfo UDP4-SENDTO:127.0.0.1:5003 \
-	"ancillary message: IP_PKTINFO: if=lo"
+	"I ancillary message: IP_PKTINFO: if=lo"
 recv_case udp6 5004 UDP6-RECV:5004,$IP6OPTS "UDP6-SENDTO:[::1]:5004,ipv6-unicast-hops=35,ipv6-tclass=0xaa" \
-	"ancillary message: IPV6_TCLASS: tclass=x000000aa"
+	"I ancillary message: IPV6_TCLASS: tclass=x000000aa"
 recv_case ip4 $PROTO IP4-RECV:$PROTO,$IP4OPTS IP4-SENDTO:127.0.0.1:$PROTO,ip-ttl=53,ip-tos=7 \
-	"ancillary message: IP_TOS: tos=7"
+	"I ancillary message: IP_TOS: tos=7"
 recv_case ip6 $PROTO IP6-RECV:$PROTO,$IP6OPTS "IP6-SENDTO:[::1]:$PROTO,ipv6-unicast-hops=35" \
-	"ancillary message: IPV6_HOPLIMIT: hoplimit=35"
+	"I ancillary message: IPV6_HOPLIMIT: hoplimit=35"
 
 # --- RECVFROM: the program's variables
 env_case udp4-env 5011 UDP4-RECVFROM:5011,reuseaddr,$IP4OPTS UDP4-SENDTO:127.0.0.1:5011,ip-ttl=53,ip-tos=7 \
