@@ -791,6 +791,14 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(interval), "<seconds>" },
 	{ "ip-add-membership", "add-membership ip-membership membership",
 	    G_IP, PH_PREBIND, OT_STRING, SETTING(mcast), "<group:interface>" },
+	{ "ipv6-join-group", "ipv6-add-membership join-group", G_IP6,
+	    PH_PREBIND, OT_STRING, SETTING(mcast6), "<[group]:interface>" },
+	{ "ipv6-recvhoplimit", "recvhoplimit", G_IP6, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_RECVHOPLIMIT), NULL },
+	{ "ipv6-recvpktinfo", "recvpktinfo", G_IP6, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_RECVPKTINFO), NULL },
+	{ "ipv6-recvtclass", NULL, G_IP6, PH_PREBIND, OT_BOOL,
+	    SOCKOPT(IPPROTO_IPV6, IPV6_RECVTCLASS), NULL },
 	{ "ipv6-tclass", NULL, G_IP6, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IPV6, IPV6_TCLASS), "<class>" },
 	{ "ipv6-v6only", "ipv6only ipv6-ipv6only v6only",
@@ -2142,6 +2150,7 @@ free_address(struct addr *a)
 	free(a->set.su);
 	free(a->set.link);
 	free(a->set.mcast);
+	free(a->set.mcast6);
 	free(a->set.device);
 	free(a->set.lockfile);
 	free(a->set.waitlock);
@@ -2517,6 +2526,39 @@ join_group(int fd, const char *spec)
 }
 
 /*
+ * ipv6-join-group=[group]:interface: makes fd a member of the IPv6
+ * multicast group on the interface, a name or an index, as socat does.
+ * Returns 0, or -1 after logging.
+ */
+static int
+join_group6(int fd, const char *spec)
+{
+	char group[INET6_ADDRSTRLEN];
+	const char *g = spec, *ifc = strrchr(spec, ':');
+	size_t len = ifc != NULL ? (size_t)(ifc - spec) : 0;
+	struct ipv6_mreq m;
+	int index;
+
+	memset(&m, 0, sizeof(m));
+	errno = EINVAL;
+	if (len >= 2 && g[0] == '[' && g[len - 1] == ']')
+		g++, len -= 2;
+	if (ifc != NULL && len < sizeof(group)) {
+		memcpy(group, g, len);
+		group[len] = '\0';
+		if ((m.ipv6mr_interface = if_nametoindex(++ifc)) == 0 &&
+		    parse_int(ifc, &index) == 0 && index > 0)
+			m.ipv6mr_interface = (unsigned)index;
+		if (inet_pton(AF_INET6, group, &m.ipv6mr_multiaddr) == 1 &&
+		    m.ipv6mr_interface != 0 && setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_JOIN_GROUP, &m, sizeof(m)) == 0)
+			return 0;
+	}
+	logmsg(L_ERROR | L_ERRNO, "ipv6-join-group=%s", spec);
+	return -1;
+}
+
+/*
  * Sets one socket option of the table.  so-linger=N takes a struct linger,
  * on with N seconds, as socat's.  Returns setsockopt()'s result.
  */
@@ -2557,6 +2599,9 @@ apply_sockopts(int fd, const struct addr *a, int family, enum opt_phase phase)
 	}
 	if (a->set.mcast != NULL && phase == PH_PREBIND &&
 	    join_group(fd, a->set.mcast) == -1 && option_failed() == -1)
+		return -1;
+	if (a->set.mcast6 != NULL && phase == PH_PREBIND &&
+	    join_group6(fd, a->set.mcast6) == -1 && option_failed() == -1)
 		return -1;
 #ifdef SO_BINDTODEVICE
 	if (a->set.device != NULL && phase == PH_PREBIND &&
@@ -3378,6 +3423,234 @@ format_ipv6_long(const struct in6_addr *addr, char *buf)
 	}
 	buf[n++] = ']';
 	buf[n] = '\0';
+}
+
+/*
+ * Ancillary data: what ip-pktinfo, ip-recvttl, so-timestamp and the like
+ * ask the kernel to pass with each datagram received.  relay takes it with
+ * recvmsg() on RECV and RECVFROM addresses, logs it as socat does ("I
+ * ancillary message: IP_TTL: ttl=64") and gives a program that RECVFROM
+ * starts for a datagram its values as SOCAT_IP_TTL and the like.
+ */
+#define ANC_MAX	512	/* bytes of ancillary data taken with one datagram */
+
+/* Room for ancillary data, aligned for the CMSG_* macros. */
+union anc_buf {
+	struct cmsghdr	 hdr;
+	char		 b[ANC_MAX];
+};
+
+/*
+ * One value of an ancillary message, as socat names it: the message type
+ * ("IP_PKTINFO"), the value's name ("dstaddr") and its program variable
+ * ("IP_DSTADDR", SOCAT_IP_DSTADDR).
+ */
+struct anc_value {
+	char	type[16], name[16], var[32], value[96];
+};
+
+/* Writes len bytes at p into v's value as socat dumps them: "x0a0b...". */
+static void
+anc_hex(struct anc_value *v, const unsigned char *p, size_t len)
+{
+	size_t i, n = 1;
+
+	v->value[0] = 'x';
+	for (i = 0; i < len && n + 3 <= sizeof(v->value); i++, n += 2)
+		snprintf(v->value + n, 3, "%02x", p[i]);
+	v->value[n] = '\0';
+}
+
+/*
+ * Names v: type, name and variable.  With var NULL the variable is made as
+ * socat makes it: the type where it ends in the name (IP_TTL, ttl), else
+ * TYPE_NAME (IP_TYPE_8).
+ */
+static void
+anc_name(struct anc_value *v, const char *type, const char *name,
+    const char *var)
+{
+	size_t i, tl = strlen(type), nl = strlen(name);
+
+	snprintf(v->type, sizeof(v->type), "%s", type);
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	if (var != NULL)
+		snprintf(v->var, sizeof(v->var), "%s", var);
+	else if (tl >= nl && strcasecmp(type + tl - nl, name) == 0)
+		snprintf(v->var, sizeof(v->var), "%s", type);
+	else
+		snprintf(v->var, sizeof(v->var), "%s_%s", type, name);
+	for (i = 0; v->var[i] != '\0'; i++)
+		v->var[i] = (char)toupper((unsigned char)v->var[i]);
+}
+
+/*
+ * Describes ancillary message c as socat 1.8 does, in v[0..2]: the types
+ * relay's options ask for by their values, any other as bytes.  Returns
+ * the number of values.
+ */
+static int
+describe_cmsg(const struct cmsghdr *c, struct anc_value *v)
+{
+	const unsigned char *p = CMSG_DATA(c);
+	size_t len = c->cmsg_len - (size_t)(p - (const unsigned char *)c);
+	char ifname[IF_NAMESIZE] = "", type[16], name[16];
+	unsigned u = len == 1 ? p[0] : 0;
+	struct timeval tv;
+	time_t t;
+
+	if (len >= sizeof(u))
+		memcpy(&u, p, sizeof(u));
+	if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMP &&
+	    len >= sizeof(tv)) {
+		memcpy(&tv, p, sizeof(tv));
+		t = tv.tv_sec;
+		anc_name(v, "SCM_TIMESTAMP", "timestamp", "TIMESTAMP");
+		if (ctime_r(&t, v->value) == NULL)
+			v->value[0] = '\0';
+		len = strcspn(v->value, "\n");
+		snprintf(v->value + len, sizeof(v->value) - len,
+		    ", %06ld usecs", (long)tv.tv_usec);
+		return 1;
+	}
+	if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+	    len >= sizeof(struct in_pktinfo)) {
+		struct in_pktinfo pi;
+
+		memcpy(&pi, p, sizeof(pi));
+		(void)if_indextoname((unsigned)pi.ipi_ifindex, ifname);
+		anc_name(&v[0], "IP_PKTINFO", "if", "IP_IF");
+		snprintf(v[0].value, sizeof(v[0].value), "%s", ifname);
+		anc_name(&v[1], "IP_PKTINFO", "locaddr", "IP_LOCADDR");
+		inet_ntop(AF_INET, &pi.ipi_spec_dst, v[1].value,
+		    sizeof(v[1].value));
+		anc_name(&v[2], "IP_PKTINFO", "dstaddr", "IP_DSTADDR");
+		inet_ntop(AF_INET, &pi.ipi_addr, v[2].value, sizeof(v[2].value));
+		return 3;
+	}
+	if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+	    len >= sizeof(struct in6_pktinfo)) {
+		struct in6_pktinfo pi;
+
+		memcpy(&pi, p, sizeof(pi));
+		(void)if_indextoname(pi.ipi6_ifindex, ifname);
+		anc_name(&v[0], "IPV6_PKTINFO", "dstaddr", "IPV6_DSTADDR");
+		format_ipv6_long(&pi.ipi6_addr, v[0].value);
+		anc_name(&v[1], "IPV6_PKTINFO", "if", "IPV6_IF");
+		snprintf(v[1].value, sizeof(v[1].value), "%s", ifname);
+		return 2;
+	}
+	/* A byte or an int: TTL, TOS, hop limit, traffic class. */
+	if (c->cmsg_level == IPPROTO_IP && (c->cmsg_type == IP_TTL ||
+	    c->cmsg_type == IP_TOS) && (len == 1 || len == sizeof(u))) {
+		anc_name(v, c->cmsg_type == IP_TTL ? "IP_TTL" : "IP_TOS",
+		    c->cmsg_type == IP_TTL ? "ttl" : "tos", NULL);
+		snprintf(v->value, sizeof(v->value), "%u", u);
+		return 1;
+	}
+	if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT &&
+	    len == sizeof(u)) {
+		anc_name(v, "IPV6_HOPLIMIT", "hoplimit", NULL);
+		snprintf(v->value, sizeof(v->value), "%d", (int)u);
+		return 1;
+	}
+	if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS &&
+	    len == sizeof(u)) {
+		anc_name(v, "IPV6_TCLASS", "tclass", NULL);
+		snprintf(v->value, sizeof(v->value), "x%08x", u);
+		return 1;
+	}
+	/* Others as bytes, named as socat names them. */
+	switch (c->cmsg_level) {
+	case SOL_SOCKET:
+		snprintf(type, sizeof(type), "SOCKET.%u", (unsigned)c->cmsg_type);
+		snprintf(name, sizeof(name), "data");
+		break;
+	case IPPROTO_IP:
+		snprintf(type, sizeof(type), "IP");
+		snprintf(name, sizeof(name), "type_%u", (unsigned)c->cmsg_type);
+		break;
+	case IPPROTO_IPV6:
+		snprintf(type, sizeof(type), "IPV6.%u", (unsigned)c->cmsg_type);
+		snprintf(name, sizeof(name), "data");
+		break;
+	default:
+		snprintf(type, sizeof(type), "LEVEL%u", (unsigned)c->cmsg_level);
+		snprintf(name, sizeof(name), "type%u", (unsigned)c->cmsg_type);
+	}
+	anc_name(v, type, name, NULL);
+	anc_hex(v, p, len);
+	return 1;
+}
+
+/*
+ * Goes through the ancillary data in ctl (len bytes, as recvmsg() left
+ * them, at any alignment): logs each value at info level, after socat
+ * 1.8's notice for IP_PKTINFO, IP_TTL and IP_TOS, or (env) sets it as the
+ * variable of a program about to start.
+ */
+static void
+each_ancillary(const void *ctl, size_t len, int env)
+{
+	union anc_buf buf;
+	struct msghdr m;
+	struct cmsghdr *c;
+	struct anc_value v[3];
+	int i, n;
+
+	if (len == 0 || len > sizeof(buf) || (!env && g.loglevel > L_NOTICE))
+		return;
+	memcpy(buf.b, ctl, len);
+	memset(&m, 0, sizeof(m));
+	m.msg_control = buf.b;
+	m.msg_controllen = len;
+	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+		n = describe_cmsg(c, v);
+		if (!env && c->cmsg_level == IPPROTO_IP && n == 3)
+			logmsg(L_NOTICE, "Ancillary message: interface \"%s\", "
+			    "locaddr=%s, dstaddr=%s", v[0].value, v[1].value,
+			    v[2].value);
+		else if (!env && c->cmsg_level == IPPROTO_IP &&
+		    (c->cmsg_type == IP_TTL || c->cmsg_type == IP_TOS) &&
+		    v[0].value[0] != 'x')
+			logmsg(L_NOTICE, "Ancillary message: %s=%s", v[0].name,
+			    v[0].value);
+		for (i = 0; i < n; i++) {
+			if (env)
+				set_program_var("", v[i].var, v[i].value);
+			else
+				logmsg(L_INFO, "ancillary message: %s: %s=%s",
+				    v[i].type, v[i].name, v[i].value);
+		}
+	}
+}
+
+/*
+ * recvfrom() that also takes the datagram's ancillary data into ctl and
+ * logs it.  Returns the datagram's length, or -1; *ctllen is the length
+ * of its ancillary data.
+ */
+static ssize_t
+recv_ancillary(int fd, char *buf, size_t size, int flags,
+    struct sockaddr_storage *from, socklen_t *fromlen, union anc_buf *ctl,
+    size_t *ctllen)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr m;
+	ssize_t n;
+
+	memset(&m, 0, sizeof(m));
+	m.msg_name = from;
+	m.msg_namelen = *fromlen;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl->b;
+	m.msg_controllen = sizeof(ctl->b);
+	n = recvmsg(fd, &m, flags);
+	*fromlen = m.msg_namelen;
+	*ctllen = n == -1 ? 0 : (size_t)m.msg_controllen;
+	each_ancillary(ctl->b, *ctllen, 0);
+	return n;
 }
 
 /*
@@ -5833,9 +6106,10 @@ drop_ip_header(char *buf, ssize_t n)
 }
 
 /*
- * Takes the next datagram waiting on a UDP listener, without waiting if
- * flags say MSG_DONTWAIT.  Returns it, or NULL if there was none, it
- * failed (logged) or range= and the like refused its sender (logged).
+ * Takes the next datagram waiting on a UDP listener, with its ancillary
+ * data, without waiting if flags say MSG_DONTWAIT.  Returns it, or NULL if
+ * there was none, it failed (logged) or range= and the like refused its
+ * sender (logged).
  */
 static struct dgram *
 receive_dgram(const struct addr *a, int lfd, int flags, char *buf)
@@ -5843,9 +6117,12 @@ receive_dgram(const struct addr *a, int lfd, int flags, char *buf)
 	struct dgram *d;
 	struct sockaddr_storage from;
 	socklen_t fromlen = sizeof(from);
+	union anc_buf ctl;
+	size_t ctllen;
 	ssize_t n;
 
-	n = recvfrom(lfd, buf, 65536, flags, (struct sockaddr *)&from, &fromlen);
+	n = recv_ancillary(lfd, buf, 65536, flags, &from, &fromlen, &ctl,
+	    &ctllen);
 	if (a->type->socktype == SOCK_RAW && from.ss_family == AF_INET)
 		n = drop_ip_header(buf, n);
 	if (n == -1) {
@@ -5857,7 +6134,7 @@ receive_dgram(const struct addr *a, int lfd, int flags, char *buf)
 	}
 	if (!client_allowed(a, (struct sockaddr *)&from, fromlen))
 		return NULL;
-	if ((d = malloc(sizeof(*d) + (size_t)n)) == NULL) {
+	if ((d = malloc(sizeof(*d) + (size_t)n + ctllen)) == NULL) {
 		logmsg(L_ERROR, "out of memory, a datagram is dropped");
 		return NULL;
 	}
@@ -5866,6 +6143,8 @@ receive_dgram(const struct addr *a, int lfd, int flags, char *buf)
 	d->fromlen = fromlen;
 	d->len = (size_t)n;
 	memcpy(d->data, buf, (size_t)n);
+	d->ctllen = (unsigned)ctllen;
+	memcpy(d->data + n, ctl.b, ctllen);
 	return d;
 }
 
@@ -6232,6 +6511,9 @@ become_client(struct listener *l)
 		ep->to = ep->held->from;
 		ep->tolen = ep->held->fromlen;
 		ep->rfd = -1;	/* the one datagram in ep->held is all */
+		/* Its ancillary data, for the program it starts (SOCAT_IP_TTL). */
+		each_ancillary(ep->held->data + ep->held->len, ep->held->ctllen,
+		    1);
 	}
 }
 
@@ -6404,11 +6686,14 @@ open_once(struct addr *a, struct endpoint *ep)
 	/* so-type=2 or 5: each read a datagram or record, kept whole. */
 	if (a->set.socktype == SOCK_DGRAM || a->set.socktype == SOCK_SEQPACKET)
 		ep->dgram = 1;
-	/* RECV and DATAGRAM: range= and the like judge each sender. */
-	if ((a->type->kind == K_RECV || (a->type->kind == K_SENDTO &&
-	    (a->type->variant & TV_ANY_SENDER))) &&
+	/*
+	 * RECV: each datagram read with its ancillary data, which is logged,
+	 * as socat does; DATAGRAM: range= and the like judge each sender.
+	 */
+	if (a->type->kind == K_RECV || ((a->type->kind == K_SENDTO &&
+	    (a->type->variant & TV_ANY_SENDER)) &&
 	    (a->range_family != AF_UNSPEC || a->range_bytes != 0 ||
-	    a->set.sourceport != 0 || a->set.lowport))
+	    a->set.sourceport != 0 || a->set.lowport)))
 		ep->check = a;
 	ep->crnl = a->set.crnl;
 	/*
@@ -6575,10 +6860,10 @@ recv_peer(struct half *h)
 }
 
 /*
- * Reads the next datagram of a RECV or DATAGRAM address whose senders
- * range= and the like filter, or of a raw socket: the IP header that a raw
- * IPv4 one reads first is dropped.  Returns its length, or -1 (EAGAIN for
- * a datagram that is dropped).
+ * Reads the next datagram of a RECV address (its ancillary data logged),
+ * of a DATAGRAM address whose senders range= and the like filter, or of a
+ * raw socket: the IP header that a raw IPv4 one reads first is dropped.
+ * Returns its length, or -1 (EAGAIN for a datagram that is dropped).
  */
 static ssize_t
 recv_filtered(struct half *h)
@@ -6586,6 +6871,8 @@ recv_filtered(struct half *h)
 	const struct addr *a = h->from->check;
 	struct sockaddr_storage from;
 	socklen_t len = sizeof(from);
+	union anc_buf ctl;
+	size_t ctllen;
 	ssize_t n;
 
 	from.ss_family = AF_UNSPEC;
@@ -6593,8 +6880,8 @@ recv_filtered(struct half *h)
 		n = recv_peer(h);
 		from.ss_family = h->from->to.ss_family;
 	} else {
-		n = recvfrom(h->rfd, h->buf, h->chunk, MSG_DONTWAIT,
-		    (struct sockaddr *)&from, &len);
+		n = recv_ancillary(h->rfd, h->buf, h->chunk, MSG_DONTWAIT,
+		    &from, &len, &ctl, &ctllen);
 		if (n != -1 && !client_allowed(a, (struct sockaddr *)&from, len)) {
 			errno = EAGAIN;
 			return -1;

@@ -153,6 +153,7 @@ struct addr_settings {
 	int	 lowport;
 	char	*su;			/* user to serve connections as */
 	char	*mcast;			/* ip-add-membership=group:if */
+	char	*mcast6;		/* ipv6-join-group=[group]:if */
 	char	*device;			/* so-bindtodevice= */
 	int	 crnl;			/* convert \n to \r\n on the wire */
 	int	 ignoreeof;
@@ -294,11 +295,16 @@ struct addr {
  */
 enum shut_how { SHUT_SOCKET, SHUT_CLOSE, SHUT_NOTHING, SHUT_DGRAM };
 
-/* A datagram a listener took in for a client before its transfer. */
+/*
+ * A datagram a listener took in for a client before its transfer: len
+ * bytes of data, then ctllen bytes of its ancillary data (ip-pktinfo and
+ * the like), for a program's SOCAT_* variables.
+ */
 struct dgram {
 	struct dgram		*next;
 	struct sockaddr_storage	 from;
 	socklen_t		 fromlen;
+	unsigned		 ctllen;
 	size_t			 len;
 	char			 data[];
 };
@@ -322,8 +328,9 @@ struct endpoint {
 	unsigned char		 ignoreeof;
 	int			 escape;
 	/*
-	 * Raw IP, and RECV or DATAGRAM with range= and the like: the address
-	 * each datagram read is checked against (recv_filtered()).  It costs
+	 * Raw IP, RECV, and DATAGRAM with range= and the like: the address
+	 * each datagram read is checked against, and whose ancillary data is
+	 * logged (recv_filtered()).  It costs
 	 * the endpoint no byte: run()'s stack, two endpoints among it, stays
 	 * in one page, which a fork child then shares with its listener.
 	 */
