@@ -679,14 +679,14 @@ const struct opt_desc opt_descs[] = {
 	    OA_CONST, 0, LK_SETLKW_RD, FIELD(lock), NULL },
 	{ "f-setlkw-wr", "f-setlkw setlkw setlkw-wr lock lockw", G_FD, PH_OPEN, OT_BOOL,
 	    OA_CONST, 0, LK_SETLKW_WR, FIELD(lock), NULL },
-	{ "fdin", NULL, G_PROGRAM, PH_OPEN, OT_INT,
-	    SETTING(fdin), "<fd>" },
-	{ "fdout", NULL, G_PROGRAM, PH_OPEN, OT_INT,
-	    SETTING(fdout), "<fd>" },
 #ifdef F_SETPIPE_SZ
 	{ "f-setpipe-sz", "pipesz", G_FD, PH_OPEN, OT_INT,
 	    SETTING(pipesz), "<bytes>" },
 #endif
+	{ "fdin", NULL, G_PROGRAM, PH_OPEN, OT_INT,
+	    SETTING(fdin), "<fd>" },
+	{ "fdout", NULL, G_PROGRAM, PH_OPEN, OT_INT,
+	    SETTING(fdout), "<fd>" },
 	{ "flock-ex", "flock", G_FD, PH_OPEN, OT_BOOL,
 	    OA_CONST, 0, LK_FLOCK_EX, FIELD(lock), NULL },
 	{ "flock-ex-nb", "flock-nb", G_FD, PH_OPEN, OT_BOOL,
