@@ -9,11 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TESTDIR/diff.sh"
 require systemd-socket-activate
-S18=$("$TOP/test/socat18" 2>"$TMP/socat18.log") || S18=""
-if [ -z "$S18" ] || [ ! -x "$S18" ]; then
-	not_ok "socat 1.8 (the reference) is built by test/socat18 ($(tail -n 1 "$TMP/socat18.log"))"
-	finish
-fi
+need_socat18
 H=127.0.0.1
 not_listening() { ! listening tcp "$1"; }
 

@@ -28,11 +28,7 @@ if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
 	not_ok "needs root and /dev/net/tun for TUN, INTERFACE and network namespaces"
 	finish
 fi
-S18=$("$TOP/test/socat18" 2>"$TMP/socat18.log") || S18=""
-if [ -z "$S18" ] || [ ! -x "$S18" ]; then
-	not_ok "socat 1.8 (the reference for POSIXMQ) is built by test/socat18 ($(tail -n 1 "$TMP/socat18.log"))"
-	finish
-fi
+need_socat18
 
 # -V and -hhh, as socat's test.sh probes them: the features, the types
 # (a type it knows is no "unknown device/address") and the options.

@@ -12,11 +12,7 @@
 . "$TESTDIR/diff.sh"
 require python3
 
-S18=$("$TOP/test/socat18" 2>"$TMP/socat18.log") || S18=""
-if [ -z "$S18" ] || [ ! -x "$S18" ]; then
-	not_ok "socat 1.8 (the reference) is built by test/socat18 ($(tail -n 1 "$TMP/socat18.log"))"
-	finish
-fi
+need_socat18
 TOOLS=("$S18" "$RELAY")
 D=$TMP/anc
 mkdir -p "$D"

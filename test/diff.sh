@@ -160,6 +160,16 @@ end_peer() {
 	wait_gone "$1" "$secs" || { kill -TERM "$1" 2>/dev/null; wait_gone "$1" 2 || kill -KILL "$1" 2>/dev/null; }
 }
 
+# need_socat18: sets S18 to socat 1.8, the reference for what only it has
+# (test/socat18 builds it once), or fails the scenario and ends it.
+need_socat18() {
+	S18=$("$TOP/test/socat18" 2>"$TMP/socat18.log") || S18=""
+	if [ -z "$S18" ] || [ ! -x "$S18" ]; then
+		not_ok "socat 1.8 (the reference) is built by test/socat18 ($(tail -n 1 "$TMP/socat18.log"))"
+		finish
+	fi
+}
+
 # TOOLS: the tools each differential case runs, reference first.
 TOOLS=("$SOCAT" "$RELAY")
 
