@@ -2203,8 +2203,7 @@ address_defaults(struct addr *a, const char *text)
 	a->text = text;
 	a->dir = DIR_BOTH;
 	a->set.backlog = DEFAULT_BACKLOG;
-	a->set.mode = a->set.umask = -1;
-	a->set.fdout = 1;
+	a->set.mode = a->set.umask = a->set.fdin = a->set.fdout = -1;
 	a->set.unlink_close = -1;	/* yes, but for POSIXMQ: see there */
 	a->set.accmode = -1;
 	a->set.interval = 1;
@@ -3805,7 +3804,8 @@ exec_program(const struct addr *a, int in, int out)
 	sigset_t none;
 	const char *sh, *name;
 	char **argv;
-	int i, fdin = a->set.fdin, fdout = a->set.fdout, ends[2];
+	int i, fdin = a->set.fdin != -1 ? a->set.fdin : 0;
+	int fdout = a->set.fdout != -1 ? a->set.fdout : 1, ends[2];
 
 	/*
 	 * in or out is -1 where the program keeps relay's own fd.  The
@@ -4051,14 +4051,14 @@ open_program(struct addr *a, struct endpoint *ep)
 		return -1;
 	}
 	/* An end the program does not get has no fd to move, as socat says. */
-	if ((a->set.fdin != 0 && !(a->dir & DIR_WRITE)) ||
-	    (a->set.fdout != 1 && !(a->dir & DIR_READ))) {
+	if ((a->set.fdin != -1 && !(a->dir & DIR_WRITE)) ||
+	    (a->set.fdout != -1 && !(a->dir & DIR_READ))) {
 		logmsg(L_ERROR, "option %s is useless in %s mode",
-		    a->set.fdin != 0 && !(a->dir & DIR_WRITE) ? "fdin" : "fdout",
+		    a->set.fdin != -1 && !(a->dir & DIR_WRITE) ? "fdin" : "fdout",
 		    a->dir & DIR_WRITE ? "write-only" : "read-only");
 		return -1;
 	}
-	if (a->set.fdin < 0 || a->set.fdout < 0) {
+	if (a->set.fdin < -1 || a->set.fdout < -1) {
 		logmsg(L_ERROR, "option fdin or fdout: invalid fd");
 		return -1;
 	}

@@ -164,7 +164,8 @@ struct addr_settings {
 	int	 end_close;		/* EXEC/SYSTEM: left running at the end */
 	int	 pipes;			/* EXEC/SYSTEM: pipes, not a socketpair */
 	int	 stderr_too;		/* EXEC/SYSTEM: stderr to relay too */
-	int	 fdin, fdout;		/* EXEC/SYSTEM: the program's ends (0, 1) */
+	int	 fdin, fdout;		/* EXEC/SYSTEM: the program's ends, or -1
+					   for 0 and 1 */
 	int	 nofork;		/* EXEC/SYSTEM: exec in place */
 	int	 sighup, sigint, sigquit; /* EXEC/SYSTEM: passed on to it */
 	int	 setsid;

@@ -108,5 +108,7 @@ dcase "fdin= on a program only read from" --rc 1 --emsg "option fdin is useless"
 	-- -U - SYSTEM:"echo x",fdin=3
 dcase "fdout= on a program only written to" --rc 1 --emsg "option fdout is useless" \
 	-- -u - SYSTEM:"cat >/dev/null",fdout=3
+dcase "fdout=1 (the default, but given) on a program only written to" --rc 1 \
+	--emsg "option fdout is useless" -- -u /dev/null EXEC:cat,fdout=1
 
 finish
