@@ -3313,7 +3313,8 @@ open_pipe(struct addr *a, struct endpoint *ep)
 		logmsg(L_ERROR | L_ERRNO, "mkfifo(\"%s\")", a->params[0]);
 		return -1;
 	}
-	return open_path(a, ep, a->params[0], open_accmode(a));
+	/* nonblock here is the open's: a reader does not wait for a writer. */
+	return open_path(a, ep, a->params[0], open_accmode(a) | a->set.oflags);
 }
 
 /*

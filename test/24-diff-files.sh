@@ -176,6 +176,13 @@ dcase "- 'OPEN:in,rdonly!!OPEN:out,creat,wronly'" --in @D@/toout --pre "printf '
 dcase "'STDIN!!STDOUT' SYSTEM:'tr a-z A-Z'" --in "$INDATA" --outis "$(tr a-z A-Z <"$INDATA")" -- -t 5 'STDIN!!STDOUT' SYSTEM:'tr a-z A-Z'
 dcase "SYSTEM:'tr a-z A-Z' 'STDIN!!STDOUT' (dual as second address)" --in "$INDATA" --rc - --outis "$(tr a-z A-Z <"$INDATA")" -- -t 5 SYSTEM:'tr a-z A-Z' 'STDIN!!STDOUT'
 
+# A named pipe read with nonblock and written by the other half of a dual
+# address: nonblock is the open's, so the reading half does not wait there
+# for a writer (test.sh's DUALPIPE).
+printf 'through the fifo\n' >"$TMP/fifo-in"
+dcase "'PIPE:f,nonblock!!PIPE:f': the line comes back" --in "$TMP/fifo-in" --out "$TMP/fifo-in" \
+	-- - "PIPE:@D@/np,nonblock!!PIPE:@D@/np"
+
 # readbytes=N (alias bytes): the address gives N bytes, then acts as at EOF;
 # 0 or less means all of it (socat's "must be greater than 0" is not
 # checked).  Between two sockets with splice and with the copy path.
