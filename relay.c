@@ -639,6 +639,8 @@ const struct opt_desc opt_descs[] = {
 	    OA_TERMIOS, 3, CLOCAL, 0, "<0|1>" },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
 	    SETTING(connect_timeout), "<seconds>" },
+	{ "cool-write", "coolwrite", G_FD, PH_OPEN, OT_BOOL,
+	    SETTING(cool_write), NULL },
 	{ "cork", "tcp-cork", G_TCP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_TCP, TCP_CORK), NULL },
 	{ "cread", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
@@ -6704,6 +6706,7 @@ open_once(struct addr *a, struct endpoint *ep)
 	ep->ignoreeof = a->set.ignoreeof || (!a->set.null_eof &&
 	    (a->type->kind == K_SENDTO || a->type->kind == K_RECV));
 	ep->escape = a->set.escape;
+	ep->cool_write = (unsigned char)a->set.cool_write;
 	ep->left = a->set.readbytes > 0 ? a->set.readbytes : -1;
 	if (apply_lock(ep->listen_fd != -1 ? ep->listen_fd :
 	    ep->rfd != -1 ? ep->rfd : ep->wfd, a) == -1)
@@ -7215,6 +7218,17 @@ half_write(struct half *h)
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
+		/*
+		 * cool-write: a reader that went away ends this direction
+		 * with a notice, as socat, and no failure.
+		 */
+		if ((errno == EPIPE || errno == ECONNRESET) && h->to->cool_write) {
+			logmsg(L_NOTICE | L_ERRNO, "write(%d, %zu)",
+			    h->wfd, h->len - h->off);
+			h->off = h->len = 0;
+			h->done = 1;
+			return 1;
+		}
 		logmsg(L_ERROR | L_ERRNO, "write(%d, %zu)",
 		    h->wfd, h->len - h->off);
 		return -1;

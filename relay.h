@@ -157,6 +157,7 @@ struct addr_settings {
 	char	*device;			/* so-bindtodevice= */
 	int	 crnl;			/* convert \n to \r\n on the wire */
 	int	 ignoreeof;
+	int	 cool_write;		/* EPIPE, ECONNRESET: a notice, not an E */
 	int	 escape;		/* a byte read means EOF; -1: none */
 	int	 readbytes;		/* bytes to read before EOF; <= 0: all */
 	int	 shut;			/* enum shut_opt: shut-none etc. */
@@ -327,6 +328,7 @@ struct endpoint {
 	struct dgram		*held;	/* datagrams read before transfer */
 	unsigned char		 crnl;	/* (chars: see check) */
 	unsigned char		 ignoreeof;
+	unsigned char		 cool_write; /* a reader gone is a notice */
 	int			 escape;
 	/*
 	 * Raw IP, RECV, and DATAGRAM with range= and the like: the address

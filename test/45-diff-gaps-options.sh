@@ -301,4 +301,27 @@ D=$(dport)
 dcase "TCP4:...,end-close: taken" --rc 1 --emsg "Connection refused" -- - TCP4:127.0.0.1:$D,end-close
 dcase "PTY,end-close: taken" --rc 0 -- -t 0.5 /dev/null PTY,end-close
 
+# --- cool-write: a reader that goes away (EPIPE) is a notice and no
+# failure; without it an E and exit status 1.  The reader takes one byte of
+# a FIFO and ends; the second line then finds no reader.
+for cw in ",cool-write" ""; do
+	for tool in "${TOOLS[@]}"; do
+		set_tool "$tool"
+		f=$TMP/cw.$tn
+		rm -f "$f"
+		mkfifo "$f"
+		bg "$tool" -u PIPE:"$f",readbytes=1 /dev/null
+		(echo .; sleep 1; echo) | timeout 10 "$tool" -u - OPEN:"$f$cw" 2>"$TMP/cw.$tn.err"
+		rc=$?
+		if [ -n "$cw" ]; then
+			check_eq "$w: -u - OPEN:fifo,cool-write, the reader gone: exit code" 0 "$rc"
+			check_eq "$w: -u - OPEN:fifo,cool-write, the reader gone: no E line" "" "$(elines "$TMP/cw.$tn.err")"
+		else
+			check_eq "$w: -u - OPEN:fifo, the reader gone: exit code" 1 "$rc"
+			check "$w: -u - OPEN:fifo, the reader gone: an E line" has_elog "$TMP/cw.$tn.err"
+		fi
+		wait_gone "$BG_PID" 10
+	done
+done
+
 finish
