@@ -303,15 +303,17 @@ dcase "PTY,end-close: taken" --rc 0 -- -t 0.5 /dev/null PTY,end-close
 
 # --- cool-write: a reader that goes away (EPIPE) is a notice and no
 # failure; without it an E and exit status 1.  The reader takes one byte of
-# a FIFO and ends; the second line then finds no reader.
+# a FIFO and ends; the second line is written once it has ended (it leaves
+# a file then), so it finds no reader.
 for cw in ",cool-write" ""; do
 	for tool in "${TOOLS[@]}"; do
 		set_tool "$tool"
 		f=$TMP/cw.$tn
-		rm -f "$f"
+		rm -f "$f" "$f.gone"
 		mkfifo "$f"
-		bg "$tool" -u PIPE:"$f",readbytes=1 /dev/null
-		(echo .; sleep 1; echo) | timeout 10 "$tool" -u - OPEN:"$f$cw" 2>"$TMP/cw.$tn.err"
+		bg sh -c '"$1" -u PIPE:"$2",readbytes=1 /dev/null; touch "$2.gone"' reader "$tool" "$f"
+		(echo .; wait_until 10 "the reader ends" test -e "$f.gone"; echo) |
+		    timeout 20 "$tool" -u - OPEN:"$f$cw" 2>"$TMP/cw.$tn.err"
 		rc=$?
 		if [ -n "$cw" ]; then
 			check_eq "$w: -u - OPEN:fifo,cool-write, the reader gone: exit code" 0 "$rc"
