@@ -6562,15 +6562,30 @@ lead_session(void)
 		logmsg(L_WARN | L_ERRNO, "setsid()");
 }
 
+/*
+ * Stores ep's open fds in fds, the one it reads first, each once (a socket
+ * is both).  Returns how many there are: 0, 1 or 2.
+ */
+static int
+endpoint_fds(const struct endpoint *ep, int fds[2])
+{
+	int n = 0;
+
+	if (ep->rfd != -1)
+		fds[n++] = ep->rfd;
+	if (ep->wfd != -1 && ep->wfd != ep->rfd)
+		fds[n++] = ep->wfd;
+	return n;
+}
+
 /* Adds the file status flags fl to ep's fds.  Returns 0, or -1 after logging. */
 static int
 add_fd_flags(const struct endpoint *ep, int fl)
 {
-	int fds[2] = { ep->rfd, ep->wfd }, i, old;
+	int fds[2], n, i, old;
 
-	for (i = 0; i < 2; i++) {
-		if (fds[i] == -1 || (i == 1 && fds[1] == fds[0]))
-			continue;
+	n = endpoint_fds(ep, fds);
+	for (i = 0; i < n; i++) {
 		if ((old = fcntl(fds[i], F_GETFL)) == -1 ||
 		    fcntl(fds[i], F_SETFL, old | fl) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "fcntl(%d, F_SETFL)", fds[i]);
@@ -6589,11 +6604,10 @@ add_fd_flags(const struct endpoint *ep, int fl)
 static int
 set_pipe_size(const struct endpoint *ep, int size)
 {
-	int fds[2] = { ep->rfd, ep->wfd }, i;
+	int fds[2], n, i;
 
-	for (i = 0; i < 2; i++) {
-		if (fds[i] == -1 || (i == 1 && fds[1] == fds[0]))
-			continue;
+	n = endpoint_fds(ep, fds);
+	for (i = 0; i < n; i++) {
 		if (fcntl(fds[i], F_SETPIPE_SZ, size) == -1) {
 			logmsg(L_ERROR | L_ERRNO, "fcntl(%d, F_SETPIPE_SZ, %d)",
 			    fds[i], size);
