@@ -604,6 +604,17 @@ like() {
 	fi
 }
 R6='[A-Za-z0-9]{6}'
+# sends_via TAG LABEL N GOT ERE ARGS...: the tool with ARGS sends "hi" to
+# an echoing receiver: exit code 0, the echo on stdout, and the source of
+# the Nth datagram the receiver recorded in GOT matches ERE.
+sends_via() {
+	local tag=$1 label=$2 n=$3 got=$4 ere=$5
+	shift 5
+	run "$tool" "$tag" 10 "$TMP/hi" -t 1 "$@"
+	check_eq "$w: $label: exit code" 0 "$RUN_RC"
+	check_eq "$w: $label: the echo reaches stdout" hi "$(cat "$O")"
+	like "$w: $label: the receiver saw the name it bound" "$(src "$n" "$got")" "$ere"
+}
 for tool in ${S18:+"$S18"} "$RELAY"; do
 	set_tool "$tool"
 	d=$TMP/bt.$tn
@@ -613,22 +624,17 @@ for tool in ${S18:+"$S18"} "$RELAY"; do
 	bgpeer 30 recv "$r" "$r.got" 20 echo
 	ppid=$BG_PID
 	wait_bound "$r"
-	run "$tool" bt1 10 "$TMP/hi" -t 1 - UNIX-SENDTO:"$r",bind-tempname="$d/c.XXXXXX"
-	check_eq "$w: - UNIX-SENDTO:r,bind-tempname=d/c.XXXXXX: exit code" 0 "$RUN_RC"
-	check_eq "$w: UNIX-SENDTO,bind-tempname=d/c.XXXXXX: the echo reaches stdout" hi "$(cat "$O")"
+	sends_via bt1 "- UNIX-SENDTO:r,bind-tempname=d/c.XXXXXX" 1 "$r.got" "$d/c\\.$R6" \
+		- UNIX-SENDTO:"$r",bind-tempname="$d/c.XXXXXX"
 	no_log "$w: UNIX-SENDTO,bind-tempname=d/c.XXXXXX: no log line" "$E"
-	like "$w: UNIX-SENDTO,bind-tempname=d/c.XXXXXX: the receiver saw d/c.<6 random>" "$(src 1 "$r.got")" "$d/c\\.$R6"
 	check "$w: UNIX-SENDTO,bind-tempname: the socket file is removed at exit" test ! -e "$(src 1 "$r.got")"
 	check_eq "$w: UNIX-SENDTO,bind-tempname: the file named like the template is left alone" \
 		"c.XXXXXX" "$(cd "$d" && ls -d c.*)"
 
 	# Without a template: an abstract /tmp/socat-bind.XXXXXX.  (socat 1.8
 	# then logs W unlink(""), a file it never made: not compared.)
-	run "$tool" bt2 10 "$TMP/hi" -t 1 - UNIX-SENDTO:"$r",bind-tempname
-	check_eq "$w: - UNIX-SENDTO:r,bind-tempname (no template): exit code" 0 "$RUN_RC"
-	check_eq "$w: UNIX-SENDTO,bind-tempname (no template): the echo reaches stdout" hi "$(cat "$O")"
-	like "$w: UNIX-SENDTO,bind-tempname (no template): an abstract /tmp/socat-bind.<6 random>" \
-		"$(src 2 "$r.got")" "@/tmp/socat-bind\\.$R6"
+	sends_via bt2 "- UNIX-SENDTO:r,bind-tempname (no template)" 2 "$r.got" "@/tmp/socat-bind\\.$R6" \
+		- UNIX-SENDTO:"$r",bind-tempname
 	b=$(src 2 "$r.got")
 	check "$w: UNIX-SENDTO,bind-tempname (no template): no file" test ! -e "${b#@}"
 
@@ -658,18 +664,12 @@ for tool in ${S18:+"$S18"} "$RELAY"; do
 	bgpeer 15 recv "@$n" "$d/a.got" 5 echo
 	ppid=$BG_PID
 	wait_bound "@$n"
-	run "$tool" bt3 10 "$TMP/hi" -t 1 - ABSTRACT-SENDTO:"$n",bind-tempname="$n-c.XXXXXX"
-	check_eq "$w: - ABSTRACT-SENDTO:n,bind-tempname=m.XXXXXX: exit code" 0 "$RUN_RC"
-	check_eq "$w: ABSTRACT-SENDTO,bind-tempname: the echo reaches stdout" hi "$(cat "$O")"
-	like "$w: ABSTRACT-SENDTO,bind-tempname: the receiver saw the abstract m.<6 random>" \
-		"$(src 1 "$d/a.got")" "@$n-c\\.$R6"
+	sends_via bt3 "- ABSTRACT-SENDTO:n,bind-tempname=m.XXXXXX" 1 "$d/a.got" "@$n-c\\.$R6" \
+		- ABSTRACT-SENDTO:"$n",bind-tempname="$n-c.XXXXXX"
 	# ABSTRACT-CLIENT to a datagram socket: its stream connect is
 	# refused, it goes on to datagrams (socat 1.8; 1.7.4 gives up there).
-	run "$tool" bt3c 10 "$TMP/hi" -t 1 - ABSTRACT-CLIENT:"$n",bind-tempname="$n-k.XXXXXX"
-	check_eq "$w: - ABSTRACT-CLIENT:n (datagrams),bind-tempname=m.XXXXXX: exit code" 0 "$RUN_RC"
-	check_eq "$w: ABSTRACT-CLIENT (datagrams),bind-tempname: the echo reaches stdout" hi "$(cat "$O")"
-	like "$w: ABSTRACT-CLIENT (datagrams),bind-tempname: the receiver saw the abstract m.<6 random>" \
-		"$(src 2 "$d/a.got")" "@$n-k\\.$R6"
+	sends_via bt3c "- ABSTRACT-CLIENT:n (datagrams),bind-tempname=m.XXXXXX" 2 "$d/a.got" "@$n-k\\.$R6" \
+		- ABSTRACT-CLIENT:"$n",bind-tempname="$n-k.XXXXXX"
 	check_eq "$w: ABSTRACT-*,bind-tempname: nothing on disk" "" "$(ls -A "$T_CWD")"
 	kill "$ppid" 2>/dev/null
 
