@@ -3797,6 +3797,30 @@ exec_failed(const struct addr *a)
 }
 
 /*
+ * SYSTEM with nofork, as socat runs it: with system(), so relay stays the
+ * shell's parent (the process that a signal meant for "relay" reaches, and
+ * the shell's $PPID), then exits with what system() returned shifted right
+ * by 8: the command's exit code, and 0 when a signal ended it (socat's
+ * quirk, kept; socat 1.8's W says which).
+ */
+static void __attribute__((noreturn))
+run_system_in_place(const struct addr *a)
+{
+	int status;
+
+	logmsg(L_INFO, "executing shell command \"%s\"", a->params[0]);
+	status = system(a->params[0]);
+	if (status == -1) {
+		logmsg(L_ERROR | L_ERRNO, "system(\"%s\")", a->params[0]);
+		relay_exit(1);
+	}
+	if (status != 0)
+		logmsg(L_WARN, "system(\"%s\") returned with status %d",
+		    a->params[0], status);
+	relay_exit((status >> 8) & 0xff);
+}
+
+/*
  * In the child, on fds in and out: puts them on 0 and 1, or the fds that
  * fdin= and fdout= name (and 2 with stderr), sets the session and
  * environment up and runs the program.  Never returns.
@@ -3839,7 +3863,8 @@ exec_program(const struct addr *a, int in, int out)
 	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (a->set.setsid && !a->set.pty && setsid() == -1)
+	/* (With pty, the terminal's setup leads the session; nofork has none.) */
+	if (a->set.setsid && (!a->set.pty || a->set.nofork) && setsid() == -1)
 		logmsg(L_WARN | L_ERRNO, "setsid()");
 	if (a->set.pgid != -1 && setpgid(0, a->set.pgid) == -1)
 		logmsg(L_WARN | L_ERRNO, "setpgid(0, %d)", a->set.pgid);
@@ -3855,6 +3880,8 @@ exec_program(const struct addr *a, int in, int out)
 		close(in);
 	if (out > 2 && out != in && out != fdin && out != fdout)
 		close(out);
+	if ((a->type->variant & TV_SYSTEM) && a->set.nofork)
+		run_system_in_place(a);
 	if (a->type->variant & (TV_SYSTEM | TV_SHELL)) {
 		sh = a->type->variant & TV_SYSTEM ? "/bin/sh" : getenv("SHELL");
 		name = strrchr(sh, '/') != NULL ? strrchr(sh, '/') + 1 : sh;

@@ -72,6 +72,15 @@ dlisten "TCP-LISTEN EXEC,nofork" --do "echo_client TCP:127.0.0.1:@P@ x 20 >$F 2>
 	--is "the program runs in the tool's process" @T@ "field ME $F" --is "its stdin is the connection (a socket)" socket "field IN $F" \
 	--is "SOCAT_PID is the program's own pid" yes "field PIDISME $F" --is SOCAT_PEERADDR 127.0.0.1 "field PEERADDR $F" \
 	--ends 0 -- TCP-LISTEN:@P@,reuseaddr EXEC:"$ENVSH",nofork
+# SYSTEM with nofork runs the command with system(): the tool stays, the
+# shell's parent, and exits with system()'s status shifted right by 8: the
+# command's exit code, 0 when a signal ended the shell.  (socat's
+# EXITCODESIGTERM kills the shell's $PPID and expects the tool's 143.)
+dcase "- SYSTEM:'cat; exit 3',nofork" --in "$TMP/hi" --rc 3 --outis hi -- - SYSTEM:"cat; exit 3",nofork
+dcase "- SYSTEM:...,nofork: the shell's parent is the tool" --rc 0 \
+	--is "its parent" yes "grep -qx -e relay -e socat @O@ && echo yes" -- - SYSTEM:'cat /proc/$PPID/comm',nofork
+dcase "- SYSTEM:...,nofork, the shell killed: status 0" --rc 0 -- - SYSTEM:'kill -TERM $$',nofork
+dcase "- SYSTEM:...,nofork, the tool killed: 128 + 15" --rc 143 -- - SYSTEM:'kill -TERM $PPID; sleep 2',nofork
 
 # --- EXEC's command line: socat splits it into words after the address
 # parser has taken its own quotes and backslashes off.  So "a b" reaches the
