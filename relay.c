@@ -621,6 +621,9 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(accept_timeout), "<seconds>" },
 	{ "append", "o-append", G_FILE, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_APPEND, 0, NULL },
+	/* (open() takes O_ASYNC but does not set the signal up: fcntl().) */
+	{ "async", "o-async", G_FD, PH_OPEN, OT_BOOL,
+	    SETTING(async), NULL },
 	{ "backlog", NULL, G_LISTEN, PH_OPEN, OT_INT,
 	    SETTING(backlog), "<count>" },
 	{ "bind", NULL, G_IP | G_CONNECT, PH_OPEN, OT_STRING,
@@ -637,6 +640,8 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(chdir), "<directory>" },
 	{ "clocal", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CLOCAL, 0, "<0|1>" },
+	{ "cloexec", NULL, G_FD, PH_OPEN, OT_BOOL,
+	    SETTING(cloexec), NULL },
 	{ "connect-timeout", NULL, G_CONNECT, PH_OPEN, OT_TIME,
 	    SETTING(connect_timeout), "<seconds>" },
 	{ "cool-write", "coolwrite", G_FD, PH_OPEN, OT_BOOL,
@@ -844,10 +849,31 @@ const struct opt_desc opt_descs[] = {
 	    G_FD, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
 	{ "null-eof", NULL, G_SOCKET, PH_OPEN, OT_BOOL,
 	    SETTING(null_eof), NULL },
+	/* The other open() flags of socat's, for the addresses that open. */
+#ifdef O_DIRECT
+	{ "o-direct", "direct o_direct", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_DIRECT, 0, NULL },
+#endif
+	{ "o-directory", "directory o_directory", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_DIRECTORY, 0, NULL },
+	{ "o-dsync", "dsync o_dsync", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_DSYNC, 0, NULL },
+#ifdef O_LARGEFILE
+	{ "o-largefile", "largefile o_largefile", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_LARGEFILE, 0, NULL },
+#endif
 #ifdef O_NOATIME
 	{ "o-noatime", "noatime", G_FD, PH_OPEN, OT_BOOL,
 	    OA_OFLAG, 0, O_NOATIME, 0, NULL },
 #endif
+	{ "o-noctty", "noctty o_noctty", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_NOCTTY, 0, NULL },
+	{ "o-nofollow", "nofollow o_nofollow", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_NOFOLLOW, 0, NULL },
+	{ "o-rsync", "rsync o_rsync", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_RSYNC, 0, NULL },
+	{ "o-sync", "sync o_sync", G_FILE, PH_OPEN, OT_BOOL,
+	    OA_OFLAG, 0, O_SYNC, 0, NULL },
 	{ "oobinline", "so-oobinline", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_OOBINLINE), NULL },
 	/* As socat's: on EXEC and SYSTEM, pty; on PTY, what it does anyway. */
@@ -2206,6 +2232,7 @@ address_defaults(struct addr *a, const char *text)
 	a->dir = DIR_BOTH;
 	a->set.backlog = DEFAULT_BACKLOG;
 	a->set.mode = a->set.umask = a->set.fdin = a->set.fdout = -1;
+	a->set.cloexec = -1;
 	a->set.unlink_close = -1;	/* yes, but for POSIXMQ: see there */
 	a->set.accmode = -1;
 	a->set.interval = 1;
@@ -6622,6 +6649,23 @@ add_fd_flags(const struct endpoint *ep, int fl)
 	return 0;
 }
 
+/* cloexec=: sets or clears ep's fds' FD_CLOEXEC.  Returns 0, or -1 after logging. */
+static int
+set_cloexec(const struct endpoint *ep, int on)
+{
+	int fds[2], n, i;
+
+	n = endpoint_fds(ep, fds);
+	for (i = 0; i < n; i++) {
+		if (fcntl(fds[i], F_SETFD, on ? FD_CLOEXEC : 0) == -1) {
+			logmsg(L_ERROR | L_ERRNO, "fcntl(%d, F_SETFD, %d)",
+			    fds[i], on);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 #ifdef F_SETPIPE_SZ
 /*
  * f-setpipe-sz: sets the size of the pipes ep reads and writes (a program's
@@ -6686,7 +6730,7 @@ leave_dir(int home)
 static int
 open_once(struct addr *a, struct endpoint *ep)
 {
-	int attempt, rc, home = -1;
+	int attempt, rc, home = -1, fl;
 	mode_t mask = 0;
 
 	memset(ep, 0, sizeof(*ep));
@@ -6760,12 +6804,21 @@ open_once(struct addr *a, struct endpoint *ep)
 	    option_failed() == -1)
 		return -1;
 #endif
+	/*
+	 * o-noatime on an fd that relay did not open, and async on any:
+	 * fcntl(), as socat.
+	 */
+	fl = a->set.async ? O_ASYNC : 0;
 #ifdef O_NOATIME
-	/* o-noatime on an fd that relay did not open: fcntl(), as socat. */
-	if ((a->set.oflags & O_NOATIME) && a->type->kind != K_FILE &&
-	    add_fd_flags(ep, O_NOATIME) == -1 && option_failed() == -1)
-		return -1;
+	if ((a->set.oflags & O_NOATIME) && a->type->kind != K_FILE)
+		fl |= O_NOATIME;
 #endif
+	if (fl != 0 && add_fd_flags(ep, fl) == -1 && option_failed() == -1)
+		return -1;
+	/* cloexec=0: a program started for the other address inherits them. */
+	if (a->set.cloexec != -1 && set_cloexec(ep, a->set.cloexec) == -1 &&
+	    option_failed() == -1)
+		return -1;
 	/*
 	 * su=: a listener drops to the user before its first accept, any
 	 * other address but a program (which drops in its own process) once
@@ -6992,15 +7045,25 @@ half_splice(const struct half *h)
 #endif
 }
 
-/* Allocates h's buffer: room for a whole datagram, and for \r added. */
+/*
+ * Allocates h's buffer: room for a whole datagram, and for \r added.  It
+ * starts a page, as socat's: a read from a file opened with o-direct
+ * (O_DIRECT) fails on a buffer not aligned to the device's blocks.
+ * Returns 0, or -1 when out of memory.
+ */
 static int
 half_buffer(struct half *h)
 {
+	void *buf;
+
 	h->chunk = g.bufsize;
 	if (h->from->dgram && h->chunk < 65536)
 		h->chunk = 65536;
-	h->buf = malloc(h->to->crnl ? 2 * h->chunk : h->chunk);
-	return h->buf == NULL ? -1 : 0;
+	if (posix_memalign(&buf, (size_t)sysconf(_SC_PAGESIZE),
+	    h->to->crnl ? 2 * h->chunk : h->chunk) != 0)
+		return -1;
+	h->buf = buf;
+	return 0;
 }
 
 /* Leaves the splice path for the copy path.  Returns 0, or -1 on ENOMEM. */

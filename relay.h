@@ -144,6 +144,8 @@ struct addr_settings {
 	char	*user;			/* owner of a created file or socket */
 	char	*group;
 	int	 oflags;		/* open() flags added by options */
+	int	 async;			/* O_ASYNC, by fcntl() once open */
+	int	 cloexec;		/* FD_CLOEXEC set or cleared; -1: relay's */
 	int	 accmode;		/* O_RDONLY etc., or -1: from the type */
 	int	 retry;
 	int	 forever;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Differential: what socat takes on files, pipes and ptys and relay lacked:
 # the ECHO address, nonblock on any address, mode=/user= on PTY, openpty,
-# ispeed=/ospeed=, ftruncate=, o-noatime, the fs-* attributes, the lock
+# ispeed=/ospeed=, ftruncate=, o-noatime and socat's other open() flags
+# (o-sync, o-direct, ...), async, cloexec=, the fs-* attributes, the lock
 # options (flock-*, setlk*, lockfile=, waitlock=).  Each case runs with
 # socat (the reference) and relay.
 . "$(dirname "$0")/lib.sh"
@@ -74,6 +75,46 @@ filecase trunc2 ,truncate=0,o-noatime
 filecase noatime ,noatime,wronly
 filecase fsflags ,fs-noatime,ext2-nodump
 filecase fsflags2 ,ext3-noatime
+# socat's other open() flags, by their names and aliases
+filecase oflags ,o-sync,dsync,o_rsync,largefile,o-nofollow
+filecase odirect ,o-direct
+filecase odirectory ,directory
+check_eq "OPEN:file,directory: refused (exit code 1)" "rc 1" "$(head -n 1 "$TMP/odirectory.relay")"
+ln -sf "$TMP/in" "$TMP/in.link"
+dcase "OPEN:symlink,nofollow: refused" --rc 1 --emsg "Too many levels of symbolic links" \
+	-- -u OPEN:"$TMP/in.link",nofollow /dev/null
+# o-direct reads into an aligned buffer (else read() fails with EINVAL;
+# socat's O_DIRECT test): the line written comes back from the file
+dcase "- FILE,o-direct,ignoreeof!!FILE: the echo" --in "$TMP/in" --outis "$(cat "$TMP/in")" \
+	-- - "@D@/od,o-direct,ignoreeof,creat!!@D@/od,creat"
+
+# --- async (O_ASYNC, set by fcntl(): open() does not set it up) and
+# cloexec= on the tool's own fds, read from /proc while it runs
+# async_bit PID FD: 8192 when O_ASYNC is in the fd's flags, else 0
+async_bit() {
+	local f
+	f=$(sed -n 's/^flags:[[:space:]]*//p' "/proc/$1/fdinfo/$2" 2>/dev/null)
+	echo $(( 0${f:-0} & 8192 ))
+}
+for opts in ,async ""; do
+	for tool in "${TOOLS[@]}"; do
+		tn=$(tool_name "$tool")
+		bg bash -c 'exec "$@" < <(sleep 10)' as "$tool" -u -"$opts" /dev/null
+		pid=$BG_PID
+		[ -n "$opts" ] && wait_until 5 "O_ASYNC not set" test "$(async_bit "$pid" 0)" = 8192
+		sleep 0.3
+		async_bit "$pid" 0 >"$TMP/async.$tn"
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	check_eq "-$opts: O_ASYNC on stdin as socat's" "$(cat "$TMP/async.socat")" "$(cat "$TMP/async.relay")"
+	check_eq "-$opts: O_ASYNC on stdin" "$([ -n "$opts" ] && echo 8192 || echo 0)" "$(cat "$TMP/async.relay")"
+done
+# cloexec=0: the program on the other address inherits the file's fd
+printf '#!/bin/sh\nls -l /proc/$$/fd | grep -c "%s"\n' "$TMP/in" >"$TMP/fds.sh"
+chmod +x "$TMP/fds.sh"
+dcase "OPEN:file,cloexec=0 SYSTEM: the program has the file open" --outis 1 -- -u OPEN:"$TMP/in",cloexec=0 SYSTEM:"$TMP/fds.sh"
+dcase "OPEN:file,cloexec=1 SYSTEM: the program has not" --rc - --outis 0 -- -u OPEN:"$TMP/in",cloexec=1 SYSTEM:"$TMP/fds.sh"
 
 # --- locks: a file locked by flock(1) or by a fcntl() lock of python's;
 # the non-waiting options fail at once (exit 1), the waiting ones wait
