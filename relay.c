@@ -917,8 +917,13 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(proxy_resolve), NULL },
 	{ "proxyport", NULL, G_HTTP, PH_OPEN, OT_STRING,
 	    SETTING(proxyport), "<port>" },
+	/* ptmx: as openpty (relay's ptys come from /dev/ptmx either way). */
+	{ "ptmx", NULL, G_SESSION, PH_OPEN, OT_BOOL,
+	    SETTING(pty), NULL },
 	{ "pty", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(pty), NULL },
+	{ "pty-interval", NULL, G_TERMIOS, PH_OPEN, OT_TIME,
+	    SETTING(pty_interval), "<seconds>" },
 	{ "quickack", "tcp-quickack", G_TCP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_TCP, TCP_QUICKACK), NULL },
 	{ "range", NULL, G_IPSERVER, PH_ACCEPT, OT_STRING,
@@ -3388,7 +3393,8 @@ open_pty(struct addr *a, struct endpoint *ep)
 		pfd.events = POLLIN;
 		while (poll(&pfd, 1, 0) == -1 ? errno == EINTR :
 		    (pfd.revents & POLLHUP) != 0)
-			poll(NULL, 0, 100);
+			poll(NULL, 0, a->set.pty_interval > 0 ?
+			    poll_ms(a->set.pty_interval) : 100);
 	}
 	if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
 		logmsg(L_ERROR | L_ERRNO, "open(\"%s\")", name);
@@ -3412,7 +3418,14 @@ open_pty(struct addr *a, struct endpoint *ep)
 	}
 	fd_endpoint(ep, master, master);
 	ep->shut = SHUT_NOTHING;	/* a terminal has no half-close */
-	return 0;	/* slave stays open for the life of relay */
+	/*
+	 * With wait-slave the terminal is the client's that came, as in
+	 * socat: relay keeps no slave, so that its master reads EOF (EIO)
+	 * when that client closes it, and relay ends.
+	 */
+	if (a->set.wait_slave)
+		close(slave);
+	return 0;	/* else slave stays open for the life of relay */
 err:
 	if (slave != -1)
 		close(slave);

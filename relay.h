@@ -177,6 +177,7 @@ struct addr_settings {
 	int	 ctty;			/* ... as its controlling terminal */
 	char	*link;			/* PTY: a symlink to the slave */
 	int	 wait_slave;		/* PTY: until someone opens the slave */
+	double	 pty_interval;		/* ... checked this often; 0: 0.1 s */
 	int	 raw;			/* terminal: cfmakeraw(), but echo kept */
 	int	 rawer;			/* terminal: cfmakeraw() */
 	int	 sane;			/* terminal: the usual cooked mode */

@@ -113,11 +113,15 @@ for tool in "$SOCAT" "$RELAY"; do
 done
 
 # PTY,wait-slave: the transfer starts only once a client opens the slave;
-# for relay, a signal meanwhile does not end the wait either.
-for tool in "$SOCAT" "$RELAY"; do
+# for relay, a signal meanwhile does not end the wait either.  The terminal
+# is then the client's: when it closes the slave the tool ends (socat's
+# PTMXWAITSLAVE and OPENPTYWAITSLAVE rely on it).  Once with ptmx and
+# pty-interval=, once with openpty.
+for run in "$SOCAT ptmx,pty-interval=0.05" "$RELAY ptmx,pty-interval=0.05" "$SOCAT openpty" "$RELAY openpty"; do
+	tool=${run% *} kind=${run##* }
 	w=$(basename "$tool")
 	rm -f "$TMP/ttyW"
-	bg "$tool" -d -d PTY,wait-slave,raw,echo=0,link=$TMP/ttyW STDOUT </dev/null >"$TMP/w.$w.out" 2>"$TMP/w.$w.err"
+	bg "$tool" -d -d PTY,wait-slave,$kind,raw,echo=0,link=$TMP/ttyW STDOUT </dev/null >"$TMP/w.$w.out" 2>"$TMP/w.$w.err"
 	p=$BG_PID
 	for i in $(seq 50); do [ -L "$TMP/ttyW" ] && break; sleep 0.1; done
 	sleep 1
@@ -132,6 +136,7 @@ for tool in "$SOCAT" "$RELAY"; do
 	wait $!
 	check_eq "$w: PTY,wait-slave: what the client writes arrives" hello "$(tr -d '\r' <"$TMP/w.$w.out")"
 	check "$w: PTY,wait-slave: the transfer started" grep -q 'starting data transfer loop' "$TMP/w.$w.err"
+	check "$w: PTY,wait-slave,$kind: the client closed the slave: the tool ends" wait_gone "$p" 10
 	kill "$p" 2>/dev/null
 	wait_gone "$p" 5
 done
