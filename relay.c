@@ -614,13 +614,14 @@ cleanup(void)
 #define SOCKOPT(l, n)	OA_SOCKOPT, (l), (n), 0
 #define SETTING(f)	OA_FIELD, 0, 0, FIELD(f)
 #define IFFLAG(f)	OA_IFFLAG, 0, (f), 0
+#define OFLAG(f)	OA_OFLAG, 0, (f), 0
 
 /* Address options, sorted by name. */
 const struct opt_desc opt_descs[] = {
 	{ "accept-timeout", "listen-timeout", G_LISTEN, PH_ACCEPT, OT_TIME,
 	    SETTING(accept_timeout), "<seconds>" },
 	{ "append", "o-append", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_APPEND, 0, NULL },
+	    OFLAG(O_APPEND), NULL },
 	/* (open() takes O_ASYNC but does not set the signal up: fcntl().) */
 	{ "async", "o-async", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(async), NULL },
@@ -651,7 +652,7 @@ const struct opt_desc opt_descs[] = {
 	{ "cread", NULL, G_TERMIOS, PH_OPEN, OT_BOOL,
 	    OA_TERMIOS, 3, CREAD, 0, "<0|1>" },
 	{ "creat", "create o-creat o-create o_creat o_create",
-	    G_FILE, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_CREAT, 0, NULL },
+	    G_FILE, PH_OPEN, OT_BOOL, OFLAG(O_CREAT), NULL },
 	{ "crnl", "crlf", G_FD, PH_OPEN, OT_BOOL,
 	    SETTING(crnl), NULL },
 #ifdef CRTSCTS
@@ -677,7 +678,7 @@ const struct opt_desc opt_descs[] = {
 	{ "escape", NULL, G_FD, PH_OPEN, OT_INT,
 	    SETTING(escape), "<code>" },
 	{ "excl", "o-excl o_excl", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_EXCL, 0, NULL },
+	    OFLAG(O_EXCL), NULL },
 	{ "f-setlk-rd", "setlk-rd", G_FD, PH_OPEN, OT_BOOL,
 	    OA_CONST, 0, LK_SETLK_RD, FIELD(lock), NULL },
 	{ "f-setlk-wr", "f-setlk setlk setlk-wr", G_FD, PH_OPEN, OT_BOOL,
@@ -846,34 +847,34 @@ const struct opt_desc opt_descs[] = {
 	{ "nofork", NULL, G_PROGRAM, PH_OPEN, OT_BOOL,
 	    SETTING(nofork), NULL },
 	{ "nonblock", "o-nonblock ndelay o-ndelay o_ndelay",
-	    G_FD, PH_OPEN, OT_BOOL, OA_OFLAG, 0, O_NONBLOCK, 0, NULL },
+	    G_FD, PH_OPEN, OT_BOOL, OFLAG(O_NONBLOCK), NULL },
 	{ "null-eof", NULL, G_SOCKET, PH_OPEN, OT_BOOL,
 	    SETTING(null_eof), NULL },
 	/* The other open() flags of socat's, for the addresses that open. */
 #ifdef O_DIRECT
 	{ "o-direct", "direct o_direct", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_DIRECT, 0, NULL },
+	    OFLAG(O_DIRECT), NULL },
 #endif
 	{ "o-directory", "directory o_directory", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_DIRECTORY, 0, NULL },
+	    OFLAG(O_DIRECTORY), NULL },
 	{ "o-dsync", "dsync o_dsync", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_DSYNC, 0, NULL },
+	    OFLAG(O_DSYNC), NULL },
 #ifdef O_LARGEFILE
 	{ "o-largefile", "largefile o_largefile", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_LARGEFILE, 0, NULL },
+	    OFLAG(O_LARGEFILE), NULL },
 #endif
 #ifdef O_NOATIME
 	{ "o-noatime", "noatime", G_FD, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_NOATIME, 0, NULL },
+	    OFLAG(O_NOATIME), NULL },
 #endif
 	{ "o-noctty", "noctty o_noctty", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_NOCTTY, 0, NULL },
+	    OFLAG(O_NOCTTY), NULL },
 	{ "o-nofollow", "nofollow o_nofollow", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_NOFOLLOW, 0, NULL },
+	    OFLAG(O_NOFOLLOW), NULL },
 	{ "o-rsync", "rsync o_rsync", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_RSYNC, 0, NULL },
+	    OFLAG(O_RSYNC), NULL },
 	{ "o-sync", "sync o_sync", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_SYNC, 0, NULL },
+	    OFLAG(O_SYNC), NULL },
 	{ "oobinline", "so-oobinline", G_SOCKET, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(SOL_SOCKET, SO_OOBINLINE), NULL },
 	/* As socat's: on EXEC and SYSTEM, pty; on PTY, what it does anyway. */
@@ -1008,8 +1009,7 @@ const struct opt_desc opt_descs[] = {
 	    SOCKOPT(IPPROTO_IP, IP_TOS), "<tos>" },
 	{ "transparent", "ip-transparent", G_IP, PH_PREBIND, OT_BOOL,
 	    SOCKOPT(IPPROTO_IP, IP_TRANSPARENT), NULL },
-	{ "trunc", "o-trunc", G_FILE, PH_OPEN, OT_BOOL,
-	    OA_OFLAG, 0, O_TRUNC, 0, NULL },
+	{ "trunc", "o-trunc", G_FILE, PH_OPEN, OT_BOOL, OFLAG(O_TRUNC), NULL },
 	{ "ttl", "ip-ttl ipttl", G_IP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IP, IP_TTL), "<hops>" },
 #ifdef HAVE_PACKET
