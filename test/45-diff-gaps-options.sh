@@ -279,6 +279,26 @@ if [ -x "$S18" ]; then
 		-- -u - SYSTEM:cat,pipesz=262144
 	dcase "chdir to a missing directory" --rc 1 --emsg 'chdir("/nonexistent")' \
 		-- -u /dev/null CREATE:x,chdir=/nonexistent
+	# socat 1.8's other names of address types (INET for TCP, LOCAL for
+	# UNIX-CONNECT, FIFO for PIPE, UDP-SEND, UDP-DGRAM, UNIX-SEND): each
+	# behaves as the type it names
+	for a in INET-LISTEN INET4-L; do
+		dlisten "$a PIPE: the client's line comes back" \
+			--is "the echo" hello "echo_client TCP4:127.0.0.1:@P@ hello 1" \
+			-- $a:@P@,reuseaddr PIPE
+	done
+	C=$(dport)
+	for a in INET INET4; do
+		dcase "- $a:127.0.0.1:closed" --rc 1 --emsg "Connection refused" -- - $a:127.0.0.1:$C
+	done
+	printf 'one\n' >"$TMP/one"
+	for a in UDP4-SEND UDP-SEND UDP4-DGRAM UDP-DGRAM; do
+		dcase "-u - $a:127.0.0.1:9" --in "$TMP/one" --rc 0 -- -u - $a:127.0.0.1:9
+	done
+	for a in LOCAL UNIX-SEND; do
+		dcase "- $a:missing" --in "$TMP/one" --rc 1 --emsg "No such file or directory" -- - $a:@D@/missing.sock
+	done
+	dcase "- FIFO:path: the line comes back through the FIFO" --in "$TMP/one" --outis one -- - FIFO:@D@/ff
 	TOOLS=("$SOCAT" "$RELAY")
 fi
 
