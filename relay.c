@@ -300,6 +300,7 @@ static __thread struct {
 	unsigned long long bytes, packets;
 }				 moved[2];
 static __thread int		 transferring;	/* moved[] is live */
+static __thread int		 forked_child;	/* ends with _exit() */
 static __thread volatile sig_atomic_t stats_wanted;	/* SIGUSR1 came */
 #define NOT_STARTED	"transfer engine not yet started, statistics not available"
 
@@ -6307,7 +6308,7 @@ struct listener {
 	int		 held[ACCEPT_BURST]; /* connections accepted ahead */
 	int		 nheld, taken;	/* held[taken..nheld) wait */
 	int		 burst;		/* connections taken at once */
-	int		 drained;	/* accept() found the queue empty */
+	int		 drained;	/* the queue was found empty */
 	struct dgram	*queue;		/* datagrams of clients not served */
 	struct endpoint	 next;		/* UDP with fork: the next socket */
 	char		*buf;		/* room for one datagram */
@@ -6338,17 +6339,24 @@ start_forking(const struct addr *a)
 
 /*
  * Forks the child that serves the client just taken, and in the parent
- * counts and logs it.  Returns fork()'s value, -1 after logging.
+ * logs it and, for max-children, counts it.  Returns fork()'s value, -1
+ * after logging.
  */
 static pid_t
-fork_for_client(void)
+fork_for_client(const struct addr *a)
 {
 	pid_t pid;
 
 	if ((pid = fork_child()) == -1) {
 		logmsg(L_ERROR | L_ERRNO, "fork()");	/* client lost */
 	} else if (pid != 0) {
-		children_forked++;
+		/*
+		 * (Only then: the count's page is shared with the children,
+		 * and each write would cost the listener a copy-on-write
+		 * fault a connection.)
+		 */
+		if (a->set.max_children > 0)
+			children_forked++;
 		logmsg(L_NOTICE, "forked off child process %ld", (long)pid);
 	}
 	return pid;
@@ -6358,6 +6366,7 @@ fork_for_client(void)
 static void
 enter_child(int kernel_reaps)
 {
+	forked_child = 1;
 	/* Its own program's exit status matters. */
 	if (kernel_reaps)
 		catch_sigchld(1);
@@ -6401,12 +6410,15 @@ listener_init(struct listener *l, struct addr *a, struct endpoint *ep)
  * Returns the next stream connection to serve: before each fork every
  * connection the kernel has queued (up to l->burst), and once the queue
  * was found empty and nothing is held, after poll() says one came.
+ * Whether one is queued, poll() with no wait tells, not accept()'s EAGAIN:
+ * that would write errno, whose page the children share, and cost the
+ * listener a copy-on-write fault per connection.
  */
 static int
 next_connection(struct listener *l)
 {
 	struct pollfd lpfd = { .fd = l->ep->listen_fd, .events = POLLIN };
-	int lfd = l->ep->listen_fd;
+	int lfd = l->ep->listen_fd, fd = 0, ready = 0;
 
 	if (l->burst == 1)
 		return accept_one(l->a, lfd, 1);
@@ -6419,23 +6431,25 @@ next_connection(struct listener *l)
 		l->taken = 0;
 	}
 	for (;;) {
-		if (l->drained && l->taken == l->nheld) {
-			errno = EAGAIN;
-		} else {
-			while (l->nheld < l->burst && (l->held[l->nheld] =
-			    accept_one(l->a, lfd, 0)) != -1)
-				l->nheld++;
+		if (!l->drained || l->taken < l->nheld) {
+			while (l->nheld < l->burst &&
+			    (ready || poll(&lpfd, 1, 0) > 0)) {
+				ready = 0;
+				if ((fd = accept_one(l->a, lfd, 0)) == -1)
+					break;
+				l->held[l->nheld++] = fd;
+			}
 			l->drained = l->nheld < l->burst;
 		}
 		if (l->taken < l->nheld)
 			break;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		if (fd == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
 			/* Out of fds or memory: logged, waited out. */
 			l->held[l->nheld++] = accept_one(l->a, lfd, 1);
 			break;
 		}
 		if (wait_client(l->a, &lpfd) > 0)
-			l->drained = 0;
+			l->drained = 0, ready = 1;
 	}
 	return l->held[l->taken++];
 }
@@ -6612,7 +6626,7 @@ accept_clients(struct addr *a, struct endpoint *ep)
 			wait_for_child_slot(a->set.max_children);
 		if (next_client(&l) == -1)
 			continue;
-		if (!a->set.fork || fork_for_client() == 0)
+		if (!a->set.fork || fork_for_client(a) == 0)
 			break;
 		release_client(&l);
 	}
@@ -6869,7 +6883,7 @@ fork_connections(struct addr *a, struct endpoint *ep)
 {
 	int kernel_reaps = start_forking(a);
 
-	while (fork_for_client() != 0) {
+	while (fork_for_client(a) != 0) {
 		close(ep->rfd);		/* the child's, or lost */
 		poll(NULL, 0, poll_ms(a->set.interval));
 		if (a->set.max_children > 0)
@@ -7846,6 +7860,14 @@ relay_exit(int status)
 	logmsg(L_NOTICE, "exiting with status %d", status);
 	if (g.statistics)
 		log_statistics();
+	/*
+	 * A fork child ends with _exit(): it wrote nothing through stdio
+	 * and has no atexit() work, while exit()'s own (libc's stdio and
+	 * locks, the loader's destructors) writes to pages it shares with
+	 * the listener: about 15 copy-on-write faults a connection.
+	 */
+	if (forked_child)
+		_exit(status);
 	exit(status);
 }
 
