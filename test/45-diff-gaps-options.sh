@@ -209,7 +209,8 @@ done
 
 # max-children on a connecting address is socat 1.8's (1.7.4's child
 # refuses it): the second connection waits until the first child is gone.
-# The test writes a line of its own between the first and second record.
+# The test writes a line of its own between the first and second record,
+# after checking that a second has not come while the first child runs.
 S18=$("$TOP/test/socat18" 2>/dev/null) || S18=""
 [ -x "$S18" ] || not_ok "socat 1.8 (the reference for max-children) is built by test/socat18"
 for tool in ${S18:+"$S18"} "$RELAY"; do
@@ -223,6 +224,10 @@ for tool in ${S18:+"$S18"} "$RELAY"; do
 	bg "$tool" TCP:127.0.0.1:$P,fork,interval=0.1,max-children=1 SYSTEM:"$(queue_sender "$d" "sleep 2")"
 	tpid=$BG_PID
 	wait_until 10 "the first record arrives" has_lines "$d/got" 1
+	# (the first child sleeps 2 s after its record: no second one before)
+	sleep 1
+	check_eq "$w: TCP:...,fork,max-children=1: no second connection while the first child runs" \
+	    1 "$(wc -l <"$d/got")"
 	echo between >>"$d/got"
 	check_eq "$w: TCP:...,fork,max-children=1: the parent holds no connection of its children" \
 	    0 "$(ss -Htnp state established "( dport = :$P )" | grep -c "pid=$tpid,")"
