@@ -738,8 +738,7 @@ const struct opt_desc opt_descs[] = {
 #endif
 	{ "ftruncate", "truncate ftruncate32 ftruncate64", G_FILE, PH_OPEN,
 	    OT_INT, SETTING(ftruncate), "<length>" },
-	/* user=, group=, mode=: a file system entry's, else the fd's (as socat). */
-	{ "group", "owner-group gid", G_FD, PH_BOUND, OT_STRING,
+	{ "group", "owner-group gid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(group), "<group>" },
 	{ "http-version", NULL, G_HTTP, PH_OPEN, OT_STRING,
 	    SETTING(http_version), "<version>" },
@@ -840,7 +839,7 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(max_children), "<count>" },
 	{ "maxseg", "tcp-maxseg mss", G_TCP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_TCP, TCP_MAXSEG), "<bytes>" },
-	{ "mode", "perm", G_FD, PH_BOUND, OT_MODE,
+	{ "mode", "perm", G_NAMED, PH_BOUND, OT_MODE,
 	    SETTING(mode), "<octal>" },
 	{ "mtudiscover", "ip-mtu-discover ipmtudiscover", G_IP, PH_PREBIND, OT_INT,
 	    SOCKOPT(IPPROTO_IP, IP_MTU_DISCOVER), "<0|1|2>" },
@@ -1038,7 +1037,7 @@ const struct opt_desc opt_descs[] = {
 	    SETTING(unlink_close), NULL },
 	{ "unlink-early", "new", G_NAMED, PH_OPEN, OT_BOOL,
 	    SETTING(unlink_early), NULL },
-	{ "user", "owner uid", G_FD, PH_BOUND, OT_STRING,
+	{ "user", "owner uid", G_NAMED, PH_BOUND, OT_STRING,
 	    SETTING(user), "<user>" },
 	{ "wait-slave", "waitslave pty-wait-slave", G_TERMIOS, PH_OPEN, OT_BOOL,
 	    SETTING(wait_slave), NULL },
@@ -6680,28 +6679,6 @@ add_fd_flags(const struct endpoint *ep, int fl)
 	return 0;
 }
 
-/*
- * user=, group=, mode= on ep's fds (its listening socket, if it has one):
- * fchown() and fchmod().  Returns 0, or -1 after logging.
- */
-static int
-set_fds_owner_mode(const struct addr *a, const struct endpoint *ep)
-{
-	int fds[2], n, i;
-
-	if (ep->listen_fd != -1) {
-		fds[0] = ep->listen_fd;
-		n = 1;
-	} else {
-		n = endpoint_fds(ep, fds);
-	}
-	for (i = 0; i < n; i++)
-		if (set_owner_mode(a, a->nparams > 0 ? a->params[0] :
-		    a->type->name, fds[i]) == -1)
-			return -1;
-	return 0;
-}
-
 /* cloexec=: sets or clears ep's fds' FD_CLOEXEC.  Returns 0, or -1 after logging. */
 static int
 set_cloexec(const struct endpoint *ep, int on)
@@ -6867,14 +6844,6 @@ open_once(struct addr *a, struct endpoint *ep)
 		fl |= O_NOATIME;
 #endif
 	if (fl != 0 && add_fd_flags(ep, fl) == -1 && option_failed() == -1)
-		return -1;
-	/*
-	 * user=, group= and mode= where no file system entry is made (an
-	 * abstract socket, TCP, stdio...): on the fds, as socat does.
-	 */
-	if (!(a->type->groups & G_NAMED) && (a->set.user != NULL ||
-	    a->set.group != NULL || a->set.mode != -1) &&
-	    set_fds_owner_mode(a, ep) == -1)
 		return -1;
 	/* cloexec=0: a program started for the other address inherits them. */
 	if (a->set.cloexec != -1 && set_cloexec(ep, a->set.cloexec) == -1 &&

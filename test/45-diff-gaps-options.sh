@@ -326,24 +326,6 @@ D=$(dport)
 dcase "TCP4:...,end-close: taken" --rc 1 --emsg "Connection refused" -- - TCP4:127.0.0.1:$D,end-close
 dcase "PTY,end-close: taken" --rc 0 -- -t 0.5 /dev/null PTY,end-close
 
-# --- user=, group=, mode= where no file system entry is made: on the fd
-# (fchown(), fchmod()), as socat does; on an abstract socket (socat's
-# ABSTRACT_USER) the same calls on the listening socket, on stdin its file
-# changes owner and mode
-for tool in "${TOOLS[@]}"; do
-	set_tool "$tool"
-	timeout 10 env ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=fchown,fchmod -o "$TMP/own.$tn" \
-		"$tool" ABSTRACT-LISTEN:relay-test-own-$$,accept-timeout=0.1,user=nobody,mode=600 /dev/null 2>/dev/null
-	echo "rc $?" >"$TMP/own.$tn.sum"
-	grep -oE 'fch(own|mod)\([0-9]+, [^)]*\)' "$TMP/own.$tn" | sed -E 's/\([0-9]+, /(FD, /' >>"$TMP/own.$tn.sum"
-	printf 'data\n' >"$TMP/own.$tn.in"
-	run_one_tool "$tool" own 10 "$TMP/own.$tn.in" -u -,user=nobody,group=nogroup,perm=0640 /dev/null
-	echo "rc $RUN_RC $(stat -c '%U %G %a' "$TMP/own.$tn.in")" >>"$TMP/own.$tn.sum"
-done
-check_eq "ABSTRACT-LISTEN,user=,mode= and -,user=,group=,perm=: the calls, owner and mode as socat's" \
-	"$(cat "$TMP/own.socat.sum")" "$(cat "$TMP/own.relay.sum")"
-check_eq "-,user=nobody,group=nogroup,perm=0640: stdin's file" "rc 0 nobody nogroup 640" "$(tail -n 1 "$TMP/own.relay.sum")"
-
 # --- cool-write: a reader that goes away (EPIPE) is a notice and no
 # failure; without it an E and exit status 1.  The reader takes one byte of
 # a FIFO and ends; the second line is written once it has ended (it leaves
