@@ -2181,6 +2181,7 @@ free_address(struct addr *a)
 		free(a->params[i]);
 	free(a->set.bind);
 	free(a->set.bind_tempname);
+	free(a->set.chdir);
 	free(a->set.user);
 	free(a->set.group);
 	free(a->set.range);
