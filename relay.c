@@ -203,7 +203,8 @@ static struct {
 	int		 syslog_fd;	/* the /dev/log socket, or -1 */
 	const char	*loghost;	/* -lh: the host name, or NULL */
 	enum dump	 dump;		/* -v, -x, or 0 */
-	int		 rawfd[2];	/* -r and -R files, or -1 */
+	const char	*rawpath[2];	/* -r and -R: the file names given */
+	int		 rawfd[2];	/* and those files, once opened, or -1 */
 	unsigned long long dumped[2];	/* bytes dumped per direction */
 	int		 statistics;	/* --statistics: counters at exit */
 	int		 sloppy;	/* -s: an option that fails is no error */
@@ -8456,14 +8457,9 @@ parse_flags(int argc, char **argv)
 		} else if (strcmp(arg, "-x") == 0) {
 			g.dump |= DUMP_HEX;
 		} else if (strcmp(arg, "-r") == 0 || strcmp(arg, "-R") == 0) {
-			/* The raw bytes of one direction, to a file. */
-			v = flag_value(argv, &i, 2);
-			n = open(v, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-			if (n == -1)
-				die("open(\"%s\"): %s", v, strerror(errno));
-			if (g.rawfd[arg[1] == 'R'] != -1)	/* given twice */
-				close(g.rawfd[arg[1] == 'R']);
-			g.rawfd[arg[1] == 'R'] = n;
+			/* The raw bytes of one direction, to a file (opened
+			 * by open_sniff_files(), the last one given). */
+			g.rawpath[arg[1] == 'R'] = flag_value(argv, &i, 2);
 		} else if (strcmp(arg, "-L") == 0 || strcmp(arg, "-W") == 0) {
 			take_lock(flag_value(argv, &i, 2), arg[1] == 'W');
 		} else if (strcmp(arg, "--statistics") == 0) {
@@ -8543,6 +8539,123 @@ parse_flags(int argc, char **argv)
  * child for each client, and all that follows it serves that one client.
  * Does not return.
  */
+/*
+ * Returns the value of the variable name in a -r or -R file name, in buf
+ * (size bytes) where it is made: PROGNAME, TIMESTAMP and MICROS are
+ * socat 1.8's own (the -lp name, the local time at tv as 20261208T013449,
+ * tv's microseconds), any other name the environment's ("" when unset).
+ */
+static const char *
+sniff_variable(const char *name, const struct timeval *tv, char *buf,
+    size_t size)
+{
+	struct tm tm;
+	time_t t = tv->tv_sec;
+	const char *v;
+
+	if (strcmp(name, "PROGNAME") == 0)
+		return g.prog;
+	if (strcmp(name, "TIMESTAMP") == 0) {
+		if (localtime_r(&t, &tm) == NULL ||
+		    strftime(buf, size, "%Y%m%dT%H%M%S", &tm) == 0)
+			return "";
+		return buf;
+	}
+	if (strcmp(name, "MICROS") == 0) {
+		snprintf(buf, size, "%ld", (long)tv->tv_usec);
+		return buf;
+	}
+	v = getenv(name);
+	return v != NULL ? v : "";
+}
+
+/*
+ * Writes path into buf (size bytes) with its variables expanded: $NAME or
+ * ${NAME} (letters, digits and _) is sniff_variable()'s value, $$ relay's
+ * pid, \$ a plain $; a $ that starts no name stays.  socat 1.8's -r and -R
+ * file names.  Returns 0, or -1 when the name does not fit.
+ */
+int
+expand_sniff_path(const char *path, char *buf, size_t size)
+{
+	struct timeval tv;
+	char name[256], value[64];
+	const char *p = path, *start, *end, *v;
+	size_t n = 0, len;
+	int braced;
+
+	gettimeofday(&tv, NULL);	/* one time for $TIMESTAMP and $MICROS */
+	while (*p != '\0') {
+		v = NULL;
+		if (p[0] == '\\' && p[1] == '$') {
+			v = "$";
+			p += 2;
+		} else if (p[0] == '$' && p[1] == '$') {
+			snprintf(value, sizeof(value), "%ld", (long)getpid());
+			v = value;
+			p += 2;
+		} else if (p[0] == '$') {
+			braced = p[1] == '{';
+			start = end = p + 1 + braced;
+			while (isalnum((unsigned char)*end) || *end == '_')
+				end++;
+			len = (size_t)(end - start);
+			if (len > 0 && len < sizeof(name) &&
+			    (!braced || *end == '}')) {
+				memcpy(name, start, len);
+				name[len] = '\0';
+				v = sniff_variable(name, &tv, value, sizeof(value));
+				p = end + braced;
+			}
+		}
+		if (v == NULL) {	/* a plain character */
+			len = 1;
+			v = p++;
+		} else
+			len = strlen(v);
+		if (n + len >= size)
+			return -1;
+		memcpy(buf + n, v, len);
+		n += len;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/*
+ * Opens the -r and -R files for this transfer, once both addresses are
+ * open, as socat 1.8 does: a fork child opens its own, and their names can
+ * hold the connection's variables ($SOCAT_PEERADDR, set here from the
+ * first address's socket, as a program on the second address gets them)
+ * and $$.  They are appended to, as socat's.  Returns 0, or -1 after an E.
+ */
+static int
+open_sniff_files(const struct endpoint *first)
+{
+	char path[PATH_MAX];
+	int way, fd = -1;
+
+	for (way = LEFT_TO_RIGHT; way <= RIGHT_TO_LEFT; way++) {
+		if (g.rawpath[way] == NULL)
+			continue;
+		if (strchr(g.rawpath[way], '$') != NULL)
+			set_program_env(getpid(), !first->is_socket ? -1 :
+			    first->rfd != -1 ? first->rfd : first->wfd);
+		if (expand_sniff_path(g.rawpath[way], path, sizeof(path)) == -1) {
+			logmsg(L_ERROR, "option -%c \"%s\": the name is too long",
+			    way == LEFT_TO_RIGHT ? 'r' : 'R', g.rawpath[way]);
+			return -1;
+		}
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0664);
+		if (fd == -1) {
+			logmsg(L_ERROR, "open(\"%s\"): %s", path, strerror(errno));
+			return -1;
+		}
+		g.rawfd[way] = fd;
+	}
+	return 0;
+}
+
 static void __attribute__((noinline, noreturn))
 run(struct addr *addrs)
 {
@@ -8583,6 +8696,8 @@ run(struct addr *addrs)
 	 */
 	if (addrs[1].set.fork && ep[0].shut != SHUT_NOTHING)
 		ep[0].shut = SHUT_NOTHING;
+	if (open_sniff_files(&ep[0]) == -1)
+		relay_exit(1);
 	if (g.fdinfo)
 		describe_fds(&ep[0], &ep[1]);
 	status = transfer(&ep[0], &ep[1]);

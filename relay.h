@@ -367,6 +367,7 @@ int parse_range(const char *s, struct addr *a);
 struct in_addr;
 int parse_if_addr(const char *s, struct in_addr *ip, struct in_addr *mask);
 int parse_vsock_number(const char *s, const char *what, unsigned *v);
+int expand_sniff_path(const char *path, char *buf, size_t size);
 #if defined(__linux__) && defined(AF_VSOCK)
 socklen_t vsock_sockaddr(struct sockaddr_storage *ss, const char *cid,
     const char *port);

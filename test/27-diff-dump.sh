@@ -69,12 +69,64 @@ check "-r holds the left-to-right bytes" cmp -s "$TMP/req" "$TMP/r.out"
 check "-R holds the right-to-left bytes" cmp -s "$TMP/reply" "$TMP/R.out"
 check "-r -R: the reply arrived unchanged" cmp -s "$TMP/reply" "$TMP/got.r"
 
-# -r given twice: the second file is used, the first is not kept open.
-# (SYSTEM's shell looks at relay's fds: relay is its parent.)
-got=$(timeout 10 "$RELAY" -r "$TMP/r.first" -r "$TMP/r.second" -U - \
-	SYSTEM:'ls -l /proc/$PPID/fd' 2>&1 </dev/null)
-check_eq "-r twice: the first file is not held open" 0 "$(grep -c 'r\.first' <<<"$got")"
-check_eq "-r twice: the second file is" 1 "$(grep -c 'r\.second' <<<"$got")"
+# -r given twice: the last one is used, and the first file is never made.
+printf 'twice\n' >"$TMP/twice"
+timeout 10 "$RELAY" -r "$TMP/r.first" -r "$TMP/r.second" -u - /dev/null <"$TMP/twice"
+check "-r twice: the first file is not made" test ! -e "$TMP/r.first"
+check "-r twice: the second file holds the bytes" cmp -s "$TMP/twice" "$TMP/r.second"
+
+# socat 1.8's -r and -R file names: opened once both addresses are open
+# (a fork child opens its own), appended to, with variables expanded:
+# $PROGNAME (-lp), the environment's (the connection's SRV_PEERADDR too),
+# $$ the pid of the process that transfers, $TIMESTAMP and $MICROS; \$ is
+# a $.  Against socat 1.8: the names made (digits masked), their bytes.
+need_socat18
+# shape DIR: DIR's file names with digits masked, each with its bytes.
+shape() {
+	local f
+	for f in "$1"/*; do
+		printf '%s: %s\n' "$(basename "$f" | sed -E 's/[0-9]+/N/g')" "$(tr '\n' ' ' <"$f")"
+	done | sort
+}
+for tool in "$S18" "$RELAY"; do
+	set_tool "$tool"
+	d=$TMP/sniff.$tn
+	mkdir -p "$d/one" "$d/fork" "$d/bad"
+	printf 'old\n' >"$d/one/app.sniffer"
+	SNIFF=$d/one timeout 10 "$tool" -lp sniffer -r '$SNIFF/v.$PROGNAME.$UNSET_NAME.\$x.$$' \
+		-R '$SNIFF/app.$PROGNAME' - SYSTEM:'cat; echo new' <"$TMP/twice" >/dev/null
+	echo "rc $?" >"$d/one.rc"
+	SNIFF=$d/one timeout 10 "$tool" -r '$SNIFF/t.$TIMESTAMP.$MICROS' -u - /dev/null <"$TMP/twice"
+	echo "rc $?" >>"$d/one.rc"
+	shape "$d/one" >>"$d/one.rc"
+	P=$(free_port)
+	SNIFF=$d/fork bg "$tool" -T 2 -lp srv -r '$SNIFF/$PROGNAME-$SRV_PEERADDR-$$.in' -R '$SNIFF/$$.out' \
+		TCP4-LISTEN:$P,reuseaddr,fork PIPE
+	srv=$BG_PID
+	wait_listen "$P"
+	check_eq "$w: a fork listener's -r and -R files: none before a client" "" "$(ls "$d/fork")"
+	for c in one two; do
+		echo "$c" | timeout 10 "$SOCAT" -t 2 - TCP4:127.0.0.1:$P >/dev/null
+	done
+	wait_until 10 "four files" test "$(ls "$d/fork" | wc -l)" -eq 4
+	stop_tool "$srv"
+	shape "$d/fork" >"$d/fork.shape"
+	timeout 10 "$tool" -r "$d/bad/none/x" -u - /dev/null <"$TMP/twice" 2>"$d/bad.err"
+	echo "rc $?" >"$d/bad.rc"
+	has_elog "$d/bad.err" && echo E >>"$d/bad.rc"
+done
+check_eq "-r and -R with variables, \\\$, an unset name, an existing file: names and bytes as socat 1.8's" \
+	"$(cat "$TMP/sniff.socat18/one.rc")" "$(cat "$TMP/sniff.relay/one.rc")"
+check "-r with \$TIMESTAMP.\$MICROS: a name of that shape" grep -Eq '^t\.NTN\.N: ' "$TMP/sniff.relay/one.rc"
+check_eq "-R to an existing file: appended to" "old twice new" "$(xargs <"$TMP/sniff.relay/one/app.sniffer")"
+check "-r with \$PROGNAME, an unset name, \\\$ and \$\$" grep -q '^v\.sniffer\.\.\$x\.N: twice $' "$TMP/sniff.relay/one.rc"
+check_eq "a fork listener: a file per child and direction, as socat 1.8's" \
+	"$(cat "$TMP/sniff.socat18/fork.shape")" "$(cat "$TMP/sniff.relay/fork.shape")"
+check_eq "a fork listener: the names hold -lp, the client's address and the child's pid" \
+	"N.out: one |N.out: two |srv-N.N.N.N-N.in: one |srv-N.N.N.N-N.in: two |" \
+	"$(tr '\n' '|' <"$TMP/sniff.relay/fork.shape")"
+check_eq "-r to a directory that does not exist: exit code and E as socat 1.8's" \
+	"$(cat "$TMP/sniff.socat18/bad.rc")" "$(cat "$TMP/sniff.relay/bad.rc")"
 
 # -lf FILE then -ls: the log goes to stderr, and FILE is not kept open;
 # -lf given twice: only the second file is.

@@ -546,6 +546,40 @@ main(void)
 	parse_case("DCCP6-L:80,fork", 1, "DCCP6-LISTEN", "80", NULL);
 #endif
 
+	{
+		/* -r and -R file names: variables expanded, as socat 1.8's. */
+		static const struct {
+			const char *in, *want, *name;
+		} same[] = {
+			{ "/a/$U_VAR.x", "/a/val.x", "sniff name: $NAME" },
+			{ "${U_VAR}x", "valx", "sniff name: ${NAME}" },
+			{ "$U_UNSET.x", ".x", "sniff name: an unset name is empty" },
+			{ "\\$U_VAR", "$U_VAR", "sniff name: \\$ is a $" },
+			{ "a\\b", "a\\b", "sniff name: another backslash stays" },
+			{ "a$", "a$", "sniff name: a $ at the end stays" },
+			{ "$-x", "$-x", "sniff name: a $ before no name stays" },
+			{ "${U_VAR", "${U_VAR", "sniff name: an open brace stays" },
+			{ "$PROGNAME", "relay", "sniff name: $PROGNAME" },
+		};
+		char b[64], pid[32];
+		size_t k;
+
+		setenv("U_VAR", "val", 1);
+		unsetenv("U_UNSET");
+		for (k = 0; k < sizeof(same) / sizeof(same[0]); k++)
+			check(expand_sniff_path(same[k].in, b, sizeof(b)) == 0 &&
+			    strcmp(b, same[k].want) == 0, same[k].name);
+		snprintf(pid, sizeof(pid), "p%ld", (long)getpid());
+		check(expand_sniff_path("p$$", b, sizeof(b)) == 0 &&
+		    strcmp(b, pid) == 0, "sniff name: $$ is the pid");
+		check(expand_sniff_path("$TIMESTAMP", b, sizeof(b)) == 0 &&
+		    strlen(b) == 15 && b[8] == 'T', "sniff name: $TIMESTAMP");
+		check(expand_sniff_path("/a/$U_VAR", b, 6) == -1,
+		    "sniff name: too long for the buffer refused");
+		check(expand_sniff_path("/a/$U_VAR", b, 7) == 0 &&
+		    strcmp(b, "/a/val") == 0, "sniff name: just fits");
+	}
+
 	printf("# %d failures\n", failures);
 	return failures != 0;
 }
