@@ -3349,6 +3349,12 @@ open_pipe(struct addr *a, struct endpoint *ep)
 		/* A FIFO relay made is removed at exit, as socat does. */
 		if (a->set.unlink_close)
 			add_cleanup(a->params[0]);
+		/*
+		 * Its owner and mode come before the open, which waits for
+		 * the other end: that end may need them to open it at all.
+		 */
+		if (set_owner_mode(a, a->params[0], -1) == -1)
+			return -1;
 	} else if (errno != EEXIST) {
 		logmsg(L_ERROR | L_ERRNO, "mkfifo(\"%s\")", a->params[0]);
 		return -1;

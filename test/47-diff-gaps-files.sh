@@ -183,4 +183,18 @@ for tool in "${TOOLS[@]}"; do
 	check_eq "$(who "$tn") waitlock=: done once the file is gone" 0 "$?"
 done
 
+# PIPE:path,user=,group=,mode=: a FIFO the tool makes has its owner and
+# mode while the tool still waits in open() for the other end (socat's
+# PIPE_USER); relay once set them only after that open.
+# owned FILE WANT: FILE's owner, group and mode are WANT ("user group 600").
+owned() { [ "$(stat -c '%U %G %a' "$1" 2>/dev/null)" = "$2" ]; }
+for tool in "${TOOLS[@]}"; do
+	set_tool "$tool"
+	f=$TMP/pu.$tn
+	bg "$tool" -u PIPE:"$f",user=nobody,group=nogroup,mode=600 /dev/null
+	check "$w: PIPE,user=,group=,mode=: the FIFO's owner and mode before a writer comes" \
+		wait_until 10 "the FIFO's owner" owned "$f" "nobody nogroup 600"
+	stop_tool "$BG_PID"
+done
+
 finish
