@@ -3894,9 +3894,21 @@ exec_program(const struct addr *a, int in, int out)
 	if (out != -1 && out != in && out == fdin && (out = dup(out)) == -1)
 		goto dup_failed;
 	if ((in != -1 && in != fdin && dup2(in, fdin) == -1) ||
-	    (out != -1 && out != fdout && dup2(out, fdout) == -1) ||
-	    (a->set.stderr_too && dup2(fdout, 2) == -1))
+	    (out != -1 && out != fdout && dup2(out, fdout) == -1))
 		goto dup_failed;
+	if (a->set.stderr_too) {
+		/*
+		 * The program's fd 2 becomes its channel; relay's own lines
+		 * (execvp'ing, an exec that fails) still go to relay's
+		 * stderr, as socat's do, through a copy the program does not
+		 * inherit.
+		 */
+		if (g.logfd == STDERR_FILENO &&
+		    (i = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) != -1)
+			g.logfd = i;
+		if (dup2(fdout, 2) == -1)
+			goto dup_failed;
+	}
 	/*
 	 * relay's sockets are non-blocking, a program expects blocking fds;
 	 * and an fd that already had its number kept its close-on-exec.

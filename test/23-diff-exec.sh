@@ -62,6 +62,12 @@ dcase "SYSTEM setsid" --is "the command runs in a new session" yes "new_session 
 dcase "SYSTEM without setsid" --rc - --is "the command stays in the tool's session" "$MYSID" "field SID @O@" -- -t 5 - SYSTEM:"$ENVSH"
 # stderr: the child's stderr goes into the channel too
 dcase "SYSTEM stderr" --outis "$(printf 'out\nerr')" --is "nothing on the tool's own stderr" "" "cat @E@" -- -t 5 - SYSTEM:'echo out; echo err >&2',stderr
+# ... and the tool's own log lines (-d -d: "execvp'ing") stay on its
+# stderr, out of the channel (test.sh's EXECSTDERRLOG)
+printf 'one line\n' >"$TMP/one"
+dcase "EXEC:cat,pipes,stderr with -d -d" --in "$TMP/one" --outis "one line" \
+	--is "the execvp N line on the tool's stderr" 1 "grep -c \"N execvp'ing .cat.\" @E@" \
+	-- -d -d -t 5 - EXEC:cat,pipes,stderr
 dcase "SYSTEM without stderr" --rc - --outis out --is "the child's stderr is the tool's stderr" err "cat @E@" -- -t 5 - SYSTEM:'echo out; echo err >&2'
 # nofork: as second address the program replaces the tool's process
 printf 'hi\n' >"$TMP/hi"
