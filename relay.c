@@ -7696,11 +7696,12 @@ poll_set(struct half h[2], struct pollfd pfd[2], int idx[2], double *deadline)
 
 /*
  * Copies between left and right until both directions are done, the -t
- * wait after the first EOF runs out, or -T finds nothing moving.
+ * wait after the first EOF runs out, or -T finds nothing moving; *cut
+ * says whether it ended so, or by an error, before both were done.
  * Returns the exit status: 0, or 1 after an error.
  */
 static int
-transfer(struct endpoint *left, struct endpoint *right)
+transfer(struct endpoint *left, struct endpoint *right, int *cut)
 {
 	struct half h[2];
 	struct pollfd pfd[2];
@@ -7782,6 +7783,7 @@ transfer(struct endpoint *left, struct endpoint *right)
 	}
 	status = 0;
 out:
+	*cut = !(h[0].done && h[1].done);
 	/*
 	 * The buffers and pipes are not freed: relay exits right after the
 	 * transfer, and four close() calls per connection are saved.
@@ -7791,11 +7793,11 @@ out:
 
 /*
  * Waits up to ticks * 10 ms for the programs marked in wanted[] to end,
- * sending SIGTERM at tick 100 and SIGKILL at tick 200 to those marked in
- * wanted[] with 2.  Returns the number still running.
+ * sending SIGTERM at tick term and SIGKILL 100 ticks later to those marked
+ * in wanted[] with 2.  Returns the number still running.
  */
 static int
-wait_programs(const int wanted[MAX_PROGRAMS], int ticks)
+wait_programs(const int wanted[MAX_PROGRAMS], int ticks, int term)
 {
 	int i, tick, left = 0;
 
@@ -7804,9 +7806,9 @@ wait_programs(const int wanted[MAX_PROGRAMS], int ticks)
 			if (!wanted[i] || programs[i].done)
 				continue;
 			left++;
-			if (wanted[i] == 2 && (tick == 100 || tick == 200))
+			if (wanted[i] == 2 && (tick == term || tick == term + 100))
 				(void)kill(programs[i].pid,
-				    tick == 100 ? SIGTERM : SIGKILL);
+				    tick == term ? SIGTERM : SIGKILL);
 		}
 		if (left == 0)
 			break;
@@ -7821,12 +7823,14 @@ wait_programs(const int wanted[MAX_PROGRAMS], int ticks)
  * with an E for each, as socat 1.8 does for a child that ends while it
  * runs.  A program whose output reached EOF is ending, and gets a second
  * for it.  Then relay closes the programs' endpoints, so that the others
- * see EOF; they get a second, then SIGTERM, a second more, then SIGKILL.
- * How they end now is their answer to the close (SIGHUP from a pty, EIO,
- * EPIPE), not a failure.  Returns 1 if a program failed, else 0.
+ * see EOF, and ends them as socat does: where cut (a timeout or an error
+ * ended the transfer) with SIGTERM at once, else (each direction reached
+ * its EOF) a second later; SIGKILL, which socat never sends, a second after
+ * that.  How they end now is their answer to the close or the signal, not
+ * a failure.  Returns 1 if a program failed, else 0.
  */
 static int
-finish_programs(struct endpoint ep[2])
+finish_programs(struct endpoint ep[2], int cut)
 {
 	int i, k, st, failed = 0, wanted[MAX_PROGRAMS] = { 0 };
 	int counts[MAX_PROGRAMS];
@@ -7837,7 +7841,7 @@ finish_programs(struct endpoint ep[2])
 		for (k = 0; k < nprograms; k++)
 			if (ep[i].ended && ep[i].pid == programs[k].pid)
 				wanted[k] = 1;
-	(void)wait_programs(wanted, 100);
+	(void)wait_programs(wanted, 100, 0);
 	/* end-close: a program left running is not waited for, as socat. */
 	for (k = 0; k < nprograms; k++) {
 		counts[k] = programs[k].done;
@@ -7850,7 +7854,7 @@ finish_programs(struct endpoint ep[2])
 		if (ep[i].program & DIR_READ)
 			close(ep[i].rfd), ep[i].rfd = -1;
 	}
-	(void)wait_programs(wanted, 300);
+	(void)wait_programs(wanted, cut ? 200 : 300, cut ? 0 : 100);
 	for (k = 0; k < nprograms; k++) {
 		st = programs[k].status;
 		if (!programs[k].done || (WIFEXITED(st) && WEXITSTATUS(st) == 0))
@@ -8679,7 +8683,7 @@ run(struct addr *addrs)
 {
 	struct endpoint ep[2], writer, *e;
 	struct addr *a;
-	int i, status;
+	int i, status, cut;
 
 	/*
 	 * A program on the second address learns about the first from
@@ -8718,8 +8722,8 @@ run(struct addr *addrs)
 		relay_exit(1);
 	if (g.fdinfo)
 		describe_fds(&ep[0], &ep[1]);
-	status = transfer(&ep[0], &ep[1]);
-	status |= finish_programs(ep);
+	status = transfer(&ep[0], &ep[1], &cut);
+	status |= finish_programs(ep, cut);
 	relay_exit(status);
 }
 

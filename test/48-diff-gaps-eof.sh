@@ -100,4 +100,32 @@ done
 check_eq "EXEC with and without end-close: the program left running or ended, as by socat" "$(cat "$TMP/ec.socat")" "$(cat "$TMP/ec.relay")"
 check_eq "EXEC,end-close: the program is left running" "end-close: alive 0" "$(head -n 1 "$TMP/ec.relay")"
 
+# --- a program still running when the transfer is cut short (-t runs out
+# after the first EOF, or a write fails) gets SIGTERM at once, as from
+# socat (test.sh's EXECPTYKILL); one whose input reached its EOF in a
+# one-way transfer gets a second first (socat's alarm), so a short job ends.
+# (EXEC: socat's SYSTEM runs its shell through a process of its own, which
+# the SIGTERM ends instead.)
+printf '#!/bin/sh\nsleep "$1"; touch "$2"\n' >"$TMP/late.sh"
+chmod +x "$TMP/late.sh"
+for pty in "" ",pty"; do
+	for tool in "${TOOLS[@]}"; do
+		set_tool "$tool"
+		f=$TMP/late$pty.$tn
+		rm -f "$f"
+		run_one_tool "$tool" late 10 /dev/null -t 0.1 - EXEC:"$TMP/late.sh 1 $f"$pty
+		echo "$RUN_RC" >"$TMP/late.$tn.rc"
+		sleep 1.5
+		check "$w: -t 0.1 - EXEC:...$pty, silent for 1 s: ended before its touch" test ! -e "$f"
+	done
+	check_eq "-t 0.1 - EXEC:...$pty, silent for 1 s: exit code as socat's" "$(cat "$TMP/late.socat.rc")" "$(cat "$TMP/late.relay.rc")"
+done
+for tool in "${TOOLS[@]}"; do
+	set_tool "$tool"
+	f=$TMP/short.$tn
+	rm -f "$f"
+	run_one_tool "$tool" short 10 "$TMP/in" -u - EXEC:"$TMP/late.sh 0.3 $f"
+	check "$w: -u - EXEC:..., 0.3 s of work after its EOF: done" test -e "$f"
+done
+
 finish
