@@ -7777,8 +7777,17 @@ transfer(struct endpoint *left, struct endpoint *right, int *cut)
 					logmsg(L_ERROR, "out of memory");
 				goto out;
 			}
-			if (rc == 1 && timed)
-				last = now();
+			if (rc == 1) {
+				/*
+				 * An ignoreeof reader on the other side
+				 * looks again at once, as socat's does: what
+				 * moved here may be what it waits for (a file
+				 * echoed through itself).
+				 */
+				h[1 - i].wake = 0;
+				if (timed)
+					last = now();
+			}
 		}
 	}
 	status = 0;

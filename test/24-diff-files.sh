@@ -223,4 +223,17 @@ for tool in "${TOOLS[@]}"; do
 	done
 done
 
+# A file echoed through itself (test.sh's FILE): "FILE,ignoreeof!!FILE"
+# reads back what it wrote.  The ignoreeof reader looks again as soon as
+# the other direction moved data, as socat's does, not only every 0.2 s:
+# the line comes 0.3 s late and -t 0.05 ends the transfer before the next
+# of those looks.
+for tool in "${TOOLS[@]}"; do
+	set_tool "$tool"
+	: >"$TMP/self.$tn"
+	(sleep 0.3; echo line) | timeout 10 "$tool" -t 0.05 - FILE:"$TMP/self.$tn",ignoreeof!!"$TMP/self.$tn" \
+		>"$TMP/self.$tn.out" 2>/dev/null
+	check_eq "$w: - FILE,ignoreeof!!FILE, a line late: it comes back" line "$(cat "$TMP/self.$tn.out")"
+done
+
 finish
