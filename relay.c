@@ -2472,6 +2472,7 @@ parse_address(const char *text, struct addr *a)
 		}
 		a->writer->dir = DIR_WRITE;
 		a->dir = DIR_READ;
+		a->half = a->writer->half = 1;
 		s = atext;
 	}
 	if (parse_type(&s, a) == -1 || parse_options(&s, a) == -1 ||
@@ -4111,8 +4112,15 @@ start_program(const struct addr *a, struct channel *ch)
 		if (ch->relay_w != ch->relay_r)
 			close(ch->relay_w);
 		close(ch->relay_r);
-		/* Only written to (B of "A!!B"): its output is relay's. */
-		if (ch->kind == CH_SOCKETPAIR)
+		/*
+		 * A program relay only writes to keeps relay's stdout as its
+		 * output, one relay only reads relay's stdin as its input, as
+		 * in socat: with a socketpair wherever relay uses one
+		 * direction, with pipes or a pty only as a half of "A!!B"
+		 * (with -u or -U socat gives those a pipe or a terminal that
+		 * nobody reads or writes).
+		 */
+		if (ch->kind == CH_SOCKETPAIR || a->half)
 			exec_program(a, a->dir & DIR_WRITE ? ch->prog_in : -1,
 			    a->dir & DIR_READ ? ch->prog_out : -1);
 		exec_program(a, ch->prog_in, ch->prog_out);

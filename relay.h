@@ -272,6 +272,7 @@ struct rawopt {
 struct addr {
 	const char		*text;		/* as given on the command line */
 	struct addr		*writer;	/* B of "A!!B", or NULL */
+	int			 half;		/* A or B of "A!!B" */
 	enum dir		 dir;
 	const struct addr_type	*type;
 	int			 nparams;
