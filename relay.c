@@ -8668,7 +8668,7 @@ expand_sniff_path(const char *path, char *buf, size_t size)
  * first address's socket, as a program on the second address gets them)
  * and $$.  They are appended to, as socat's.  Returns 0, or -1 after an E.
  */
-static int
+static int __attribute__((noinline))
 open_sniff_files(const struct endpoint *first)
 {
 	char path[PATH_MAX];
@@ -8735,7 +8735,12 @@ run(struct addr *addrs)
 	 */
 	if (addrs[1].set.fork && ep[0].shut != SHUT_NOTHING)
 		ep[0].shut = SHUT_NOTHING;
-	if (open_sniff_files(&ep[0]) == -1)
+	/*
+	 * (Only with -r or -R: its frame holds a path, a page of stack that
+	 * every idle fork child would otherwise copy.)
+	 */
+	if ((g.rawpath[0] != NULL || g.rawpath[1] != NULL) &&
+	    open_sniff_files(&ep[0]) == -1)
 		relay_exit(1);
 	if (g.fdinfo)
 		describe_fds(&ep[0], &ep[1]);
