@@ -8196,8 +8196,8 @@ usage(void)
 	    "  -t <sec> wait this long for the other direction after EOF (0.5)\n"
 	    "  -T <sec> end after this long without any data\n"
 	    "  -v       dump the data as text on stderr; -x as hex; both: rows\n"
-	    "  -r <file>  write the left-to-right data to file, raw\n"
-	    "  -R <file>  write the right-to-left data to file, raw\n"
+	    "  -r <file>  append the left-to-right data to file, raw ($VARS expanded)\n"
+	    "  -R <file>  append the right-to-left data to file, raw ($VARS expanded)\n"
 	    "  -L <lockfile>  fail if it exists, else hold it; -W: wait for it\n"
 	    "  -s       sloppy: an option that cannot be applied is logged, no more\n"
 	    "  -D       describe the file descriptors before the transfer\n"
@@ -8672,14 +8672,18 @@ static int __attribute__((noinline))
 open_sniff_files(const struct endpoint *first)
 {
 	char path[PATH_MAX];
-	int way, fd = -1;
+	int way, fd;
 
+	/* The connection's variables, once, where a name may use them. */
+	for (way = LEFT_TO_RIGHT; way <= RIGHT_TO_LEFT; way++)
+		if (g.rawpath[way] != NULL && strchr(g.rawpath[way], '$') != NULL) {
+			set_program_env(getpid(), !first->is_socket ? -1 :
+			    first->rfd != -1 ? first->rfd : first->wfd);
+			break;
+		}
 	for (way = LEFT_TO_RIGHT; way <= RIGHT_TO_LEFT; way++) {
 		if (g.rawpath[way] == NULL)
 			continue;
-		if (strchr(g.rawpath[way], '$') != NULL)
-			set_program_env(getpid(), !first->is_socket ? -1 :
-			    first->rfd != -1 ? first->rfd : first->wfd);
 		if (expand_sniff_path(g.rawpath[way], path, sizeof(path)) == -1) {
 			logmsg(L_ERROR, "option -%c \"%s\": the name is too long",
 			    way == LEFT_TO_RIGHT ? 'r' : 'R', g.rawpath[way]);
